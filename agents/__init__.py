@@ -1,0 +1,29 @@
+"""People and their strategies.
+
+* :class:`Person`: the Mesa agent for one person.
+* :class:`Strategy` / :class:`PersonStrategy`: write your own strategy (vectorized or one
+  person at a time), decorate it with :func:`register`, and use it by name.
+* Built in: ``interrupt`` (:class:`Interrupt`) and ``interact`` (:class:`Interact`).
+
+This package imports nothing from the app or the experiments.
+"""
+
+from .interact import Interact
+from .interrupt import Interrupt
+from .person import Person
+from .registry import available_strategies, get_strategy, register, unregister
+from .strategy import Message, Messages, PersonStrategy, Strategy
+
+__all__ = [
+    "Interact",
+    "Interrupt",
+    "Message",
+    "Messages",
+    "Person",
+    "PersonStrategy",
+    "Strategy",
+    "available_strategies",
+    "get_strategy",
+    "register",
+    "unregister",
+]

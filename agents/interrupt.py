@@ -1,0 +1,38 @@
+"""Networking by interruption: one fixed pitch, pushed to everyone, every step."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .registry import register
+from .strategy import Messages, Strategy
+
+
+@register
+class Interrupt(Strategy):
+    """The broadcaster: the cold call, the billboard, the mass mailing.
+
+    * **Pitch to every contact.** Each step it sends its one fixed pitch (``world.pitch``)
+      to all its contacts, one-way. It never learns what they value, so the pitch matches a
+      receiver's interests only by chance.
+    * **Cold reach.** With ``cold_reach`` above 0 it also pitches that many strangers.
+    * **Never replies in kind.** When someone opens a conversation with it, it answers
+      with its pitch, one-way (the inherited :meth:`Strategy.reply`).
+    """
+
+    name = "interrupt"
+    group = "broadcasters"
+    description = "Sends the same one-way pitch to every contact, every step."
+
+    def decide(self, world, people: np.ndarray) -> Messages:
+        ties = world.ties_of(people)
+        msgs = Messages.on_ties(world, ties, world.pitch[world.src[ties]], two_way=False)
+        cold = world.params["cold_reach"]
+        if cold > 0 and len(people) and world.n > 1:
+            senders = np.repeat(people.astype(np.int64), cold)
+            strangers = world.rng.integers(0, world.n - 1, size=len(senders))
+            strangers += strangers >= senders  # anyone but oneself
+            msgs = Messages.concat([msgs, Messages(
+                senders, strangers, np.full(len(senders), -1, dtype=np.int64),
+                world.pitch[senders].astype(float), np.zeros(len(senders), dtype=bool))])
+        return msgs

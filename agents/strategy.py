@@ -1,0 +1,150 @@
+"""The strategy interface: how a person decides whom to contact and with what.
+
+Agents decide, the world responds. A strategy only *chooses*: each step it is handed the
+people who use it and returns their messages (to whom, on which topic, one-way or
+two-way). The world then delivers them, lets receivers look and notice, and updates
+attention, trust, memory and conversions for every tie at once.
+
+Two ways to write one:
+
+* :class:`Strategy` (per group, vectorized): implement :meth:`Strategy.decide` on numpy
+  arrays. Fast; the built-in strategies are written this way.
+* :class:`PersonStrategy` (per person, plain Python): implement
+  :meth:`PersonStrategy.choose` for one person at a time. Simple to read and write,
+  slower; the engine accepts both.
+
+What a strategy may read of the world (``world`` below) is listed in
+:class:`sim.world.World`'s docstring: contacts, the receiver's attention and trust, its own
+guess of each contact's interest, its own pitch, the random generator ``world.rng`` and
+the current parameters ``world.params``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+__all__ = ["Message", "Messages", "PersonStrategy", "Strategy"]
+
+
+@dataclass
+class Messages:
+    """A batch of messages, one entry per message (all arrays of equal length).
+
+    ``tie`` is the index of the tie sender -> receiver (see ``world.src``/``world.dst``),
+    or -1 for a stranger who is not a contact (cold reach). ``topic`` is an angle on the
+    topic circle (radians). ``two_way`` marks the opening of an exchange: the receiver
+    answers it (see :meth:`Strategy.reply`).
+    """
+
+    sender: np.ndarray
+    receiver: np.ndarray
+    tie: np.ndarray
+    topic: np.ndarray
+    two_way: np.ndarray
+
+    @classmethod
+    def empty(cls) -> Messages:
+        z = np.empty(0, dtype=np.int64)
+        return cls(z, z.copy(), z.copy(), np.empty(0), np.empty(0, dtype=bool))
+
+    @classmethod
+    def on_ties(cls, world, ties: np.ndarray, topic, two_way: bool) -> Messages:
+        """Messages along existing ties (``world.src[ties]`` -> ``world.dst[ties]``)."""
+        ties = np.asarray(ties, dtype=np.int64)
+        topic = np.broadcast_to(np.asarray(topic, dtype=float), ties.shape).copy()
+        return cls(world.src[ties].astype(np.int64), world.dst[ties].astype(np.int64), ties,
+                   topic, np.full(len(ties), two_way))
+
+    def __len__(self) -> int:
+        return len(self.sender)
+
+    @staticmethod
+    def concat(parts: list[Messages]) -> Messages:
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return Messages.empty()
+        return Messages(*(np.concatenate([getattr(p, f) for p in parts])
+                          for f in ("sender", "receiver", "tie", "topic", "two_way")))
+
+    def select(self, mask: np.ndarray) -> Messages:
+        return Messages(self.sender[mask], self.receiver[mask], self.tie[mask],
+                        self.topic[mask], self.two_way[mask])
+
+
+@dataclass
+class Message:
+    """One message, for per-person strategies: to a contact, about a topic."""
+
+    to: int
+    topic: float
+    two_way: bool = False
+
+
+class Strategy:
+    """Base class of a strategy written per group (vectorized).
+
+    Subclasses set ``name`` (the registry key), ``group`` (the label reporters use:
+    ``"broadcasters"`` or ``"interactors"`` for the two families of the essay, or a name
+    of its own) and ``description`` (one plain sentence), and implement :meth:`decide`.
+    """
+
+    name: ClassVar[str] = ""
+    group: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+
+    def decide(self, world, people: np.ndarray) -> Messages:
+        """Choose this step's messages of ``people`` (int array of person indices)."""
+        raise NotImplementedError
+
+    def reply(self, world, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Answer exchanges that others opened.
+
+        ``ties`` are the ties from each answering person back to the opener. Return
+        ``(two_way, topic)`` arrays: whether each answer is a real two-way reply and its
+        topic. The default answers with the person's own pitch, one-way.
+        """
+        people = world.src[ties]
+        return np.zeros(len(ties), dtype=bool), world.pitch[people].astype(float)
+
+
+class PersonStrategy(Strategy):
+    """Base class of a strategy written one person at a time (simple, slower).
+
+    Implement :meth:`choose`; optionally :meth:`answer`. ``me`` is the person's index;
+    read the world through ``world.contacts_of(me)``, ``world.tie(me, other)``,
+    ``world.attention_of(tie)``, ``world.trust_of(tie)``, ``world.estimate[tie]`` and
+    ``world.pitch[me]``.
+    """
+
+    def choose(self, world, me: int) -> list[Message]:
+        raise NotImplementedError
+
+    def answer(self, world, me: int, opener: int) -> Message:
+        """Answer an exchange opened by ``opener``. Default: a one-way pitch."""
+        return Message(to=opener, topic=float(world.pitch[me]), two_way=False)
+
+    def decide(self, world, people: np.ndarray) -> Messages:
+        senders, receivers, ties, topics, two_way = [], [], [], [], []
+        for me in people.tolist():
+            for msg in self.choose(world, me) or ():
+                tie = world.tie(me, int(msg.to))
+                senders.append(me)
+                receivers.append(int(msg.to))
+                ties.append(tie)
+                topics.append(float(msg.topic))
+                two_way.append(bool(msg.two_way) and tie >= 0)
+        if not senders:
+            return Messages.empty()
+        return Messages(np.array(senders, dtype=np.int64), np.array(receivers, dtype=np.int64),
+                        np.array(ties, dtype=np.int64), np.array(topics, dtype=float),
+                        np.array(two_way, dtype=bool))
+
+    def reply(self, world, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        out_two, out_topic = np.zeros(len(ties), bool), np.zeros(len(ties))
+        for i, t in enumerate(ties.tolist()):
+            msg = self.answer(world, int(world.src[t]), int(world.dst[t]))
+            out_two[i], out_topic[i] = bool(msg.two_way), float(msg.topic)
+        return out_two, out_topic

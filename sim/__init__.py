@@ -1,0 +1,21 @@
+"""The model: people networking by interruption or interaction on a social graph.
+
+Public contract: :class:`NetworkingModel`, the parameter declarations :data:`PARAMETERS`,
+the network names :data:`NETWORKS` and :class:`ParameterError`. This package imports
+nothing from the app or the experiments.
+"""
+
+from .model import REPORTER_HELP, NetworkingModel, reporter_names
+from .params import GROUPS, NETWORKS, PARAMETERS, Param, ParameterError, defaults
+
+__all__ = [
+    "GROUPS",
+    "NETWORKS",
+    "PARAMETERS",
+    "REPORTER_HELP",
+    "NetworkingModel",
+    "Param",
+    "ParameterError",
+    "defaults",
+    "reporter_names",
+]

@@ -1,0 +1,213 @@
+"""The Mesa model: people networking by interruption or interaction on a social graph."""
+
+from __future__ import annotations
+
+import inspect
+from functools import partial
+import numbers
+from typing import Any
+
+import mesa
+import numpy as np
+
+from agents.person import Person
+from agents.registry import get_strategy
+
+from .networks import build_network, to_networkx
+from .params import PARAMETERS, ParameterError, validate, validate_one
+from .world import World
+
+__all__ = ["NetworkingModel", "REPORTER_HELP", "reporter_names"]
+
+#: The two families of the essay; reporters exist for both even when one is empty.
+FAMILIES = ("broadcasters", "interactors")
+
+#: What each group reporter measures (``{g}`` is the group: broadcasters, interactors, ...).
+REPORTER_HELP = {
+    "attention_to_{g}": "mean attention their contacts pay them (0..1)",
+    "trust_in_{g}": "mean trust their contacts have in them (0..1)",
+    "recall_of_{g}": "mean strength of their contacts' memory of them (0..1)",
+    "value_per_message_{g}": "mean value of their messages noticed this step (0..1)",
+    "reach_{g}": "messages of theirs noticed this step, per person",
+    "sent_{g}": "messages they sent this step, per person",
+    "noticed_share_{g}": "share of their messages sent this step that were noticed",
+    "conversions_{g}": "people won over so far, per person",
+    "faded_{g}": "share of those who started in the group that have faded so far",
+}
+
+
+def reporter_names(groups=FAMILIES) -> list[str]:
+    """Names of the model reporters for the given groups, plus the model-wide ones."""
+    names = [pattern.format(g=g) for g in groups for pattern in REPORTER_HELP]
+    return names + ["converted_share", "noticed_share_all"]
+
+
+def _check_rng(rng):
+    if rng is None or isinstance(rng, np.random.Generator | np.random.SeedSequence):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool | np.bool_):
+        if int(rng) < 0:
+            raise ParameterError("rng", f"must be a non-negative whole number (got {rng})")
+        return int(rng)
+    raise ParameterError(
+        "rng", f"must be a non-negative whole number, a numpy Generator or None (got {rng!r})")
+
+
+class NetworkingModel(mesa.Model):
+    """People on a social network who network by interruption or by interaction.
+
+    Every parameter is a keyword with a default; see :data:`sim.params.PARAMETERS` for
+    names, ranges and meanings (``help(sim.params)``). ``rng`` seeds everything, the network
+    included: the same ``rng`` gives the same run, bit for bit.
+
+    Attributes: ``world`` (the numpy state, :class:`sim.world.World`), ``people`` (the
+    :class:`agents.Person` agents in node order), ``params`` (the validated parameters),
+    ``groups`` (reporter groups present), ``datacollector``.
+    """
+
+    def __init__(self, *, rng=None, **params: Any):
+        values = validate(params)
+        rng = _check_rng(rng)
+        super().__init__(rng=rng)
+        self.params = values
+        implicit = values["network"] == "complete" and values["conversion_rule"] == "bass" \
+            and values["graph"] is None
+        if implicit:  # the Bass rule samples contacts on the fly: no ties stored
+            n, labels = values["n_agents"], None
+            u = v = np.empty(0, dtype=np.int64)
+        else:
+            n, u, v, labels = build_network(values, self.rng)
+        self.labels = labels
+        slots = [get_strategy(values["broadcaster_strategy"]),
+                 get_strategy(values["interactor_strategy"])]
+        n_broadcasters = round(values["broadcaster_share"] * n)
+        strategy_id = np.ones(n, dtype=np.int64)
+        strategy_id[self.rng.permutation(n)[:n_broadcasters]] = 0
+        self.world = World(n, u, v, values, self.rng, slots, strategy_id, interactor_sid=1,
+                           implicit_complete=implicit)
+        self.people = [Person(self, i, None if labels is None else labels[i]) for i in range(n)]
+        self.groups = list(dict.fromkeys(list(FAMILIES) + [s.group or s.name for s in slots]))
+        self._stats = None
+        self._stats_at = -1
+        self._graph = None
+        reporters = {name: _reporter(name) for name in reporter_names(self.groups)}
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
+        self.running = True
+        self.datacollector.collect(self)
+
+    # -- running ---------------------------------------------------------------------------
+    def step(self) -> None:
+        """One step: strategies decide, the world responds, the data collector records."""
+        self.world.step()
+        self.datacollector.collect(self)
+
+    def set_parameter(self, name: str, value: Any) -> None:
+        """Change a parameter while the run is going.
+
+        Only parameters declared ``live`` may change mid-run; structural ones (size, network,
+        strategies, shares) need a new model, and the error says so.
+        """
+        value = validate_one(name, value)
+        if not PARAMETERS[name].live:
+            raise ParameterError(
+                name, "cannot change during a run; it applies when a new run starts")
+        self.params[name] = value
+
+    # -- views -----------------------------------------------------------------------------
+    @property
+    def graph(self):
+        """The social network as a NetworkX graph (built on first use)."""
+        if self._graph is None:
+            w = self.world
+            if w.implicit_complete:
+                import networkx as nx
+
+                self._graph = nx.complete_graph(w.n)
+            else:
+                once = w.src < w.dst
+                self._graph = to_networkx(w.n, w.src[once], w.dst[once], self.labels)
+        return self._graph
+
+    def person_stats(self) -> dict[str, np.ndarray]:
+        """Per-person numbers at the current step (cached until the next step)."""
+        if self._stats_at != self.steps:
+            w = self.world
+            with np.errstate(invalid="ignore", divide="ignore"):
+                value = np.where(w.reach > 0, w.value_sum / np.maximum(w.reach, 1), np.nan)
+                share = np.where(w.sent > 0, w.reach / np.maximum(w.sent, 1), np.nan)
+            groups = w.group_of_people()
+            initial = np.array([s.group or s.name for s in w.strategies],
+                               dtype=object)[w.initial_strategy_id]
+            self._stats = {
+                "attention_received": w.audience(),
+                "trust_earned": w.trust_earned(),
+                "recall": w.recall(),
+                "value_per_message": value,
+                "reach": w.reach.astype(float),
+                "sent": w.sent.astype(float),
+                "noticed_share": share,
+                "conversions": w.conversions.astype(float),
+                "faded": w.faded.astype(float),
+                "group": groups,
+                "initial_group": initial,
+            }
+            self._stats_at = self.steps
+        return self._stats
+
+    def group_mean(self, key: str, group: str) -> float:
+        """Mean over the people of ``group`` of the per-person number ``key`` (NaN if none)."""
+        stats = self.person_stats()
+        which = "initial_group" if key == "faded" else "group"
+        values = stats[key][stats[which] == group]
+        values = values[~np.isnan(values)]
+        return float(values.mean()) if len(values) else float("nan")
+
+
+_KEYS = {
+    "attention_to": "attention_received", "trust_in": "trust_earned", "recall_of": "recall",
+    "value_per_message": "value_per_message", "reach": "reach", "sent": "sent",
+    "noticed_share": "noticed_share", "conversions": "conversions", "faded": "faded",
+}
+
+
+def _reporter(name: str):
+    if name == "converted_share":
+        return partial(_converted_share)
+    if name == "noticed_share_all":
+        return partial(_noticed_share_all)
+    for prefix, key in _KEYS.items():
+        if name.startswith(prefix + "_"):
+            return partial(_group_value, key, name[len(prefix) + 1:])
+    raise KeyError(name)
+
+
+def _group_value(key: str, group: str, model: NetworkingModel) -> float:
+    """Reporter body: the group mean of one per-person number (picklable via partial)."""
+    return model.group_mean(key, group)
+
+
+def _converted_share(model: NetworkingModel) -> float:
+    """Share of people converted: by the Bass rule, or won over by at least one tie."""
+    w = model.world
+    if model.params["conversion_rule"] == "bass":
+        return float(w.adopted.mean())
+    won = np.zeros(w.n, dtype=bool)
+    won[w.dst[w.converted]] = True
+    return float(won.mean())
+
+
+def _noticed_share_all(model: NetworkingModel) -> float:
+    """Share of all messages delivered this step that were noticed."""
+    w = model.world
+    return w.noticed_total / w.delivered_total if w.delivered_total else float("nan")
+
+
+def _signature() -> inspect.Signature:
+    kw = [inspect.Parameter("rng", inspect.Parameter.KEYWORD_ONLY, default=None)]
+    kw += [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default)
+           for p in PARAMETERS.values()]
+    return inspect.Signature([inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)]
+                             + kw)
+
+
+NetworkingModel.__init__.__signature__ = _signature()

@@ -1,0 +1,446 @@
+"""The world: per-tie state in numpy arrays, updated for every tie at once.
+
+Ties are directed: an undirected acquaintance between ``a`` and ``b`` is two ties,
+``a -> b`` and ``b -> a``. Tie ``e`` goes from sender ``src[e]`` to receiver ``dst[e]``;
+``rev[e]`` is the tie the other way. Ties are sorted by sender, so a person's outgoing ties
+are the contiguous range ``out_start[i]:out_start[i + 1]``.
+
+State of tie ``e`` (all held by the receiver ``dst[e]`` about the sender ``src[e]``,
+except ``estimate``):
+
+``attention[e]``  chance that a message from the sender is noticed (0..1)
+``evidence_r[e]``, ``evidence_s[e]``  Beta trust evidence; trust = (r + 1) / (r + s + 2)
+``memory[e]``     strength of the receiver's memory trace of the sender (0..1)
+``estimate[e]``   the *sender's* guess of the receiver's interest (an angle)
+``talks[e]``      how many conversations the sender has opened with the receiver
+``converted[e]``  the receiver has been won over by the sender (a tie converts once)
+``muted[e]``      the receiver has blocked the sender (when muting is on)
+
+Per person: ``interest`` (angle on the topic circle), ``pitch`` (the topic a broadcaster
+pushes), ``strategy_id``, ``faded``.
+
+What strategies may read: ``n``, ``n_ties``, ``src``, ``dst``, ``rev``, ``out_start``,
+``interest`` is *not* for strategies (a person cannot read minds: learn it through
+``estimate``), ``pitch``, ``estimate``, ``talks``, ``rng``, ``params``, and the helper
+methods ``ties_of``, ``contacts_of``, ``tie``, ``attention_of``, ``trust_of``,
+``uncertainty`` and ``pick_ties``.
+
+One step (:meth:`World.step`) runs the processes of ``docs/model.md`` in this order:
+decide, deliver (answers to opened exchanges included), look (limited attention), notice,
+value, trust, learning, attention, memory, conversion, introductions, fade.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents.strategy import Messages
+
+__all__ = ["World", "MUTE_BELOW", "INTRODUCTION_CHANCE"]
+
+#: Attention under which a receiver blocks a sender for good, when ``muting`` is on.
+MUTE_BELOW = 0.05
+#: Chance per step that a person who trusts an interactor introduces them (when on).
+INTRODUCTION_CHANCE = 0.05
+#: Trust in a stranger (no evidence yet), used for cold messages.
+STRANGER_TRUST = 0.5
+
+
+def match(topic: np.ndarray, interest: np.ndarray) -> np.ndarray:
+    """Value of a message to its receiver: (1 + cos(topic - interest)) / 2, in [0, 1].
+
+    A guess drawn at random is worth 0.5 on average (the chance level).
+    """
+    return 0.5 * (1.0 + np.cos(topic - interest))
+
+
+def wrap(angle: np.ndarray) -> np.ndarray:
+    """Map angle differences to (-pi, pi]."""
+    return (angle + np.pi) % (2 * np.pi) - np.pi
+
+
+class World:
+    """All the state of one run, and the step that updates it."""
+
+    def __init__(self, n, u, v, params, rng, strategies, strategy_id, interactor_sid=1,
+                 implicit_complete=False):
+        self.n = int(n)
+        self.params = params
+        self.rng = rng
+        self.strategies = strategies  # list of Strategy instances, indexed by strategy id
+        self.strategy_id = np.asarray(strategy_id, dtype=np.int64)
+        self.initial_strategy_id = self.strategy_id.copy()
+        self.implicit_complete = implicit_complete
+        self.interactor_sid = interactor_sid
+        self.t = 0
+        self._set_ties(np.concatenate([u, v]), np.concatenate([v, u]))
+        e = self.n_ties
+        base = params["baseline_attention"]
+        self.attention = np.full(e, base)
+        self.evidence_r = np.zeros(e)
+        self.evidence_s = np.zeros(e)
+        self.memory = np.zeros(e)
+        self.estimate = rng.uniform(0, 2 * np.pi, e)
+        self.talks = np.zeros(e, dtype=np.int32)
+        self.converted = np.zeros(e, dtype=bool)
+        self.muted = np.zeros(e, dtype=bool)
+        self.interest = rng.uniform(0, 2 * np.pi, self.n)
+        self.pitch = rng.uniform(0, 2 * np.pi, self.n)
+        self.cold_attention = np.full(self.n, base)
+        self.faded = np.zeros(self.n, dtype=bool)
+        self.below_streak = np.zeros(self.n, dtype=np.int64)
+        self.conversions = np.zeros(self.n, dtype=np.int64)
+        self.adopted = np.zeros(self.n, dtype=bool)  # the Bass rule's converted people
+        self._clear_step_counts()
+
+    # -- ties ------------------------------------------------------------------------------
+    def _set_ties(self, src, dst, carry=None):
+        """Sort ties by sender, build the reverse index and per-sender ranges.
+
+        ``carry`` maps state array names to arrays (aligned with ``src``) to reorder.
+        """
+        n = self.n
+        order = np.lexsort((dst, src))
+        self.src = src[order].astype(np.int64)
+        self.dst = dst[order].astype(np.int64)
+        key = self.src * n + self.dst
+        self.rev = np.searchsorted(key, self.dst * n + self.src)
+        self.out_degree = np.bincount(self.src, minlength=n)
+        self.out_start = np.concatenate([[0], np.cumsum(self.out_degree)])
+        self._key = key
+        if carry:
+            for name, arr in carry.items():
+                setattr(self, name, arr[order])
+
+    @property
+    def n_ties(self) -> int:
+        return len(self.src)
+
+    def ties_of(self, people: np.ndarray) -> np.ndarray:
+        """All outgoing ties of ``people``, concatenated (int array)."""
+        people = np.asarray(people, dtype=np.int64)
+        start, deg = self.out_start[people], self.out_degree[people]
+        total = int(deg.sum())
+        if total == 0:
+            return np.empty(0, dtype=np.int64)
+        offsets = np.repeat(start - np.concatenate([[0], np.cumsum(deg)[:-1]]), deg)
+        return np.arange(total) + offsets
+
+    def contacts_of(self, person: int) -> np.ndarray:
+        """The people ``person`` is tied to."""
+        return self.dst[self.out_start[person]:self.out_start[person + 1]]
+
+    def tie(self, sender: int, receiver: int) -> int:
+        """Index of the tie ``sender -> receiver``, or -1 if they are not contacts."""
+        key = sender * self.n + receiver
+        i = int(np.searchsorted(self._key, key))
+        return i if i < len(self._key) and self._key[i] == key else -1
+
+    def attention_of(self, ties):
+        """The receivers' attention to the senders of ``ties``."""
+        return self.attention[ties]
+
+    def trust_of(self, ties):
+        """The receivers' trust in the senders of ``ties``: (r + 1) / (r + s + 2)."""
+        r, s = self.evidence_r[ties], self.evidence_s[ties]
+        return (r + 1.0) / (r + s + 2.0)
+
+    def uncertainty(self, ties):
+        """How much the sender still has to find out about the receiver: 1 before their
+        first conversation, shrinking by the learning rate with each one the sender opens."""
+        return (1.0 - self.params["interest_learning"]) ** self.talks[ties]
+
+    def pick_ties(self, people: np.ndarray, weight: np.ndarray) -> np.ndarray:
+        """Draw one outgoing tie for each of ``people`` with chance proportional to
+        ``weight`` (one value per tie), then set the drawn ties' weight to 0 so that a
+        second call draws without repeats. People whose ties all weigh 0 draw nothing.
+        """
+        people = np.asarray(people, dtype=np.int64)
+        csum = np.concatenate([[0.0], np.cumsum(weight)])
+        lo, hi = csum[self.out_start[people]], csum[self.out_start[people + 1]]
+        ok = hi - lo > 1e-12
+        target = lo[ok] + self.rng.random(int(ok.sum())) * (hi[ok] - lo[ok])
+        ties = np.searchsorted(csum, target, side="right") - 1
+        start = self.out_start[people[ok]]
+        stop = self.out_start[people[ok] + 1] - 1
+        ties = np.clip(ties, start, stop)
+        weight[ties] = 0.0
+        return ties
+
+    # -- one step --------------------------------------------------------------------------
+    def _clear_step_counts(self):
+        n = self.n
+        self.sent = np.zeros(n, dtype=np.int64)
+        self.reach = np.zeros(n, dtype=np.int64)
+        self.value_sum = np.zeros(n)
+        self.looked_total = 0
+        self.delivered_total = 0
+        self.noticed_total = 0
+
+    def step(self) -> None:
+        """Advance the world by one step."""
+        self.t += 1
+        self._clear_step_counts()
+        if self.params["conversion_rule"] == "bass":
+            self._bass_step()
+            return
+        msgs = self.deliver(self.decide())
+        looked = self.look(msgs.receiver)
+        noticed = looked & (self.rng.random(len(msgs)) < self._attention_for(msgs))
+        value = match(msgs.topic, self.interest[msgs.receiver])
+        self.update_trust(msgs, noticed, value)
+        self.learn_interests(msgs, noticed)
+        self.update_attention(msgs, looked)
+        self.update_memory(msgs, noticed)
+        self.convert(msgs, noticed, value)
+        self._account(msgs, looked, noticed, value)
+        if self.params["introductions"]:
+            self.introduce(msgs, noticed)
+        self.check_fade()
+
+    def decide(self) -> Messages:
+        """Each strategy chooses the messages of the people who use it."""
+        parts = []
+        for sid, strategy in enumerate(self.strategies):
+            people = np.flatnonzero(self.strategy_id == sid)
+            if len(people):
+                parts.append(strategy.decide(self, people))
+        return Messages.concat(parts)
+
+    def deliver(self, opened: Messages) -> Messages:
+        """Drop messages to people who muted their sender; add answers to exchanges."""
+        if self.params["muting"]:
+            opened = opened.select(~((opened.tie >= 0) & self.muted[np.maximum(opened.tie, 0)]))
+        ex = opened.two_way & (opened.tie >= 0)
+        np.add.at(self.talks, opened.tie[ex], 1)
+        back = self.rev[opened.tie[ex]]
+        two_way = np.zeros(len(back), dtype=bool)
+        topic = np.zeros(len(back))
+        answering = self.strategy_id[self.src[back]]
+        for sid, strategy in enumerate(self.strategies):
+            mask = answering == sid
+            if mask.any():
+                two_way[mask], topic[mask] = strategy.reply(self, back[mask])
+        answers = Messages(self.src[back], self.dst[back], back, topic, two_way)
+        if self.params["muting"]:
+            answers = answers.select(~self.muted[answers.tie])
+        return Messages.concat([opened, answers])
+
+    def look(self, receiver: np.ndarray) -> np.ndarray:
+        """Which delivered messages their receivers look at.
+
+        Each receiver looks at no more than ``attention_budget`` messages, chosen at random;
+        the rest go unseen. Looking comes before noticing, so messages that will be ignored
+        still use up the budget (attention is a commons).
+        """
+        looked = np.ones(len(receiver), dtype=bool)
+        if not self.params["limited_attention"] or len(receiver) == 0:
+            return looked
+        budget = self.params["attention_budget"]
+        count = np.bincount(receiver, minlength=self.n)
+        over = np.flatnonzero(count[receiver] > budget)
+        if len(over):
+            looked[over] = False
+            shuffled = over[self.rng.permutation(len(over))]
+            order = shuffled[np.argsort(receiver[shuffled], kind="stable")]
+            r = receiver[order]
+            first = np.flatnonzero(np.concatenate([[True], r[1:] != r[:-1]]))
+            rank = np.arange(len(r)) - np.repeat(first, np.diff(np.append(first, len(r))))
+            looked[order[rank < budget]] = True
+        return looked
+
+    def _attention_for(self, msgs: Messages) -> np.ndarray:
+        cold = msgs.tie < 0
+        att = self.attention[np.maximum(msgs.tie, 0)] if self.n_ties else np.zeros(len(msgs))
+        if cold.any():
+            att = np.where(cold, self.cold_attention[msgs.receiver], att)
+        return att
+
+    def update_trust(self, msgs: Messages, noticed: np.ndarray, value: np.ndarray) -> None:
+        """Beta evidence with forgetting: r <- lambda r + value, s <- lambda s + 1 - value."""
+        lam = self.params["trust_forgetting"]
+        self.evidence_r *= lam
+        self.evidence_s *= lam
+        on_tie = noticed & (msgs.tie >= 0)
+        np.add.at(self.evidence_r, msgs.tie[on_tie], value[on_tie])
+        np.add.at(self.evidence_s, msgs.tie[on_tie], 1.0 - value[on_tie])
+
+    def learn_interests(self, msgs: Messages, noticed: np.ndarray) -> None:
+        """A noticed two-way message tells its receiver what the sender values: the
+        receiver's guess of the sender's interest moves a share ``interest_learning`` of the
+        way towards the truth."""
+        heard = noticed & msgs.two_way & (msgs.tie >= 0)
+        back = self.rev[msgs.tie[heard]]
+        truth = self.interest[msgs.sender[heard]]
+        self.estimate[back] += self.params["interest_learning"] * wrap(truth - self.estimate[back])
+
+    def update_attention(self, msgs: Messages, looked: np.ndarray) -> None:
+        """Recovery at rest, habituation to interruptions, restoring by conversations,
+        spill-over to all senders (generalization) and muting."""
+        p = self.params
+        a = self.attention
+        base, r = p["baseline_attention"], p["recovery"]
+        h = p["habituation"] if p["habituation_on"] else 0.0
+        a += r * (base - a)
+        self.cold_attention += r * (base - self.cold_attention)
+        one_way = looked & ~msgs.two_way
+        two_way = looked & msgs.two_way & (msgs.tie >= 0)
+        if h > 0:
+            ties = msgs.tie[one_way & (msgs.tie >= 0)]
+            np.multiply.at(a, ties, 1.0 - h)
+            cold = msgs.receiver[one_way & (msgs.tie < 0)]
+            np.multiply.at(self.cold_attention, cold, 1.0 - h)
+        g = p["sensitization"]
+        if g > 0 and two_way.any():
+            ties = msgs.tie[two_way]
+            lost = 1.0 - a
+            np.multiply.at(lost, ties, 1.0 - g)
+            a[:] = 1.0 - lost
+        spill = p["generalization"] * h if p["generalization_on"] else 0.0
+        if spill > 0 and one_way.any():
+            exposures = np.bincount(msgs.receiver[one_way], minlength=self.n)
+            keep = (1.0 - spill) ** exposures
+            a *= keep[self.dst]
+            self.cold_attention *= keep
+        if p["muting"]:
+            self.muted |= a < MUTE_BELOW
+            a[self.muted] = 0.0
+
+    def update_memory(self, msgs: Messages, noticed: np.ndarray) -> None:
+        """Every trace decays; a noticed message strengthens the receiver's trace of its
+        sender, a conversation much more than an interruption."""
+        p = self.params
+        self.memory *= 1.0 - p["memory_decay"]
+        on_tie = noticed & (msgs.tie >= 0)
+        boost = np.where(msgs.two_way[on_tie], p["memory_boost_exchange"],
+                         p["memory_boost_interruption"])
+        fading = 1.0 - self.memory
+        np.multiply.at(fading, msgs.tie[on_tie], 1.0 - boost)
+        self.memory[:] = 1.0 - fading
+
+    def convert(self, msgs: Messages, noticed: np.ndarray, value: np.ndarray) -> None:
+        """A noticed message wins its receiver over with chance rate x value x trust.
+        A tie converts once; strangers (cold reach) are judged with neutral trust."""
+        rate = self.params["conversion_rate"]
+        on_tie = noticed & (msgs.tie >= 0)
+        ties = msgs.tie[on_tie]
+        chance = rate * value[on_tie] * self.trust_of(ties)
+        won = ties[(self.rng.random(len(ties)) < chance) & ~self.converted[ties]]
+        won = np.unique(won)
+        self.converted[won] = True
+        np.add.at(self.conversions, self.src[won], 1)
+        cold = noticed & (msgs.tie < 0)
+        if cold.any():
+            chance = rate * value[cold] * STRANGER_TRUST
+            hit = self.rng.random(int(cold.sum())) < chance
+            np.add.at(self.conversions, msgs.sender[cold][hit], 1)
+
+    def _account(self, msgs, looked, noticed, value) -> None:
+        self.sent = np.bincount(msgs.sender, minlength=self.n)
+        self.reach = np.bincount(msgs.sender[noticed], minlength=self.n)
+        self.value_sum = np.bincount(msgs.sender[noticed], weights=value[noticed],
+                                     minlength=self.n)
+        self.delivered_total = len(msgs)
+        self.looked_total = int(looked.sum())
+        self.noticed_total = int(noticed.sum())
+
+    def introduce(self, msgs: Messages, noticed: np.ndarray) -> None:
+        """A person who noticed a conversation from a sender they trust (at least
+        ``introduction_trust``) may, with chance ``INTRODUCTION_CHANCE``, introduce that
+        sender to one of their own contacts: a new tie, with fresh state."""
+        talk = noticed & msgs.two_way & (msgs.tie >= 0)
+        ties = msgs.tie[talk]
+        ties = ties[self.trust_of(ties) >= self.params["introduction_trust"]]
+        ties = ties[self.rng.random(len(ties)) < INTRODUCTION_CHANCE]
+        if len(ties) == 0:
+            return
+        host, guest = self.dst[ties], self.src[ties]
+        deg = self.out_degree[host]
+        pick = self.out_start[host] + (self.rng.random(len(ties)) * deg).astype(np.int64)
+        friend = self.dst[pick]
+        new_key = np.minimum(guest, friend) * self.n + np.maximum(guest, friend)
+        fresh = (guest != friend)
+        existing = np.searchsorted(self._key, guest * self.n + friend)
+        existing = np.minimum(existing, len(self._key) - 1)
+        fresh &= self._key[existing] != guest * self.n + friend
+        new_key = np.unique(new_key[fresh])
+        if len(new_key) == 0:
+            return
+        a_, b_ = new_key // self.n, new_key % self.n
+        self.add_ties(a_, b_)
+
+    def add_ties(self, a: np.ndarray, b: np.ndarray) -> None:
+        """Add new undirected ties ``a[i] -- b[i]`` with fresh state."""
+        k = 2 * len(a)
+        base = self.params["baseline_attention"]
+        fresh = {
+            "attention": np.full(k, base), "evidence_r": np.zeros(k),
+            "evidence_s": np.zeros(k), "memory": np.zeros(k),
+            "estimate": self.rng.uniform(0, 2 * np.pi, k),
+            "talks": np.zeros(k, dtype=np.int32), "converted": np.zeros(k, dtype=bool),
+            "muted": np.zeros(k, dtype=bool),
+        }
+        carry = {name: np.concatenate([getattr(self, name), arr]) for name, arr in fresh.items()}
+        self._set_ties(np.concatenate([self.src, a, b]), np.concatenate([self.dst, b, a]),
+                       carry)
+
+    def check_fade(self) -> None:
+        """A sender fades once the mean attention of their contacts stays below
+        ``fade_threshold`` for ``fade_patience`` steps in a row (once faded, always faded).
+        Where ``adaptation`` is on, a faded broadcaster switches to the interactors'
+        strategy."""
+        audience = self.audience()
+        below = audience < self.params["fade_threshold"]  # NaN (no contacts) is never below
+        self.below_streak = np.where(below, self.below_streak + 1, 0)
+        newly = (self.below_streak >= self.params["fade_patience"]) & ~self.faded
+        self.faded |= newly
+        if self.params["adaptation"] and newly.any():
+            switch = newly & (self.group_of_people() == "broadcasters")
+            self.strategy_id[switch] = self.interactor_sid
+
+    # -- per person summaries --------------------------------------------------------------
+    def _per_sender_mean(self, values: np.ndarray) -> np.ndarray:
+        total = np.bincount(self.src, weights=values, minlength=self.n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.out_degree > 0, total / np.maximum(self.out_degree, 1), np.nan)
+
+    def audience(self) -> np.ndarray:
+        """Per person: mean attention their contacts pay them (NaN without contacts)."""
+        return self._per_sender_mean(self.attention)
+
+    def trust_earned(self) -> np.ndarray:
+        """Per person: mean trust their contacts have in them."""
+        return self._per_sender_mean(self.trust_of(slice(None)))
+
+    def recall(self) -> np.ndarray:
+        """Per person: mean strength of their contacts' memory of them."""
+        return self._per_sender_mean(self.memory)
+
+    def group_of_people(self) -> np.ndarray:
+        groups = np.array([s.group or s.name for s in self.strategies], dtype=object)
+        return groups[self.strategy_id]
+
+    # -- the Bass rule (docking) -----------------------------------------------------------
+    def _bass_step(self) -> None:
+        """Every person meets one random contact; a person not yet converted converts, in a
+        single draw, with chance p + q [the contact has converted]. All at once."""
+        p, q = self.params["bass_p"], self.params["bass_q"]
+        n = self.n
+        people = np.arange(n)
+        if self.implicit_complete:
+            contact = self.rng.integers(0, n - 1, size=n)
+            contact += contact >= people
+            has = np.ones(n, dtype=bool)
+        else:
+            has = self.out_degree > 0
+            contact = np.zeros(n, dtype=np.int64)
+            offs = (self.rng.random(n) * np.maximum(self.out_degree, 1)).astype(np.int64)
+            contact[has] = self.dst[self.out_start[:-1][has] + offs[has]]
+        draw = self.rng.random(n)
+        told = has & self.adopted[contact]
+        by_ad = draw < p
+        by_word = ~by_ad & told & (draw < p + q)
+        new = ~self.adopted & (by_ad | by_word)
+        credited = new & by_word
+        np.add.at(self.conversions, contact[credited], 1)
+        self.adopted |= new
