@@ -27,12 +27,15 @@ class Interact(Strategy):
     description = "Holds a two-way conversation with a chosen contact, tailored to them."
 
     def decide(self, world, people: np.ndarray) -> Messages:
-        weight = np.zeros(world.n_ties)
-        ties = world.ties_of(people)
-        weight[ties] = world.trust_of(world.rev[ties]) + world.uncertainty(ties)
-        chosen = [world.pick_ties(people, weight)
-                  for _ in range(world.params["exchanges_per_step"])]
-        ties = np.concatenate(chosen) if chosen else np.empty(0, np.int64)
+        def weight(ties):  # my trust in them (on the tie back) + what I have yet to learn
+            return world.trust_of(world.rev[ties]) + world.uncertainty(ties)
+
+        chosen = []
+        for _ in range(world.params["exchanges_per_step"]):  # no contact twice in a step
+            earlier = np.stack(chosen, axis=1) if chosen else None
+            chosen.append(world.pick_ties(people, weight, 2.0, exclude=earlier))
+        ties = np.concatenate(chosen)
+        ties = ties[ties >= 0]
         return Messages.on_ties(world, ties, world.estimate[ties], two_way=True)
 
     def reply(self, world, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -24,9 +24,16 @@ class Interrupt(Strategy):
     group = "broadcasters"
     description = "Sends the same one-way pitch to every contact, every step."
 
+    def __init__(self):
+        self._cache = (None, None)
+
     def decide(self, world, people: np.ndarray) -> Messages:
-        ties = world.ties_of(people)
-        msgs = Messages.on_ties(world, ties, world.pitch[world.src[ties]], two_way=False)
+        key = (id(world), world.n_ties, people.tobytes())
+        if self._cache[0] != key:  # the same people pitch the same ties every step
+            ties = world.ties_of(people)
+            self._cache = (key, Messages.on_ties(world, ties, world.pitch[world.src[ties]],
+                                                 two_way=False))
+        msgs = self._cache[1]
         cold = world.params["cold_reach"]
         if cold > 0 and len(people) and world.n > 1:
             senders = np.repeat(people.astype(np.int64), cold)

@@ -54,9 +54,8 @@ class Messages:
     def on_ties(cls, world, ties: np.ndarray, topic, two_way: bool) -> Messages:
         """Messages along existing ties (``world.src[ties]`` -> ``world.dst[ties]``)."""
         ties = np.asarray(ties, dtype=np.int64)
-        topic = np.broadcast_to(np.asarray(topic, dtype=float), ties.shape).copy()
-        return cls(world.src[ties].astype(np.int64), world.dst[ties].astype(np.int64), ties,
-                   topic, np.full(len(ties), two_way))
+        topic = np.broadcast_to(np.asarray(topic, dtype=float), ties.shape)
+        return cls(world.src[ties], world.dst[ties], ties, topic, np.full(len(ties), two_way))
 
     def __len__(self) -> int:
         return len(self.sender)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import inspect
-from functools import partial
 import numbers
+from functools import partial
 from typing import Any
 
 import mesa
@@ -87,7 +87,7 @@ class NetworkingModel(mesa.Model):
                            implicit_complete=implicit)
         self.people = [Person(self, i, None if labels is None else labels[i]) for i in range(n)]
         self.groups = list(dict.fromkeys(list(FAMILIES) + [s.group or s.name for s in slots]))
-        self._stats = None
+        self._stats = self._means = None
         self._stats_at = -1
         self._graph = None
         reporters = {name: _reporter(name) for name in reporter_names(self.groups)}
@@ -135,9 +135,6 @@ class NetworkingModel(mesa.Model):
             with np.errstate(invalid="ignore", divide="ignore"):
                 value = np.where(w.reach > 0, w.value_sum / np.maximum(w.reach, 1), np.nan)
                 share = np.where(w.sent > 0, w.reach / np.maximum(w.sent, 1), np.nan)
-            groups = w.group_of_people()
-            initial = np.array([s.group or s.name for s in w.strategies],
-                               dtype=object)[w.initial_strategy_id]
             self._stats = {
                 "attention_received": w.audience(),
                 "trust_earned": w.trust_earned(),
@@ -148,19 +145,41 @@ class NetworkingModel(mesa.Model):
                 "noticed_share": share,
                 "conversions": w.conversions.astype(float),
                 "faded": w.faded.astype(float),
-                "group": groups,
-                "initial_group": initial,
             }
             self._stats_at = self.steps
+            self._means = None
         return self._stats
+
+    def _group_codes(self, initial: bool = False) -> np.ndarray:
+        """Per person: index into ``self.groups`` of their (initial) strategy's group."""
+        w = self.world
+        slot_code = np.array([self.groups.index(s.group or s.name) for s in w.strategies])
+        return slot_code[w.initial_strategy_id if initial else w.strategy_id]
+
+    def group_means(self) -> dict[tuple[str, str], float]:
+        """Every per-person number's mean over each group, NaN for an empty group."""
+        stats = self.person_stats()
+        if self._means is None:
+            keys = list(stats)
+            table = np.vstack([stats[k] for k in keys])  # one row per number, one column a person
+            faded_row = keys.index("faded")
+            means = {}
+            for initial, rows in ((False, [i for i in range(len(keys)) if i != faded_row]),
+                                  (True, [faded_row])):
+                codes = self._group_codes(initial)
+                for g, group in enumerate(self.groups):
+                    sub = table[rows][:, codes == g]
+                    ok = ~np.isnan(sub)
+                    count = ok.sum(axis=1)
+                    total = np.where(ok, sub, 0.0).sum(axis=1)
+                    for row, c, t in zip(rows, count, total, strict=True):
+                        means[keys[row], group] = float(t / c) if c else float("nan")
+            self._means = means
+        return self._means
 
     def group_mean(self, key: str, group: str) -> float:
         """Mean over the people of ``group`` of the per-person number ``key`` (NaN if none)."""
-        stats = self.person_stats()
-        which = "initial_group" if key == "faded" else "group"
-        values = stats[key][stats[which] == group]
-        values = values[~np.isnan(values)]
-        return float(values.mean()) if len(values) else float("nan")
+        return self.group_means()[key, group]
 
 
 _KEYS = {

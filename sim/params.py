@@ -106,12 +106,9 @@ class Param:
             if isinstance(value, bool | _np_bool()) or not isinstance(value, numbers.Real):
                 raise refuse()
             if self.kind == "int":
-                if isinstance(value, numbers.Integral):
-                    value = int(value)
-                elif float(value).is_integer():
-                    value = int(value)
-                else:
+                if not (isinstance(value, numbers.Integral) or float(value).is_integer()):
                     raise refuse()
+                value = int(value)
             else:
                 value = float(value)
                 if value != value:  # NaN
@@ -310,9 +307,9 @@ def _check_combinations(v: dict[str, Any]) -> None:
     if v["graph"] is not None:
         return
     net, n, k = v["network"], v["n_agents"], v["mean_degree"]
-    if net in ("watts_strogatz", "ring", "erdos_renyi", "barabasi_albert", "communities"):
-        if k >= n:
-            raise ParameterError(
+    generated = ("watts_strogatz", "ring", "erdos_renyi", "barabasi_albert", "communities")
+    if net in generated and k >= n:
+        raise ParameterError(
                 "mean_degree",
                 f"must be smaller than n_agents ({n}) for network {net!r} (got {k})")
     if net in ("watts_strogatz", "ring") and k < 2:

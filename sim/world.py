@@ -54,6 +54,17 @@ def match(topic: np.ndarray, interest: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.cos(topic - interest))
 
 
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """Stable ordering of non-negative int keys (below 2**32) by two 16-bit radix passes;
+    numpy sorts 16-bit integers by counting, several times faster than a comparison sort."""
+    low = (keys & 0xFFFF).astype(np.uint16)
+    order = np.argsort(low, kind="stable")
+    high = (keys[order] >> 16).astype(np.uint16)
+    if high.any():
+        order = order[np.argsort(high, kind="stable")]
+    return order
+
+
 def wrap(angle: np.ndarray) -> np.ndarray:
     """Map angle differences to (-pi, pi]."""
     return (angle + np.pi) % (2 * np.pi) - np.pi
@@ -79,7 +90,7 @@ class World:
         self.attention = np.full(e, base)
         self.evidence_r = np.zeros(e)
         self.evidence_s = np.zeros(e)
-        self.memory = np.zeros(e)
+        self.forget = np.ones(e)  # 1 - memory, kept this way so that boosts are cheap
         self.estimate = rng.uniform(0, 2 * np.pi, e)
         self.talks = np.zeros(e, dtype=np.int32)
         self.converted = np.zeros(e, dtype=bool)
@@ -91,6 +102,8 @@ class World:
         self.below_streak = np.zeros(self.n, dtype=np.int64)
         self.conversions = np.zeros(self.n, dtype=np.int64)
         self.adopted = np.zeros(self.n, dtype=bool)  # the Bass rule's converted people
+        self._audience, self._audience_t = None, -1
+        self._ties_of_cache = (None, None)
         self._clear_step_counts()
 
     # -- ties ------------------------------------------------------------------------------
@@ -101,8 +114,8 @@ class World:
         """
         n = self.n
         order = np.lexsort((dst, src))
-        self.src = src[order].astype(np.int64)
-        self.dst = dst[order].astype(np.int64)
+        self.src = src[order].astype(np.int64, copy=False)
+        self.dst = dst[order].astype(np.int64, copy=False)
         key = self.src * n + self.dst
         self.rev = np.searchsorted(key, self.dst * n + self.src)
         self.out_degree = np.bincount(self.src, minlength=n)
@@ -117,8 +130,14 @@ class World:
         return len(self.src)
 
     def ties_of(self, people: np.ndarray) -> np.ndarray:
-        """All outgoing ties of ``people``, concatenated (int array)."""
+        """All outgoing ties of ``people``, concatenated (int array; do not modify it)."""
         people = np.asarray(people, dtype=np.int64)
+        key = (self.n_ties, people.tobytes())
+        if self._ties_of_cache[0] != key:
+            self._ties_of_cache = (key, self._ties_of(people))
+        return self._ties_of_cache[1]
+
+    def _ties_of(self, people: np.ndarray) -> np.ndarray:
         start, deg = self.out_start[people], self.out_degree[people]
         total = int(deg.sum())
         if total == 0:
@@ -142,30 +161,53 @@ class World:
 
     def trust_of(self, ties):
         """The receivers' trust in the senders of ``ties``: (r + 1) / (r + s + 2)."""
-        r, s = self.evidence_r[ties], self.evidence_s[ties]
-        return (r + 1.0) / (r + s + 2.0)
+        r = self.evidence_r[ties]
+        return (r + 1.0) / (r + self.evidence_s[ties] + 2.0)
+
+    @property
+    def trust(self) -> np.ndarray:
+        """Each receiver's trust in each sender, per tie."""
+        return self.trust_of(slice(None))
+
+    @property
+    def memory(self) -> np.ndarray:
+        """Each receiver's memory trace of each sender (0..1), per tie."""
+        return 1.0 - self.forget
 
     def uncertainty(self, ties):
         """How much the sender still has to find out about the receiver: 1 before their
         first conversation, shrinking by the learning rate with each one the sender opens."""
-        return (1.0 - self.params["interest_learning"]) ** self.talks[ties]
+        table = (1.0 - self.params["interest_learning"]) ** np.arange(65)
+        return table[np.minimum(self.talks[ties], 64)]
 
-    def pick_ties(self, people: np.ndarray, weight: np.ndarray) -> np.ndarray:
-        """Draw one outgoing tie for each of ``people`` with chance proportional to
-        ``weight`` (one value per tie), then set the drawn ties' weight to 0 so that a
-        second call draws without repeats. People whose ties all weigh 0 draw nothing.
+    def pick_ties(self, people: np.ndarray, weight, max_weight: float,
+                  exclude: np.ndarray | None = None) -> np.ndarray:
+        """Draw one outgoing tie for each of ``people``, with chance proportional to
+        ``weight(ties)`` (a function returning one weight per tie, each in
+        ``0..max_weight``). Ties in ``exclude`` (an array with one row per person, -1 for
+        none) are never drawn. Returns one tie per person, or -1 where nothing was drawn.
+
+        Drawn by rejection: a uniform tie is accepted with chance weight / max_weight, so the
+        cost grows with the number of people, not of ties.
         """
         people = np.asarray(people, dtype=np.int64)
-        csum = np.concatenate([[0.0], np.cumsum(weight)])
-        lo, hi = csum[self.out_start[people]], csum[self.out_start[people + 1]]
-        ok = hi - lo > 1e-12
-        target = lo[ok] + self.rng.random(int(ok.sum())) * (hi[ok] - lo[ok])
-        ties = np.searchsorted(csum, target, side="right") - 1
-        start = self.out_start[people[ok]]
-        stop = self.out_start[people[ok] + 1] - 1
-        ties = np.clip(ties, start, stop)
-        weight[ties] = 0.0
-        return ties
+        out = np.full(len(people), -1, dtype=np.int64)
+        deg = self.out_degree[people]
+        if exclude is not None:
+            exclude = np.asarray(exclude, dtype=np.int64).reshape(len(people), -1)
+        taken = 0 if exclude is None else (exclude >= 0).sum(axis=1)
+        todo = np.flatnonzero(deg - taken > 0)
+        for _ in range(200):
+            if len(todo) == 0:
+                break
+            who = people[todo]
+            ties = self.out_start[who] + (self.rng.random(len(todo)) * deg[todo]).astype(np.int64)
+            ok = self.rng.random(len(todo)) * max_weight < weight(ties)
+            if exclude is not None:
+                ok &= ~(ties[:, None] == exclude[todo]).any(axis=1)
+            out[todo[ok]] = ties[ok]
+            todo = todo[~ok]
+        return out
 
     # -- one step --------------------------------------------------------------------------
     def _clear_step_counts(self):
@@ -187,33 +229,35 @@ class World:
         msgs = self.deliver(self.decide())
         looked = self.look(msgs.receiver)
         noticed = looked & (self.rng.random(len(msgs)) < self._attention_for(msgs))
-        value = match(msgs.topic, self.interest[msgs.receiver])
-        self.update_trust(msgs, noticed, value)
-        self.learn_interests(msgs, noticed)
+        heard = msgs.select(np.flatnonzero(noticed))  # the noticed messages only
+        value = match(heard.topic, self.interest[heard.receiver])
+        self.update_trust(heard, value)
+        self.learn_interests(heard)
         self.update_attention(msgs, looked)
-        self.update_memory(msgs, noticed)
-        self.convert(msgs, noticed, value)
-        self._account(msgs, looked, noticed, value)
+        self.update_memory(heard)
+        self.convert(heard, value)
+        self._account(msgs, looked, heard, value)
         if self.params["introductions"]:
-            self.introduce(msgs, noticed)
+            self.introduce(heard)
         self.check_fade()
 
-    def decide(self) -> Messages:
-        """Each strategy chooses the messages of the people who use it."""
+    def decide(self) -> list[Messages]:
+        """Each strategy chooses the messages of the people who use it (one batch each)."""
         parts = []
         for sid, strategy in enumerate(self.strategies):
             people = np.flatnonzero(self.strategy_id == sid)
             if len(people):
                 parts.append(strategy.decide(self, people))
-        return Messages.concat(parts)
+        return parts
 
-    def deliver(self, opened: Messages) -> Messages:
+    def deliver(self, parts: list[Messages]) -> Messages:
         """Drop messages to people who muted their sender; add answers to exchanges."""
         if self.params["muting"]:
-            opened = opened.select(~((opened.tie >= 0) & self.muted[np.maximum(opened.tie, 0)]))
-        ex = opened.two_way & (opened.tie >= 0)
-        np.add.at(self.talks, opened.tie[ex], 1)
-        back = self.rev[opened.tie[ex]]
+            parts = [m.select(~((m.tie >= 0) & self.muted[np.maximum(m.tie, 0)])) for m in parts]
+        opened = [m.tie[m.two_way & (m.tie >= 0)] for m in parts]
+        opened = np.concatenate(opened) if opened else np.empty(0, dtype=np.int64)
+        self.talks[opened] += 1  # a person opens at most one exchange per contact a step
+        back = self.rev[opened]
         two_way = np.zeros(len(back), dtype=bool)
         topic = np.zeros(len(back))
         answering = self.strategy_id[self.src[back]]
@@ -224,7 +268,7 @@ class World:
         answers = Messages(self.src[back], self.dst[back], back, topic, two_way)
         if self.params["muting"]:
             answers = answers.select(~self.muted[answers.tie])
-        return Messages.concat([opened, answers])
+        return Messages.concat([*parts, answers])
 
     def look(self, receiver: np.ndarray) -> np.ndarray:
         """Which delivered messages their receivers look at.
@@ -242,7 +286,7 @@ class World:
         if len(over):
             looked[over] = False
             shuffled = over[self.rng.permutation(len(over))]
-            order = shuffled[np.argsort(receiver[shuffled], kind="stable")]
+            order = shuffled[_stable_order(receiver[shuffled])]
             r = receiver[order]
             first = np.flatnonzero(np.concatenate([[True], r[1:] != r[:-1]]))
             rank = np.arange(len(r)) - np.repeat(first, np.diff(np.append(first, len(r))))
@@ -250,28 +294,32 @@ class World:
         return looked
 
     def _attention_for(self, msgs: Messages) -> np.ndarray:
+        """Per message: the receiver's attention to its sender (or to strangers)."""
+        if not self.n_ties:
+            return self.cold_attention[msgs.receiver]
         cold = msgs.tie < 0
-        att = self.attention[np.maximum(msgs.tie, 0)] if self.n_ties else np.zeros(len(msgs))
-        if cold.any():
-            att = np.where(cold, self.cold_attention[msgs.receiver], att)
-        return att
+        if not cold.any():
+            return self.attention[msgs.tie]
+        return np.where(cold, self.cold_attention[msgs.receiver],
+                        self.attention[np.maximum(msgs.tie, 0)])
 
-    def update_trust(self, msgs: Messages, noticed: np.ndarray, value: np.ndarray) -> None:
-        """Beta evidence with forgetting: r <- lambda r + value, s <- lambda s + 1 - value."""
+    def update_trust(self, heard: Messages, value: np.ndarray) -> None:
+        """Beta evidence with forgetting: r <- lambda r + value, s <- lambda s + 1 - value,
+        for every noticed message on a tie; all evidence fades by lambda each step."""
         lam = self.params["trust_forgetting"]
         self.evidence_r *= lam
         self.evidence_s *= lam
-        on_tie = noticed & (msgs.tie >= 0)
-        np.add.at(self.evidence_r, msgs.tie[on_tie], value[on_tie])
-        np.add.at(self.evidence_s, msgs.tie[on_tie], 1.0 - value[on_tie])
+        on_tie = heard.tie >= 0
+        np.add.at(self.evidence_r, heard.tie[on_tie], value[on_tie])
+        np.add.at(self.evidence_s, heard.tie[on_tie], 1.0 - value[on_tie])
 
-    def learn_interests(self, msgs: Messages, noticed: np.ndarray) -> None:
+    def learn_interests(self, heard: Messages) -> None:
         """A noticed two-way message tells its receiver what the sender values: the
         receiver's guess of the sender's interest moves a share ``interest_learning`` of the
         way towards the truth."""
-        heard = noticed & msgs.two_way & (msgs.tie >= 0)
-        back = self.rev[msgs.tie[heard]]
-        truth = self.interest[msgs.sender[heard]]
+        talk = heard.two_way & (heard.tie >= 0)
+        back = self.rev[heard.tie[talk]]
+        truth = self.interest[heard.sender[talk]]
         self.estimate[back] += self.params["interest_learning"] * wrap(truth - self.estimate[back])
 
     def update_attention(self, msgs: Messages, looked: np.ndarray) -> None:
@@ -281,23 +329,22 @@ class World:
         a = self.attention
         base, r = p["baseline_attention"], p["recovery"]
         h = p["habituation"] if p["habituation_on"] else 0.0
-        a += r * (base - a)
-        self.cold_attention += r * (base - self.cold_attention)
+        for arr in (a, self.cold_attention):  # a <- a + r (base - a), in place
+            arr *= 1.0 - r
+            arr += r * base
         one_way = looked & ~msgs.two_way
-        two_way = looked & msgs.two_way & (msgs.tie >= 0)
         if h > 0:
-            ties = msgs.tie[one_way & (msgs.tie >= 0)]
-            np.multiply.at(a, ties, 1.0 - h)
-            cold = msgs.receiver[one_way & (msgs.tie < 0)]
-            np.multiply.at(self.cold_attention, cold, 1.0 - h)
+            on_tie = one_way & (msgs.tie >= 0)
+            np.multiply.at(a, msgs.tie[on_tie], 1.0 - h)
+            cold = one_way & ~on_tie
+            if cold.any():
+                np.multiply.at(self.cold_attention, msgs.receiver[cold], 1.0 - h)
         g = p["sensitization"]
-        if g > 0 and two_way.any():
-            ties = msgs.tie[two_way]
-            lost = 1.0 - a
-            np.multiply.at(lost, ties, 1.0 - g)
-            a[:] = 1.0 - lost
+        if g > 0:
+            ties = msgs.tie[looked & msgs.two_way]  # exchanges are always on ties
+            a[ties] += g * (1.0 - a[ties])  # a tie is restored once a step, however many talks
         spill = p["generalization"] * h if p["generalization_on"] else 0.0
-        if spill > 0 and one_way.any():
+        if spill > 0:
             exposures = np.bincount(msgs.receiver[one_way], minlength=self.n)
             keep = (1.0 - spill) ** exposures
             a *= keep[self.dst]
@@ -306,50 +353,47 @@ class World:
             self.muted |= a < MUTE_BELOW
             a[self.muted] = 0.0
 
-    def update_memory(self, msgs: Messages, noticed: np.ndarray) -> None:
+    def update_memory(self, heard: Messages) -> None:
         """Every trace decays; a noticed message strengthens the receiver's trace of its
         sender, a conversation much more than an interruption."""
         p = self.params
-        self.memory *= 1.0 - p["memory_decay"]
-        on_tie = noticed & (msgs.tie >= 0)
-        boost = np.where(msgs.two_way[on_tie], p["memory_boost_exchange"],
+        d = p["memory_decay"]
+        self.forget *= 1.0 - d  # memory m <- (1 - d) m, i.e. forget f <- (1 - d) f + d
+        self.forget += d
+        on_tie = heard.tie >= 0
+        boost = np.where(heard.two_way[on_tie], p["memory_boost_exchange"],
                          p["memory_boost_interruption"])
-        fading = 1.0 - self.memory
-        np.multiply.at(fading, msgs.tie[on_tie], 1.0 - boost)
-        self.memory[:] = 1.0 - fading
+        np.multiply.at(self.forget, heard.tie[on_tie], 1.0 - boost)  # m <- m + b (1 - m)
 
-    def convert(self, msgs: Messages, noticed: np.ndarray, value: np.ndarray) -> None:
+    def convert(self, heard: Messages, value: np.ndarray) -> None:
         """A noticed message wins its receiver over with chance rate x value x trust.
         A tie converts once; strangers (cold reach) are judged with neutral trust."""
         rate = self.params["conversion_rate"]
-        on_tie = noticed & (msgs.tie >= 0)
-        ties = msgs.tie[on_tie]
+        draw = self.rng.random(len(heard))
+        on_tie = heard.tie >= 0
+        ties = heard.tie[on_tie]
         chance = rate * value[on_tie] * self.trust_of(ties)
-        won = ties[(self.rng.random(len(ties)) < chance) & ~self.converted[ties]]
-        won = np.unique(won)
+        won = np.unique(ties[(draw[on_tie] < chance) & ~self.converted[ties]])
         self.converted[won] = True
         np.add.at(self.conversions, self.src[won], 1)
-        cold = noticed & (msgs.tie < 0)
+        cold = ~on_tie
         if cold.any():
-            chance = rate * value[cold] * STRANGER_TRUST
-            hit = self.rng.random(int(cold.sum())) < chance
-            np.add.at(self.conversions, msgs.sender[cold][hit], 1)
+            hit = draw[cold] < rate * value[cold] * STRANGER_TRUST
+            np.add.at(self.conversions, heard.sender[cold][hit], 1)
 
-    def _account(self, msgs, looked, noticed, value) -> None:
+    def _account(self, msgs: Messages, looked, heard: Messages, value) -> None:
         self.sent = np.bincount(msgs.sender, minlength=self.n)
-        self.reach = np.bincount(msgs.sender[noticed], minlength=self.n)
-        self.value_sum = np.bincount(msgs.sender[noticed], weights=value[noticed],
-                                     minlength=self.n)
+        self.reach = np.bincount(heard.sender, minlength=self.n)
+        self.value_sum = np.bincount(heard.sender, weights=value, minlength=self.n)
         self.delivered_total = len(msgs)
-        self.looked_total = int(looked.sum())
-        self.noticed_total = int(noticed.sum())
+        self.looked_total = int(np.count_nonzero(looked))
+        self.noticed_total = len(heard)
 
-    def introduce(self, msgs: Messages, noticed: np.ndarray) -> None:
+    def introduce(self, heard: Messages) -> None:
         """A person who noticed a conversation from a sender they trust (at least
         ``introduction_trust``) may, with chance ``INTRODUCTION_CHANCE``, introduce that
         sender to one of their own contacts: a new tie, with fresh state."""
-        talk = noticed & msgs.two_way & (msgs.tie >= 0)
-        ties = msgs.tie[talk]
+        ties = heard.tie[heard.two_way & (heard.tie >= 0)]
         ties = ties[self.trust_of(ties) >= self.params["introduction_trust"]]
         ties = ties[self.rng.random(len(ties)) < INTRODUCTION_CHANCE]
         if len(ties) == 0:
@@ -375,7 +419,7 @@ class World:
         base = self.params["baseline_attention"]
         fresh = {
             "attention": np.full(k, base), "evidence_r": np.zeros(k),
-            "evidence_s": np.zeros(k), "memory": np.zeros(k),
+            "evidence_s": np.zeros(k), "forget": np.ones(k),
             "estimate": self.rng.uniform(0, 2 * np.pi, k),
             "talks": np.zeros(k, dtype=np.int32), "converted": np.zeros(k, dtype=bool),
             "muted": np.zeros(k, dtype=bool),
@@ -389,7 +433,8 @@ class World:
         ``fade_threshold`` for ``fade_patience`` steps in a row (once faded, always faded).
         Where ``adaptation`` is on, a faded broadcaster switches to the interactors'
         strategy."""
-        audience = self.audience()
+        audience = self._audience = self._per_sender_mean(self.attention)
+        self._audience_t = self.t
         below = audience < self.params["fade_threshold"]  # NaN (no contacts) is never below
         self.below_streak = np.where(below, self.below_streak + 1, 0)
         newly = (self.below_streak >= self.params["fade_patience"]) & ~self.faded
@@ -400,21 +445,32 @@ class World:
 
     # -- per person summaries --------------------------------------------------------------
     def _per_sender_mean(self, values: np.ndarray) -> np.ndarray:
-        total = np.bincount(self.src, weights=values, minlength=self.n)
+        """Mean of a per-tie array over each sender's ties (NaN for people without ties)."""
+        total = np.zeros(self.n)
+        has = self.out_degree > 0
+        if self.n_ties:  # ties are sorted by sender: sum each contiguous run
+            total[has] = np.add.reduceat(values, self.out_start[:-1][has])
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(self.out_degree > 0, total / np.maximum(self.out_degree, 1), np.nan)
 
     def audience(self) -> np.ndarray:
         """Per person: mean attention their contacts pay them (NaN without contacts)."""
-        return self._per_sender_mean(self.attention)
+        if self._audience_t != self.t:
+            self._audience = self._per_sender_mean(self.attention)
+            self._audience_t = self.t
+        return self._audience
 
     def trust_earned(self) -> np.ndarray:
         """Per person: mean trust their contacts have in them."""
-        return self._per_sender_mean(self.trust_of(slice(None)))
+        trust = self.evidence_r + 1.0
+        denominator = self.evidence_r + self.evidence_s
+        denominator += 2.0
+        trust /= denominator
+        return self._per_sender_mean(trust)
 
     def recall(self) -> np.ndarray:
         """Per person: mean strength of their contacts' memory of them."""
-        return self._per_sender_mean(self.memory)
+        return 1.0 - self._per_sender_mean(self.forget)
 
     def group_of_people(self) -> np.ndarray:
         groups = np.array([s.group or s.name for s in self.strategies], dtype=object)
