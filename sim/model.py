@@ -160,20 +160,16 @@ class NetworkingModel(mesa.Model):
         """Every per-person number's mean over each group, NaN for an empty group."""
         stats = self.person_stats()
         if self._means is None:
-            keys = list(stats)
-            table = np.vstack([stats[k] for k in keys])  # one row per number, one column a person
-            faded_row = keys.index("faded")
             means = {}
-            for initial, rows in ((False, [i for i in range(len(keys)) if i != faded_row]),
-                                  (True, [faded_row])):
+            for initial in (False, True):  # 'faded' counts people by the group they started in
+                keys = ["faded"] if initial else [k for k in stats if k != "faded"]
                 codes = self._group_codes(initial)
                 for g, group in enumerate(self.groups):
-                    sub = table[rows][:, codes == g]
-                    ok = ~np.isnan(sub)
-                    count = ok.sum(axis=1)
-                    total = np.where(ok, sub, 0.0).sum(axis=1)
-                    for row, c, t in zip(rows, count, total, strict=True):
-                        means[keys[row], group] = float(t / c) if c else float("nan")
+                    members = np.flatnonzero(codes == g)
+                    for key in keys:
+                        values = stats[key][members]
+                        values = values[~np.isnan(values)]
+                        means[key, group] = float(values.mean()) if len(values) else float("nan")
             self._means = means
         return self._means
 

@@ -285,7 +285,7 @@ class World:
         over = np.flatnonzero(count[receiver] > budget)
         if len(over):
             looked[over] = False
-            shuffled = over[self.rng.permutation(len(over))]
+            shuffled = over[self.rng.permutation(len(over))]  # random order within a receiver
             order = shuffled[_stable_order(receiver[shuffled])]
             r = receiver[order]
             first = np.flatnonzero(np.concatenate([[True], r[1:] != r[:-1]]))
