@@ -388,3 +388,33 @@ def test_messages_helpers():
     assert list(msgs.sender) == [w.src[0], w.src[1]] and msgs.two_way.all()
     assert len(Messages.concat([msgs, Messages.empty(), msgs])) == 4
     assert Message(to=1, topic=0.2).two_way is False
+
+
+# -- introductions ---------------------------------------------------------------------------
+
+
+def test_introductions_add_ties_with_fresh_state_and_a_consistent_index():
+    model = NetworkingModel(rng=8, n_agents=60, network="ring", mean_degree=4,
+                            broadcaster_share=0.0, introductions=True, introduction_trust=0.0)
+    w = model.world
+    before = w.n_ties
+    model.run_for(30)
+    assert w.n_ties > before
+    e = np.arange(w.n_ties)
+    assert np.array_equal(w.rev[w.rev], e)
+    assert np.array_equal(w.src[w.rev], w.dst) and np.array_equal(w.dst[w.rev], w.src)
+    assert np.all(np.diff(w.src) >= 0) and np.all(w.src != w.dst)
+    assert len(np.unique(w.src * w.n + w.dst)) == w.n_ties
+    for name in ("attention", "evidence_r", "evidence_s", "forget", "estimate", "talks",
+                 "converted", "muted"):
+        assert len(getattr(w, name)) == w.n_ties, name
+    assert model.graph.number_of_edges() == w.n_ties // 2
+    assert np.all((w.attention >= 0) & (w.attention <= 1))
+
+
+def test_introductions_need_enough_trust():
+    model = NetworkingModel(rng=8, n_agents=60, network="ring", mean_degree=4,
+                            broadcaster_share=0.0, introductions=True, introduction_trust=1.0)
+    before = model.world.n_ties
+    model.run_for(30)
+    assert model.world.n_ties == before  # trust (r+1)/(r+s+2) never reaches 1
