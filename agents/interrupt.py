@@ -35,11 +35,26 @@ class Interrupt(Strategy):
                                                  two_way=False))
         msgs = self._cache[1]
         cold = world.params["cold_reach"]
-        if cold > 0 and len(people) and world.n > 1:
-            senders = np.repeat(people.astype(np.int64), cold)
-            strangers = world.rng.integers(0, world.n - 1, size=len(senders))
-            strangers += strangers >= senders  # anyone but oneself
-            msgs = Messages.concat([msgs, Messages(
-                senders, strangers, np.full(len(senders), -1, dtype=np.int64),
-                world.pitch[senders].astype(float), np.zeros(len(senders), dtype=bool))])
+        if cold > 0 and len(people):
+            msgs = Messages.concat([msgs, self.cold_calls(world, people, cold)])
         return msgs
+
+    @staticmethod
+    def cold_calls(world, people: np.ndarray, per_person: int) -> Messages:
+        """``per_person`` pitches from each of ``people`` to random strangers (people who
+        are neither themselves nor their contacts). Drawn with replacement; a person who
+        knows almost everyone may place fewer calls."""
+        senders = np.repeat(people.astype(np.int64), per_person)
+        strangers = np.full(len(senders), -1, dtype=np.int64)
+        todo = np.flatnonzero(world.out_degree[senders] < world.n - 1)
+        for _ in range(20):  # redraw a contact or oneself, a few times at most
+            if len(todo) == 0:
+                break
+            draw = world.rng.integers(0, world.n, size=len(todo))
+            ok = (draw != senders[todo]) & (world.ties_between(senders[todo], draw) < 0)
+            strangers[todo[ok]] = draw[ok]
+            todo = todo[~ok]
+        placed = strangers >= 0
+        senders, strangers = senders[placed], strangers[placed]
+        return Messages(senders, strangers, np.full(len(senders), -1, dtype=np.int64),
+                        world.pitch[senders].astype(float), np.zeros(len(senders), dtype=bool))

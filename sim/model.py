@@ -31,7 +31,7 @@ REPORTER_HELP = {
     "reach_{g}": "messages of theirs noticed this step, per person",
     "sent_{g}": "messages they sent this step, per person",
     "noticed_share_{g}": "share of their messages sent this step that were noticed",
-    "conversions_{g}": "people won over so far, per person",
+    "conversions_{g}": "people won over so far, per person who started in the group",
     "faded_{g}": "share of those who started in the group that have faded so far",
 }
 
@@ -89,7 +89,7 @@ class NetworkingModel(mesa.Model):
         self.groups = list(dict.fromkeys(list(FAMILIES) + [s.group or s.name for s in slots]))
         self._stats = self._means = None
         self._stats_at = -1
-        self._graph = None
+        self._graph, self._graph_ties = None, -1
         reporters = {name: _reporter(name) for name in reporter_names(self.groups)}
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self.running = True
@@ -117,8 +117,9 @@ class NetworkingModel(mesa.Model):
     @property
     def graph(self):
         """The social network as a NetworkX graph (built on first use)."""
-        if self._graph is None:
+        if self._graph is None or self._graph_ties != self.world.n_ties:
             w = self.world
+            self._graph_ties = w.n_ties
             if w.implicit_complete:
                 import networkx as nx
 
@@ -161,8 +162,8 @@ class NetworkingModel(mesa.Model):
         stats = self.person_stats()
         if self._means is None:
             means = {}
-            for initial in (False, True):  # 'faded' counts people by the group they started in
-                keys = ["faded"] if initial else [k for k in stats if k != "faded"]
+            for initial in (False, True):  # cumulative numbers count by the starting group
+                keys = [k for k in stats if (k in _BY_START) == initial]
                 codes = self._group_codes(initial)
                 for g, group in enumerate(self.groups):
                     members = np.flatnonzero(codes == g)
@@ -177,6 +178,10 @@ class NetworkingModel(mesa.Model):
         """Mean over the people of ``group`` of the per-person number ``key`` (NaN if none)."""
         return self.group_means()[key, group]
 
+
+#: Per-person numbers that accumulate over a run: reported by the group people *started*
+#: in, so that they never fall when faded broadcasters adapt and change strategy.
+_BY_START = ("conversions", "faded")
 
 _KEYS = {
     "attention_to": "attention_received", "trust_in": "trust_earned", "recall_of": "recall",
@@ -202,12 +207,13 @@ def _group_value(key: str, group: str, model: NetworkingModel) -> float:
 
 
 def _converted_share(model: NetworkingModel) -> float:
-    """Share of people converted: by the Bass rule, or won over by at least one tie."""
+    """Share of people converted: by the Bass rule, or won over by at least one sender."""
     w = model.world
     if model.params["conversion_rule"] == "bass":
         return float(w.adopted.mean())
     won = np.zeros(w.n, dtype=bool)
     won[w.dst[w.converted]] = True
+    won[w.cold_won % w.n] = True
     return float(won.mean())
 
 

@@ -63,6 +63,8 @@ def erdos_renyi(n: int, k: float, rng: np.random.Generator):
     """
     pairs = n * (n - 1) // 2
     m = int(rng.binomial(pairs, min(1.0, k / max(1, n - 1))))
+    if m > pairs // 4:  # dense: choose pair indices directly, without repeats
+        return _pair_from_index(n, np.sort(rng.choice(pairs, size=m, replace=False)))
     keys = np.empty(0, dtype=np.int64)
     while len(keys) < m:
         need = int((m - len(keys)) * 1.1) + 16
@@ -75,6 +77,22 @@ def erdos_renyi(n: int, k: float, rng: np.random.Generator):
             keys = rng.choice(keys, size=m, replace=False)
             keys.sort()
     return (keys // n), (keys % n)
+
+
+def _pair_from_index(n: int, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Decode indices 0 .. n(n-1)/2 - 1 of the pairs (u, v), u < v, listed row by row."""
+    index = np.asarray(index, dtype=np.int64)
+    # the row u starts at index u n - u (u + 1) / 2; invert that quadratic, then fix rounding
+    u = np.floor((2 * n - 1 - np.sqrt((2 * n - 1) ** 2 - 8 * index)) / 2).astype(np.int64)
+    start = u * n - u * (u + 1) // 2
+    too_far = start > index
+    u[too_far] -= 1
+    start = u * n - u * (u + 1) // 2
+    next_start = (u + 1) * n - (u + 1) * (u + 2) // 2
+    past = index >= next_start
+    u[past] += 1
+    start = u * n - u * (u + 1) // 2
+    return u, index - start + u + 1
 
 
 def barabasi_albert(n: int, m: int, rng: np.random.Generator):
@@ -109,6 +127,8 @@ def communities(n: int, k: float, blocks: int, mixing: float, rng: np.random.Gen
     and ``k mixing`` ties outside. Returns ``(u, v)`` arrays.
     """
     group = np.arange(n) * blocks // n
+    if blocks == 1:
+        mixing = 0.0  # one group: every tie is inside it
     want_in = n * k * (1 - mixing) / 2
     want_out = n * k * mixing / 2
     sizes = np.bincount(group, minlength=blocks)
@@ -125,13 +145,18 @@ def communities(n: int, k: float, blocks: int, mixing: float, rng: np.random.Gen
             us.append(a + starts[b])
             vs.append(c + starts[b])
     m_out = int(rng.binomial(int(pairs_out), p_out)) if p_out > 0 else 0
-    if m_out:  # ties between groups: uniform pairs from different groups
-        a = rng.integers(0, n, size=int(m_out * 1.5) + 16)
-        c = rng.integers(0, n, size=len(a))
-        cross = group[a] != group[c]
-        a, c = a[cross][:m_out], c[cross][:m_out]
-        us.append(a)
-        vs.append(c)
+    if m_out:  # ties between groups: distinct uniform pairs from different groups
+        keys = np.empty(0, dtype=np.int64)
+        while len(keys) < m_out:
+            need = 2 * (m_out - len(keys)) + 16
+            a = rng.integers(0, n, size=need)
+            c = rng.integers(0, n, size=need)
+            cross = group[a] != group[c]
+            lo, hi = np.minimum(a[cross], c[cross]), np.maximum(a[cross], c[cross])
+            keys = np.unique(np.concatenate([keys, lo * n + hi]))
+        keys = rng.choice(keys, size=m_out, replace=False)
+        us.append(keys // n)
+        vs.append(keys % n)
     if not us:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     return _dedupe(n, np.concatenate(us), np.concatenate(vs))
@@ -164,7 +189,7 @@ def build_network(params: dict, rng: np.random.Generator):
     elif name == "erdos_renyi":
         u, v = erdos_renyi(n, k, rng)
     elif name == "barabasi_albert":
-        u, v = barabasi_albert(n, max(1, round(k / 2)), rng)
+        u, v = barabasi_albert(n, max(1, k // 2), rng)
     elif name == "communities":
         u, v = communities(n, k, params["n_communities"], params["community_mixing"], rng)
     elif name == "complete":

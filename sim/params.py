@@ -177,7 +177,8 @@ PARAMETERS: dict[str, Param] = {p.name: p for p in [
        "Your own NetworkX graph to use instead of a named network.",
        "Network", "Custom graph", advanced=True, sweepable=False),
     _p("mean_degree", "int", 10,
-       "Average number of contacts per person (generated networks only).",
+       "Average number of contacts per person (generated networks; ring, small world and "
+       "scale free round it down to an even number).",
        "Network", "Contacts per person", low=1, high=200),
     _p("rewire_prob", "float", 0.1,
        "Small world only: chance that a tie is rewired to a random stranger.",
@@ -281,7 +282,8 @@ def validate_one(name: str, value: Any) -> Any:
     """Validate a single parameter by name; return the converted value."""
     if name not in PARAMETERS:
         close = difflib.get_close_matches(name, PARAMETERS, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = (f"; did you mean {close[0]!r}?" if close else
+                "; `python -m sim --list` (or sim.PARAMETERS) lists the parameters")
         raise ParameterError(name, f"unknown parameter{hint}")
     return PARAMETERS[name].check(value)
 

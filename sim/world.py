@@ -101,6 +101,7 @@ class World:
         self.faded = np.zeros(self.n, dtype=bool)
         self.below_streak = np.zeros(self.n, dtype=np.int64)
         self.conversions = np.zeros(self.n, dtype=np.int64)
+        self.cold_won = np.empty(0, dtype=np.int64)  # sender * n + stranger, won by cold calls
         self.adopted = np.zeros(self.n, dtype=bool)  # the Bass rule's converted people
         self._audience, self._audience_t = None, -1
         self._ties_of_cache = (None, None)
@@ -151,9 +152,15 @@ class World:
 
     def tie(self, sender: int, receiver: int) -> int:
         """Index of the tie ``sender -> receiver``, or -1 if they are not contacts."""
-        key = sender * self.n + receiver
-        i = int(np.searchsorted(self._key, key))
-        return i if i < len(self._key) and self._key[i] == key else -1
+        return int(self.ties_between(np.array([sender]), np.array([receiver]))[0])
+
+    def ties_between(self, senders: np.ndarray, receivers: np.ndarray) -> np.ndarray:
+        """Per pair: the index of the tie ``senders[i] -> receivers[i]``, or -1."""
+        key = np.asarray(senders, dtype=np.int64) * self.n + np.asarray(receivers, np.int64)
+        if len(self._key) == 0:
+            return np.full(len(key), -1, dtype=np.int64)
+        i = np.minimum(np.searchsorted(self._key, key), len(self._key) - 1)
+        return np.where(self._key[i] == key, i, -1)
 
     def attention_of(self, ties):
         """The receivers' attention to the senders of ``ties``."""
@@ -377,9 +384,12 @@ class World:
         self.converted[won] = True
         np.add.at(self.conversions, self.src[won], 1)
         cold = ~on_tie
-        if cold.any():
+        if cold.any():  # a stranger, too, is won over by a given sender once
             hit = draw[cold] < rate * value[cold] * STRANGER_TRUST
-            np.add.at(self.conversions, heard.sender[cold][hit], 1)
+            keys = np.unique(heard.sender[cold][hit] * self.n + heard.receiver[cold][hit])
+            keys = keys[~np.isin(keys, self.cold_won)]
+            self.cold_won = np.union1d(self.cold_won, keys)
+            np.add.at(self.conversions, keys // self.n, 1)
 
     def _account(self, msgs: Messages, looked, heard: Messages, value) -> None:
         self.sent = np.bincount(msgs.sender, minlength=self.n)
@@ -403,10 +413,7 @@ class World:
         pick = self.out_start[host] + (self.rng.random(len(ties)) * deg).astype(np.int64)
         friend = self.dst[pick]
         new_key = np.minimum(guest, friend) * self.n + np.maximum(guest, friend)
-        fresh = (guest != friend)
-        existing = np.searchsorted(self._key, guest * self.n + friend)
-        existing = np.minimum(existing, len(self._key) - 1)
-        fresh &= self._key[existing] != guest * self.n + friend
+        fresh = (guest != friend) & (self.ties_between(guest, friend) < 0)
         new_key = np.unique(new_key[fresh])
         if len(new_key) == 0:
             return
