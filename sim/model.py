@@ -17,7 +17,8 @@ from .networks import build_network, to_networkx
 from .params import PARAMETERS, ParameterError, validate, validate_one
 from .world import World
 
-__all__ = ["NetworkingModel", "REPORTER_HELP", "reporter_names"]
+__all__ = ["BY_START", "REPORTER_HELP", "REPORTER_KEYS", "NetworkingModel", "check_rng",
+           "keyword_signature", "make_reporter", "reporter_names"]
 
 #: The two families of the essay; reporters exist for both even when one is empty.
 FAMILIES = ("broadcasters", "interactors")
@@ -42,7 +43,8 @@ def reporter_names(groups=FAMILIES) -> list[str]:
     return names + ["converted_share", "noticed_share_all"]
 
 
-def _check_rng(rng):
+def check_rng(rng):
+    """Accept what Mesa's ``rng=`` takes that reproduces a run; refuse the rest clearly."""
     if rng is None or isinstance(rng, np.random.Generator | np.random.SeedSequence):
         return rng
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool | np.bool_):
@@ -67,7 +69,7 @@ class NetworkingModel(mesa.Model):
 
     def __init__(self, *, rng=None, **params: Any):
         values = validate(params)
-        rng = _check_rng(rng)
+        rng = check_rng(rng)
         super().__init__(rng=rng)
         self.params = values
         implicit = values["network"] == "complete" and values["conversion_rule"] == "bass" \
@@ -163,7 +165,7 @@ class NetworkingModel(mesa.Model):
         if self._means is None:
             means = {}
             for initial in (False, True):  # cumulative numbers count by the starting group
-                keys = [k for k in stats if (k in _BY_START) == initial]
+                keys = [k for k in stats if (k in BY_START) == initial]
                 codes = self._group_codes(initial)
                 for g, group in enumerate(self.groups):
                     members = np.flatnonzero(codes == g)
@@ -181,27 +183,33 @@ class NetworkingModel(mesa.Model):
 
 #: Per-person numbers that accumulate over a run: reported by the group people *started*
 #: in, so that they never fall when faded broadcasters adapt and change strategy.
-_BY_START = ("conversions", "faded")
+BY_START = ("conversions", "faded")
 
-_KEYS = {
+#: Reporter name prefix -> the per-person number it averages over a group.
+REPORTER_KEYS = {
     "attention_to": "attention_received", "trust_in": "trust_earned", "recall_of": "recall",
     "value_per_message": "value_per_message", "reach": "reach", "sent": "sent",
     "noticed_share": "noticed_share", "conversions": "conversions", "faded": "faded",
 }
 
 
-def _reporter(name: str):
-    if name == "converted_share":
-        return partial(_converted_share)
-    if name == "noticed_share_all":
-        return partial(_noticed_share_all)
-    for prefix, key in _KEYS.items():
+def make_reporter(name: str, model_wide: dict):
+    """The reporter function for ``name``: one of ``model_wide`` (name -> function of the
+    model), or a group mean read through the model's ``group_mean(key, group)``."""
+    if name in model_wide:
+        return partial(model_wide[name])
+    for prefix, key in REPORTER_KEYS.items():
         if name.startswith(prefix + "_"):
             return partial(_group_value, key, name[len(prefix) + 1:])
-    raise KeyError(name)
+    raise KeyError(f"no reporter named {name!r}")
 
 
-def _group_value(key: str, group: str, model: NetworkingModel) -> float:
+def _reporter(name: str):
+    return make_reporter(name, {"converted_share": _converted_share,
+                                "noticed_share_all": _noticed_share_all})
+
+
+def _group_value(key: str, group: str, model) -> float:
     """Reporter body: the group mean of one per-person number (picklable via partial)."""
     return model.group_mean(key, group)
 
@@ -223,7 +231,8 @@ def _noticed_share_all(model: NetworkingModel) -> float:
     return w.noticed_total / w.delivered_total if w.delivered_total else float("nan")
 
 
-def _signature() -> inspect.Signature:
+def keyword_signature() -> inspect.Signature:
+    """``(self, *, rng=None, <every declared parameter>=<its default>)``."""
     kw = [inspect.Parameter("rng", inspect.Parameter.KEYWORD_ONLY, default=None)]
     kw += [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default)
            for p in PARAMETERS.values()]
@@ -231,4 +240,4 @@ def _signature() -> inspect.Signature:
                              + kw)
 
 
-NetworkingModel.__init__.__signature__ = _signature()
+NetworkingModel.__init__.__signature__ = keyword_signature()

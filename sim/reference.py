@@ -19,7 +19,9 @@ exactly as in :mod:`sim.world`:
   noticing them), trust evidence ``evidence_r[sender]`` and ``evidence_s[sender]`` (and the
   trust they give, ``trust[sender]``, refreshed whenever the evidence changes),
   ``memory[sender]`` (recall), ``converted_by[sender]`` (won over, once) and
-  ``muted[sender]`` (blocked for good, when muting is on);
+  ``muted[sender]`` (blocked for good, when muting is on); towards strangers it holds one
+  ``stranger_attention`` and the set ``won_over_by_strangers`` of cold callers who have
+  won it over;
 * the **sender** holds what it knows of the receiver: ``guess[receiver]`` (its estimate of
   the receiver's interest) and ``talks[receiver]`` (how many conversations it opened with
   them).
@@ -43,16 +45,21 @@ differently, so they agree in distribution, not draw for draw.
 
 from __future__ import annotations
 
-import inspect
 import math
-import numbers
 from functools import partial
 from typing import Any
 
 import mesa
 import numpy as np
 
-from .model import reporter_names
+from .model import (
+    BY_START,
+    REPORTER_KEYS,
+    check_rng,
+    keyword_signature,
+    make_reporter,
+    reporter_names,
+)
 from .networks import build_network, to_networkx
 from .params import PARAMETERS, ParameterError, validate, validate_one
 from .world import MUTE_BELOW, STRANGER_TRUST
@@ -132,8 +139,10 @@ class ReferencePerson(mesa.Agent):
         # What I know of each contact as a receiver (the sender's end of me -> contact).
         self.guess: dict[ReferencePerson, float] = {}
         self.talks: dict[ReferencePerson, int] = {}
-        # Towards strangers (cold reach): one attention for all of them.
+        # Towards strangers (cold reach): one attention for all of them, and the cold
+        # callers who have won me over (each can do so once).
         self.stranger_attention = base
+        self.won_over_by_strangers: set[ReferencePerson] = set()
         self.faded = False
         self.below_streak = 0
         self.audience = NAN  # attention_received as of the last fade check
@@ -210,15 +219,30 @@ class ReferencePerson(mesa.Agent):
 
     def pitch_everyone(self) -> list[Message]:
         """Broadcaster: my one pitch to every contact, one-way, and to ``cold_reach``
-        strangers drawn at random from everyone but me (contacts included: a cold call
-        does not know whom it reaches)."""
+        strangers (see :meth:`find_stranger`)."""
         msgs = [Message(self, c, self.pitch) for c in self.contacts]
-        people, n = self.model.people, len(self.model.people)
-        for _ in range(self.params["cold_reach"] if n > 1 else 0):
-            other = int(self.model.uniform() * (n - 1))
-            other += other >= self.index  # anyone but me
-            msgs.append(Message(self, people[other], self.pitch, cold=True))
+        for _ in range(self.params["cold_reach"]):
+            stranger = self.find_stranger()
+            if stranger is not None:
+                msgs.append(Message(self, stranger, self.pitch, cold=True))
         return msgs
+
+    def knows(self, other: ReferencePerson) -> bool:
+        """Is ``other`` one of my contacts?"""
+        return other in self.attention
+
+    def find_stranger(self, tries: int = 20) -> ReferencePerson | None:
+        """Someone drawn at random who is neither me nor a contact (with replacement across
+        calls). Draws that hit me or a contact are redrawn, ``tries`` times at most; someone
+        who knows (nearly) everyone may find nobody and place no call."""
+        people = self.model.people
+        if len(self.contacts) >= len(people) - 1:
+            return None
+        for _ in range(tries):
+            other = people[int(self.model.uniform() * len(people))]
+            if other is not self and not self.knows(other):
+                return other
+        return None
 
     def open_exchanges(self) -> list[Message]:
         """Interactor: open a conversation with each of ``exchanges_per_step`` distinct
@@ -406,12 +430,14 @@ class ReferencePerson(mesa.Agent):
     # -- 8. conversion ---------------------------------------------------------------------
     def consider_conversion(self, msg: Message) -> None:
         """A noticed message may win me over: chance ``conversion_rate`` x value x trust
-        (this step's trust). A contact converts me once; a stranger's cold message is judged
-        with neutral trust and counts for the sender each time it works."""
+        (this step's trust). A contact converts me once; a cold caller's message is judged
+        with neutral trust, and a given cold caller, too, wins me over once."""
         rate = self.params["conversion_rate"]
         sender = msg.sender
         if msg.cold:
-            if self.model.uniform() < rate * msg.value * STRANGER_TRUST:
+            if (sender not in self.won_over_by_strangers
+                    and self.model.uniform() < rate * msg.value * STRANGER_TRUST):
+                self.won_over_by_strangers.add(sender)
                 sender.conversions += 1
         elif (not self.converted_by[sender]
               and self.model.uniform() < rate * msg.value * self.trust_in(sender)):
@@ -456,7 +482,7 @@ class ReferenceModel(mesa.Model):
     def __init__(self, *, rng=None, **params: Any):
         values = validate(params)
         _refuse_unsupported(values)
-        super().__init__(rng=_check_rng(rng))
+        super().__init__(rng=check_rng(rng))
         n, u, v, labels = build_network(values, self.rng)  # the same graph as the fast model
         self.params = values
         self.labels = labels
@@ -587,20 +613,20 @@ class ReferenceModel(mesa.Model):
     def person_stats(self) -> dict[str, list[float]]:
         """Per-person numbers at the current step, one list per number (node order)."""
         rows = [p.numbers() for p in self.people]
-        return {key: [row[key] for row in rows] for key in _KEYS.values()}
+        return {key: [row[key] for row in rows] for key in REPORTER_KEYS.values()}
 
     def group_means(self) -> dict[tuple[str, str], float]:
         """Every per-person number's mean over each group, NaN for an empty group (cached
-        until the next step). ``faded`` counts people by the group they started in, the
-        rest by their current strategy's group."""
+        until the next step). The cumulative numbers (``conversions``, ``faded``) count
+        people by the group they started in, the rest by their current strategy's group."""
         if self._stats_at != self.steps:
-            total = {(key, g): 0.0 for key in _KEYS.values() for g in self.groups}
+            total = {(key, g): 0.0 for key in REPORTER_KEYS.values() for g in self.groups}
             count = dict.fromkeys(total, 0)
             for p, first in zip(self.people, self.initial_group, strict=True):
                 now = p.group
                 for key, x in p.numbers().items():
                     if x == x:  # not NaN
-                        where = (key, first if key == "faded" else now)
+                        where = (key, first if key in BY_START else now)
                         total[where] += x
                         count[where] += 1
             self._stats = {k: total[k] / count[k] if count[k] else NAN for k in total}
@@ -612,8 +638,9 @@ class ReferenceModel(mesa.Model):
         return self.group_means()[key, group]
 
     def converted_share(self) -> float:
-        """Share of people won over by at least one contact."""
-        won = sum(any(p.converted_by.values()) for p in self.people)
+        """Share of people won over by at least one sender, contact or cold caller."""
+        won = sum(any(p.converted_by.values()) or bool(p.won_over_by_strangers)
+                  for p in self.people)
         return won / len(self.people)
 
     def noticed_share_all(self) -> float:
@@ -644,47 +671,9 @@ def _refuse_unsupported(values: dict[str, Any]) -> None:
                 f"{', '.join(SUPPORTED_STRATEGIES)}; {slot}={values[slot]!r} is not one")
 
 
-def _check_rng(rng):
-    """Accept what :class:`sim.NetworkingModel` accepts for ``rng``, refuse the rest."""
-    if rng is None or isinstance(rng, np.random.Generator | np.random.SeedSequence):
-        return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool | np.bool_):
-        if int(rng) < 0:
-            raise ParameterError("rng", f"must be a non-negative whole number (got {rng})")
-        return int(rng)
-    raise ParameterError(
-        "rng", f"must be a non-negative whole number, a numpy Generator or None (got {rng!r})")
-
-
-#: Reporter name prefix -> per-person number (see :data:`sim.model.REPORTER_HELP`).
-_KEYS = {
-    "attention_to": "attention_received", "trust_in": "trust_earned", "recall_of": "recall",
-    "value_per_message": "value_per_message", "reach": "reach", "sent": "sent",
-    "noticed_share": "noticed_share", "conversions": "conversions", "faded": "faded",
-}
-
-
 def _reporter(name: str):
-    if name == "converted_share":
-        return ReferenceModel.converted_share
-    if name == "noticed_share_all":
-        return ReferenceModel.noticed_share_all
-    for prefix, key in _KEYS.items():
-        if name.startswith(prefix + "_"):
-            return partial(_group_value, key, name[len(prefix) + 1:])
-    raise KeyError(f"ReferenceModel has no reporter {name!r}; add it next to _KEYS")
+    return make_reporter(name, {"converted_share": ReferenceModel.converted_share,
+                                "noticed_share_all": ReferenceModel.noticed_share_all})
 
 
-def _group_value(key: str, group: str, model: ReferenceModel) -> float:
-    return model.group_mean(key, group)
-
-
-def _signature() -> inspect.Signature:
-    kw = [inspect.Parameter("rng", inspect.Parameter.KEYWORD_ONLY, default=None)]
-    kw += [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default)
-           for p in PARAMETERS.values()]
-    return inspect.Signature([inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)]
-                             + kw)
-
-
-ReferenceModel.__init__.__signature__ = _signature()
+ReferenceModel.__init__.__signature__ = keyword_signature()

@@ -92,7 +92,7 @@ class World:
         self.evidence_s = np.zeros(e)
         self.forget = np.ones(e)  # 1 - memory, kept this way so that boosts are cheap
         self.estimate = rng.uniform(0, 2 * np.pi, e)
-        self.talks = np.zeros(e, dtype=np.int32)
+        self.talks = np.zeros(e, dtype=np.int64)
         self.converted = np.zeros(e, dtype=bool)
         self.muted = np.zeros(e, dtype=bool)
         self.interest = rng.uniform(0, 2 * np.pi, self.n)
@@ -263,7 +263,7 @@ class World:
             parts = [m.select(~((m.tie >= 0) & self.muted[np.maximum(m.tie, 0)])) for m in parts]
         opened = [m.tie[m.two_way & (m.tie >= 0)] for m in parts]
         opened = np.concatenate(opened) if opened else np.empty(0, dtype=np.int64)
-        self.talks[opened] += 1  # a person opens at most one exchange per contact a step
+        np.add.at(self.talks, opened, 1)  # every opened conversation counts
         back = self.rev[opened]
         two_way = np.zeros(len(back), dtype=bool)
         topic = np.zeros(len(back))
@@ -428,7 +428,7 @@ class World:
             "attention": np.full(k, base), "evidence_r": np.zeros(k),
             "evidence_s": np.zeros(k), "forget": np.ones(k),
             "estimate": self.rng.uniform(0, 2 * np.pi, k),
-            "talks": np.zeros(k, dtype=np.int32), "converted": np.zeros(k, dtype=bool),
+            "talks": np.zeros(k, dtype=np.int64), "converted": np.zeros(k, dtype=bool),
             "muted": np.zeros(k, dtype=bool),
         }
         carry = {name: np.concatenate([getattr(self, name), arr]) for name, arr in fresh.items()}
