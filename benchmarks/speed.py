@@ -56,6 +56,7 @@ class Result:
     agent_steps_per_s: float
     traced_peak_mb: float
     max_rss_mb: float
+    collect_share: float = 0.0  # share of the stepping time spent collecting data
     short_run: bool = False  # ran fewer steps than asked (the reference at large sizes)
     speedup: float | None = None  # fast over reference at this size, on the fast row
 
@@ -150,6 +151,15 @@ def measure(implementation: str, n: int, steps: int, seed: int = 1,
     start = time.perf_counter()
     model = cls(n_agents=n, rng=seed, **MODEL_SETTINGS)
     setup = time.perf_counter() - start
+    collecting = [0.0]
+    collect = model.datacollector.collect
+
+    def timed_collect(m):  # time the data collector's share of each step
+        t0 = time.perf_counter()
+        collect(m)
+        collecting[0] += time.perf_counter() - t0
+
+    model.datacollector.collect = timed_collect
     durations = []
     for _ in range(steps):
         t = time.perf_counter()
@@ -162,7 +172,8 @@ def measure(implementation: str, n: int, steps: int, seed: int = 1,
         implementation=implementation, n=n, steps=steps, setup_s=setup,
         step_median_s=statistics.median(durations), step_mean_s=total / steps,
         agent_steps_per_s=n * steps / total if total > 0 else float("inf"),
-        traced_peak_mb=peak, max_rss_mb=max_rss_mb(), short_run=short_run)
+        traced_peak_mb=peak, max_rss_mb=max_rss_mb(),
+        collect_share=collecting[0] / total if total > 0 else 0.0, short_run=short_run)
 
 
 def reference_steps(n: int, steps: int) -> int:
@@ -221,7 +232,7 @@ def machine() -> dict[str, str]:
 
 
 COLUMNS = ("implementation", "N", "steps", "set-up s", "step median ms", "step mean ms",
-           "agent-steps/s", "traced peak MB", "max RSS MB", "speed-up")
+           "collecting", "agent-steps/s", "traced peak MB", "max RSS MB", "speed-up")
 
 
 def table_rows(results: list[Result]) -> list[tuple[str, ...]]:
@@ -235,6 +246,7 @@ def table_rows(results: list[Result]) -> list[tuple[str, ...]]:
             f"{r.setup_s:.3f}",
             f"{r.step_median_s * 1e3:.2f}",
             f"{r.step_mean_s * 1e3:.2f}",
+            f"{r.collect_share:.0%}",
             f"{r.agent_steps_per_s:,.0f}",
             f"{r.traced_peak_mb:.1f}",
             f"{r.max_rss_mb:.0f}",
@@ -266,6 +278,8 @@ def format_report(results: list[Result], info: dict[str, str], steps: int) -> st
                      "(steps x 1,000 / N, at least 5); per-step numbers are comparable.")
     lines += [
         "set-up: constructing the model; step: one model.step() including data collection;",
+        "collecting: the share of the step spent in the DataCollector (every reporter, every "
+        "step);",
         "traced peak: tracemalloc peak while building the model and running "
         f"{MEMORY_STEPS} steps (separate pass);",
         "max RSS: the process's peak resident memory so far (fast engine runs first); "

@@ -49,9 +49,11 @@ STRANGER_TRUST = 0.5
 def match(topic: np.ndarray, interest: np.ndarray) -> np.ndarray:
     """Value of a message to its receiver: (1 + cos(topic - interest)) / 2, in [0, 1].
 
-    A guess drawn at random is worth 0.5 on average (the chance level).
+    A guess drawn at random is worth 0.5 on average (the chance level). The cosine is taken
+    in single precision (about 1e-7), several times faster than in double.
     """
-    return 0.5 * (1.0 + np.cos(topic - interest))
+    gap = np.asarray(topic - interest, dtype=np.float32)
+    return 0.5 * (1.0 + np.cos(gap).astype(np.float64))
 
 
 def _stable_order(keys: np.ndarray) -> np.ndarray:
@@ -66,8 +68,8 @@ def _stable_order(keys: np.ndarray) -> np.ndarray:
 
 
 def wrap(angle: np.ndarray) -> np.ndarray:
-    """Map angle differences to (-pi, pi]."""
-    return (angle + np.pi) % (2 * np.pi) - np.pi
+    """Map angle differences to [-pi, pi] (the shorter way round the topic circle)."""
+    return angle - 2 * np.pi * np.rint(angle / (2 * np.pi))
 
 
 class World:
@@ -378,9 +380,12 @@ class World:
         rate = self.params["conversion_rate"]
         draw = self.rng.random(len(heard))
         on_tie = heard.tie >= 0
-        ties = heard.tie[on_tie]
-        chance = rate * value[on_tie] * self.trust_of(ties)
-        won = np.unique(ties[(draw[on_tie] < chance) & ~self.converted[ties]])
+        # won iff draw < rate x value x trust; trust <= 1, so only draws under rate x value
+        # can win: look up trust for those alone
+        maybe = np.flatnonzero(on_tie & (draw < rate * value))
+        ties = heard.tie[maybe]
+        chance = rate * value[maybe] * self.trust_of(ties)
+        won = np.unique(ties[(draw[maybe] < chance) & ~self.converted[ties]])
         self.converted[won] = True
         np.add.at(self.conversions, self.src[won], 1)
         cold = ~on_tie

@@ -28,8 +28,8 @@ def test_benchmark_main_prints_the_table(capsys, tmp_path):
                 rows.append((name, line[len(name):].split()))
     assert [(name, cells[0], cells[1]) for name, cells in rows] == [
         ("fast engine", "200", "5"), ("reference", "200", "5"), ("fast engine", "300", "5")]
-    assert len(rows[0][1]) == 9 and rows[0][1][-1].endswith("x")  # speed-up at 200
-    assert len(rows[2][1]) == 8  # no reference at 300: no speed-up
+    assert len(rows[0][1]) == 10 and rows[0][1][-1].endswith("x")  # speed-up at 200
+    assert len(rows[2][1]) == 9  # no reference at 300: no speed-up
     for target in TARGETS:  # nothing at 10,000 or 100,000 here: reported, not judged
         assert f"[not measured] {target.text}" in text
     data = json.loads(out_json.read_text())
