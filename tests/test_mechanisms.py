@@ -241,7 +241,8 @@ def test_memory_trace_boost_then_decay():
     model.step()
     assert model.world.memory[tie] == pytest.approx(0.05)
     model.run_for(7)
-    assert model.world.memory[tie] == pytest.approx(0.05 * 0.9 ** 7)
+    # per-tie state is single precision: memory = 1 - forget keeps about 1e-7 absolute
+    assert model.world.memory[tie] == pytest.approx(0.05 * 0.9 ** 7, abs=1e-6)
 
 
 def test_conversation_leaves_a_stronger_trace_than_an_interruption():
