@@ -13,6 +13,9 @@ __all__ = ["available_strategies", "get_strategy", "register", "unregister"]
 
 _REGISTRY: dict[str, type] = {}
 
+#: Group names that would collide with model-wide reporters (``noticed_share_all``).
+RESERVED_GROUPS = ("all",)
+
 
 def register(cls):
     """Class decorator: register a strategy class under its ``name`` attribute."""
@@ -25,6 +28,12 @@ def register(cls):
         raise ValueError(
             f"register: {cls.__name__}.name must be a short identifier such as 'listen_first' "
             f"(got {name!r})")
+    group = getattr(cls, "group", "") or name
+    if not isinstance(group, str) or not group.isidentifier() or group in RESERVED_GROUPS:
+        raise ValueError(
+            f"register: {cls.__name__}.group must be a short identifier naming the people who "
+            f"use it, such as 'listeners', and not one of {', '.join(RESERVED_GROUPS)} "
+            f"(got {group!r})")
     if name in _REGISTRY and _REGISTRY[name] is not cls:
         old = _REGISTRY[name]
         if (old.__module__, old.__qualname__) != (cls.__module__, cls.__qualname__):

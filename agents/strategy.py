@@ -21,6 +21,8 @@ the current parameters ``world.params``.
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -75,7 +77,11 @@ class Messages:
 
 @dataclass
 class Message:
-    """One message, for per-person strategies: to a contact, about a topic."""
+    """One message, for per-person strategies: to a person, about a topic (radians).
+
+    To a contact it travels on their tie. A one-way message to someone who is not a contact
+    is a cold call (no tie: judged with a stranger's attention and trust); a two-way
+    message (a conversation) needs a tie, and one to oneself is refused."""
 
     to: int
     topic: float
@@ -128,13 +134,14 @@ class PersonStrategy(Strategy):
     def decide(self, world, people: np.ndarray) -> Messages:
         senders, receivers, ties, topics, two_way = [], [], [], [], []
         for me in people.tolist():
-            for msg in self.choose(world, me) or ():
-                tie = world.tie(me, int(msg.to))
+            chosen = self.choose(world, me)
+            for msg in _as_messages(self, "choose", chosen):
+                to = _whole(self, "choose", msg.to, world.n)
                 senders.append(me)
-                receivers.append(int(msg.to))
-                ties.append(tie)
-                topics.append(float(msg.topic))
-                two_way.append(bool(msg.two_way) and tie >= 0)
+                receivers.append(to)
+                ties.append(world.tie(me, to) if to != me else -1)
+                topics.append(_angle(self, "choose", msg.topic))
+                two_way.append(bool(msg.two_way))
         if not senders:
             return Messages.empty()
         return Messages(np.array(senders, dtype=np.int64), np.array(receivers, dtype=np.int64),
@@ -144,6 +151,49 @@ class PersonStrategy(Strategy):
     def reply(self, world, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         out_two, out_topic = np.zeros(len(ties), bool), np.zeros(len(ties))
         for i, t in enumerate(ties.tolist()):
-            msg = self.answer(world, int(world.src[t]), int(world.dst[t]))
-            out_two[i], out_topic[i] = bool(msg.two_way), float(msg.topic)
+            me, opener = int(world.src[t]), int(world.dst[t])
+            msg = self.answer(world, me, opener)
+            if not isinstance(msg, Message):
+                raise _error(self, "answer", f"must return a Message, not {type(msg).__name__}")
+            if _whole(self, "answer", msg.to, world.n) != opener:
+                raise _error(self, "answer", f"must answer the person who opened the "
+                                             f"conversation ({opener}), not {msg.to}")
+            out_two[i], out_topic[i] = bool(msg.two_way), _angle(self, "answer", msg.topic)
         return out_two, out_topic
+
+
+def _error(strategy, method: str, why: str) -> Exception:
+    from sim.world import StrategyError  # the engine's error type; imported late, no cycle
+
+    return StrategyError(f"strategy {strategy.name!r}: {method}() {why}")
+
+
+def _as_messages(strategy, method: str, chosen) -> list[Message]:
+    if chosen is None:
+        return []
+    if isinstance(chosen, Message):
+        raise _error(strategy, method, "must return a list of Message, not a single Message")
+    try:
+        chosen = list(chosen)
+    except TypeError:
+        raise _error(strategy, method,
+                     f"must return a list of Message, not {type(chosen).__name__}") from None
+    for msg in chosen:
+        if not isinstance(msg, Message):
+            raise _error(strategy, method, f"must return Message objects, not "
+                                           f"{type(msg).__name__}")
+    return chosen
+
+
+def _whole(strategy, method: str, value, n: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= value < n:
+        raise _error(strategy, method, f"addressed a message to {value!r}; people are whole "
+                                       f"numbers from 0 to {n - 1}")
+    return int(value)
+
+
+def _angle(strategy, method: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise _error(strategy, method, f"gave topic {value!r}; a topic is a finite number "
+                                       "(an angle in radians)")
+    return float(value)

@@ -7,6 +7,7 @@ nothing from the app or the experiments.
 
 from .model import REPORTER_HELP, NetworkingModel, reporter_names
 from .params import GROUPS, NETWORKS, PARAMETERS, Param, ParameterError, defaults
+from .world import StrategyError
 
 __all__ = [
     "GROUPS",
@@ -16,6 +17,7 @@ __all__ = [
     "NetworkingModel",
     "Param",
     "ParameterError",
+    "StrategyError",
     "defaults",
     "reporter_names",
 ]

@@ -14,7 +14,7 @@ from agents.person import Person
 from agents.registry import get_strategy
 
 from .networks import build_network, to_networkx
-from .params import PARAMETERS, ParameterError, validate, validate_one
+from .params import MAX_COMPLETE, PARAMETERS, ParameterError, validate, validate_one
 from .world import World
 
 __all__ = ["BY_START", "REPORTER_HELP", "REPORTER_KEYS", "NetworkingModel", "check_rng",
@@ -125,6 +125,10 @@ class NetworkingModel(mesa.Model):
             if w.implicit_complete:
                 import networkx as nx
 
+                if w.n > MAX_COMPLETE:
+                    raise ValueError(
+                        f"graph: the Bass rule on a complete network of {w.n:,} people stores "
+                        f"no ties; model.graph is built for at most {MAX_COMPLETE:,} people")
                 self._graph = nx.complete_graph(w.n)
             else:
                 once = w.src < w.dst

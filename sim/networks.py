@@ -13,7 +13,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from .params import ParameterError
+from .params import REAL_NETWORKS, ParameterError
 
 __all__ = ["build_network", "from_graph", "to_networkx"]
 
@@ -162,12 +162,9 @@ def communities(n: int, k: float, blocks: int, mixing: float, rng: np.random.Gen
     return _dedupe(n, np.concatenate(us), np.concatenate(vs))
 
 
-_REAL = {
-    "karate": nx.karate_club_graph,
-    "florentine": nx.florentine_families_graph,
-    "les_miserables": nx.les_miserables_graph,
-    "davis": nx.davis_southern_women_graph,
-}
+_REAL = dict(zip(REAL_NETWORKS, (nx.karate_club_graph, nx.florentine_families_graph,
+                                  nx.les_miserables_graph, nx.davis_southern_women_graph),
+                 strict=True))
 
 
 def build_network(params: dict, rng: np.random.Generator):

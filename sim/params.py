@@ -34,13 +34,25 @@ class ParameterError(ValueError, TypeError):
         self.field = field
 
 
+#: The largest complete graph stored tie by tie (about four million directed ties).
+MAX_COMPLETE = 2_000
+#: Attention under which a receiver blocks a sender for good, when ``muting`` is on.
+MUTE_BELOW = 0.05
+#: Chance per step that a person who trusts an interactor introduces them (when on).
+INTRODUCTION_CHANCE = 0.05
+#: Trust in a stranger (no evidence yet), used for cold calls.
+STRANGER_TRUST = 0.5
+
+#: The real networks that NetworkX ships (fixed sizes; ``n_agents`` does not apply).
+REAL_NETWORKS = ("karate", "florentine", "les_miserables", "davis")
+
 #: Built-in network names. Generated ones take ``n_agents`` and ``mean_degree``; the real
 #: networks that NetworkX ships have a fixed size.
 NETWORKS: dict[str, str] = {
     "watts_strogatz": "small world: a ring of neighbours with a few ties rewired at random",
     "barabasi_albert": "scale free: newcomers link to people who already have many ties",
     "erdos_renyi": "random: every pair is tied with the same small chance",
-    "complete": "everyone knows everyone (at most 2,000 people)",
+    "complete": f"everyone knows everyone (at most {MAX_COMPLETE:,} people)",
     "ring": "a ring where each person knows only the nearest neighbours",
     "communities": "groups with many ties inside and few between (stochastic block model)",
     "karate": "real: Zachary's karate club, 34 members",
@@ -245,7 +257,8 @@ PARAMETERS: dict[str, Param] = {p.name: p for p in [
        "Interruptions from anyone make people a little warier of all senders.",
        "Mechanisms", "Spill-over", live=True),
     _p("muting", "bool", False,
-       "People block a sender for good once their attention to them drops below 5 %.",
+       f"People block a sender for good once their attention to them drops below "
+       f"{MUTE_BELOW:.0%}.",
        "Mechanisms", "Muting", live=True),
     _p("adaptation", "bool", False,
        "A broadcaster who fades switches to interacting.",
@@ -301,15 +314,11 @@ def validate(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-#: The largest complete graph stored tie by tie (about four million directed ties).
-MAX_COMPLETE = 2_000
-
-
 def _check_combinations(v: dict[str, Any]) -> None:
     if v["graph"] is not None:
         return
     net, n, k = v["network"], v["n_agents"], v["mean_degree"]
-    generated = ("watts_strogatz", "ring", "erdos_renyi", "barabasi_albert", "communities")
+    generated = [name for name in NETWORKS if name not in REAL_NETWORKS and name != "complete"]
     if net in generated and k >= n:
         raise ParameterError(
                 "mean_degree",
@@ -318,9 +327,23 @@ def _check_combinations(v: dict[str, Any]) -> None:
         raise ParameterError("mean_degree", f"must be at least 2 for network {net!r} (got {k})")
     if net == "barabasi_albert" and k < 2:
         raise ParameterError("mean_degree", f"must be at least 2 for network {net!r} (got {k})")
-    if net == "communities" and v["n_communities"] > n:
-        raise ParameterError(
-            "n_communities", f"must be at most n_agents ({n}) (got {v['n_communities']})")
+    if net == "communities":
+        blocks, mixing = v["n_communities"], v["community_mixing"]
+        if blocks > n:
+            raise ParameterError("n_communities", f"must be at most n_agents ({n}) (got {blocks})")
+        smallest = n // blocks
+        inside = k * (1 - mixing) if blocks > 1 else k
+        if inside > smallest - 1:
+            raise ParameterError(
+                "mean_degree",
+                f"is too large for {blocks} communities of {smallest} or more people: "
+                f"{inside:g} ties inside a group need groups of at least {inside + 1:g} "
+                "(use fewer communities, more people, more mixing or a smaller mean_degree)")
+        if blocks > 1 and k * mixing > n - smallest:
+            raise ParameterError(
+                "community_mixing",
+                f"asks for {k * mixing:g} ties outside the group, more than the "
+                f"{n - smallest} people outside it")
     if net == "complete" and n > MAX_COMPLETE and v["conversion_rule"] != "bass":
         raise ParameterError(
             "n_agents",

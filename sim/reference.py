@@ -61,8 +61,7 @@ from .model import (
     reporter_names,
 )
 from .networks import build_network, to_networkx
-from .params import PARAMETERS, ParameterError, validate, validate_one
-from .world import MUTE_BELOW, STRANGER_TRUST
+from .params import MUTE_BELOW, PARAMETERS, STRANGER_TRUST, ParameterError, validate, validate_one
 
 __all__ = ["ReferenceModel", "ReferencePerson", "SUPPORTED_STRATEGIES"]
 

@@ -36,17 +36,17 @@ import numpy as np
 
 from agents.strategy import Messages
 
-__all__ = ["World", "MUTE_BELOW", "INTRODUCTION_CHANCE"]
+from .params import INTRODUCTION_CHANCE, MUTE_BELOW, STRANGER_TRUST
 
-#: Attention under which a receiver blocks a sender for good, when ``muting`` is on.
-MUTE_BELOW = 0.05
-#: Chance per step that a person who trusts an interactor introduces them (when on).
-INTRODUCTION_CHANCE = 0.05
+__all__ = ["INTRODUCTION_CHANCE", "MUTE_BELOW", "STRANGER_TRUST", "StrategyError", "World"]
+
+
+class StrategyError(RuntimeError):
+    """A strategy returned something the world cannot deliver; the message names it."""
+
 #: Floating-point type of the per-tie state (attention, trust evidence, memory): single
 #: precision halves the memory traffic of the whole-array updates.
 TIE_FLOAT = np.float32
-#: Trust in a stranger (no evidence yet), used for cold messages.
-STRANGER_TRUST = 0.5
 
 
 def match(topic: np.ndarray, interest: np.ndarray) -> np.ndarray:
@@ -113,6 +113,7 @@ class World:
         self.adopted = np.zeros(self.n, dtype=bool)  # the Bass rule's converted people
         self._audience, self._audience_t = None, -1
         self._ties_of_cache = (None, None)
+        self._last_checked = {}
         self._clear_step_counts()
 
     # -- ties ------------------------------------------------------------------------------
@@ -156,6 +157,8 @@ class World:
 
     def contacts_of(self, person: int) -> np.ndarray:
         """The people ``person`` is tied to."""
+        if self.implicit_complete:  # the Bass rule on a complete network stores no ties
+            return np.delete(np.arange(self.n), person)
         return self.dst[self.out_start[person]:self.out_start[person + 1]]
 
     def tie(self, sender: int, receiver: int) -> int:
@@ -262,8 +265,77 @@ class World:
         for sid, strategy in enumerate(self.strategies):
             people = np.flatnonzero(self.strategy_id == sid)
             if len(people):
-                parts.append(strategy.decide(self, people))
+                parts.append(self._checked(strategy, people, strategy.decide(self, people)))
         return parts
+
+    def _checked(self, strategy, people: np.ndarray, msgs) -> Messages:
+        """Refuse malformed output of a strategy's ``decide`` with an error that names the
+        strategy, before it can touch anyone's state. The same Messages object returned
+        again (a cached batch) is checked once."""
+        seen = self._last_checked.get(id(strategy))
+        if seen is not None and seen[0] is msgs:
+            return seen[1]
+        name = getattr(strategy, "name", type(strategy).__name__)
+
+        def refuse(why: str) -> StrategyError:
+            return StrategyError(f"strategy {name!r}: decide() {why}")
+
+        if not isinstance(msgs, Messages):
+            raise refuse(f"must return agents.Messages, not {type(msgs).__name__}")
+        fields = {f: np.asarray(getattr(msgs, f)) for f in
+                  ("sender", "receiver", "tie", "topic", "two_way")}
+        sizes = {f: a.shape for f, a in fields.items()}
+        if any(a.ndim != 1 for a in fields.values()) or len(set(sizes.values())) != 1:
+            raise refuse(f"returned fields of different shapes: {sizes}")
+        for f in ("sender", "receiver", "tie"):
+            if fields[f].dtype.kind not in "iu":
+                raise refuse(f"returned {f} of type {fields[f].dtype}; it must hold integers")
+        if fields["two_way"].dtype != bool:
+            raise refuse(f"returned two_way of type {fields['two_way'].dtype}; it must be bool")
+        if fields["topic"].dtype.kind not in "iuf" or not np.all(np.isfinite(fields["topic"])):
+            raise refuse("returned a topic that is not a finite number (an angle in radians)")
+        sender, receiver, tie = (fields[f].astype(np.int64, copy=False)
+                                 for f in ("sender", "receiver", "tie"))
+        if len(receiver) and (receiver.min() < 0 or receiver.max() >= self.n):
+            raise refuse(f"sent a message to someone who does not exist (people are 0 to "
+                         f"{self.n - 1})")
+        if not np.all(np.isin(sender, people)):
+            raise refuse("sent a message on behalf of someone who does not use this strategy")
+        if np.any(sender == receiver):
+            raise refuse("sent a message to its own sender")
+        on_tie = tie >= 0
+        if np.any(tie < -1) or np.any(tie >= self.n_ties) or not (
+                np.array_equal(self.src[tie[on_tie]], sender[on_tie])
+                and np.array_equal(self.dst[tie[on_tie]], receiver[on_tie])):
+            raise refuse("gave a tie index that is not the tie from sender to receiver "
+                         "(use Messages.on_ties, or world.tie(sender, receiver))")
+        stranger = ~on_tie
+        if stranger.any() and np.any(self.ties_between(sender[stranger], receiver[stranger]) >= 0):
+            raise refuse("marked a message to a contact as a cold call (tie -1); give its tie")
+        if np.any(fields["two_way"] & stranger):
+            raise refuse("opened a two-way exchange with a stranger; conversations need a tie")
+        out = Messages(sender, receiver, tie, fields["topic"].astype(float, copy=False),
+                       fields["two_way"])
+        self._last_checked[id(strategy)] = (msgs, out)  # a batch returned again is trusted
+        return out
+
+    def _checked_reply(self, strategy, ties: np.ndarray, answer) -> tuple:
+        name = getattr(strategy, "name", type(strategy).__name__)
+        try:
+            two_way, topic = answer
+            two_way, topic = np.asarray(two_way), np.asarray(topic)
+        except (TypeError, ValueError):
+            raise StrategyError(f"strategy {name!r}: reply() must return (two_way, topic) "
+                                "arrays") from None
+        if two_way.shape != ties.shape or topic.shape != ties.shape:
+            raise StrategyError(f"strategy {name!r}: reply() returned {two_way.shape} and "
+                                f"{topic.shape} values for {len(ties)} answers")
+        if two_way.dtype != bool:
+            raise StrategyError(f"strategy {name!r}: reply() two_way must be bool")
+        if topic.dtype.kind not in "iuf" or not np.all(np.isfinite(topic)):
+            raise StrategyError(f"strategy {name!r}: reply() gave a topic that is not a finite "
+                                "number")
+        return two_way, topic
 
     def deliver(self, parts: list[Messages]) -> Messages:
         """Drop messages to people who muted their sender; add answers to exchanges."""
@@ -279,7 +351,8 @@ class World:
         for sid, strategy in enumerate(self.strategies):
             mask = answering == sid
             if mask.any():
-                two_way[mask], topic[mask] = strategy.reply(self, back[mask])
+                two_way[mask], topic[mask] = self._checked_reply(
+                    strategy, back[mask], strategy.reply(self, back[mask]))
         answers = Messages(self.src[back], self.dst[back], back, topic, two_way)
         if self.params["muting"]:
             answers = answers.select(~self.muted[answers.tie])
@@ -415,6 +488,8 @@ class World:
         ``introduction_trust``) may, with chance ``INTRODUCTION_CHANCE``, introduce that
         sender to one of their own contacts: a new tie, with fresh state."""
         ties = heard.tie[heard.two_way & (heard.tie >= 0)]
+        ties = np.unique(np.minimum(ties, self.rev[ties]))  # one chance per conversation
+        ties = np.concatenate([ties, self.rev[ties]])  # either side may introduce the other
         ties = ties[self.trust_of(ties) >= self.params["introduction_trust"]]
         ties = ties[self.rng.random(len(ties)) < INTRODUCTION_CHANCE]
         if len(ties) == 0:
@@ -458,8 +533,8 @@ class World:
         self.below_streak = np.where(below, self.below_streak + 1, 0)
         newly = (self.below_streak >= self.params["fade_patience"]) & ~self.faded
         self.faded |= newly
-        if self.params["adaptation"] and newly.any():
-            switch = newly & (self.group_of_people() == "broadcasters")
+        if self.params["adaptation"]:  # also those who faded before it was switched on
+            switch = self.faded & (self.group_of_people() == "broadcasters")
             self.strategy_id[switch] = self.interactor_sid
 
     # -- per person summaries --------------------------------------------------------------

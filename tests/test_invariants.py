@@ -61,11 +61,19 @@ def parameter_sets(draw) -> dict:
     network = draw(st.sampled_from(NETWORKS_UNDER_TEST))
     k_low = 2 if network in NEEDS_TWO else int(PARAMETERS["mean_degree"].low)
     k_high = min(n - 1, int(PARAMETERS["mean_degree"].high))
+    blocks = draw(st.integers(int(PARAMETERS["n_communities"].low),
+                              min(n, int(PARAMETERS["n_communities"].high))))
+    if network == "communities":  # groups must be able to hold the ties asked of them
+        blocks = min(blocks, max(1, n // 4))
+        if blocks > 1:
+            inside_room = n // blocks - 1
+            mixing = max(values["community_mixing"], 1 - inside_room / max(k_low, 1))
+            values["community_mixing"] = mixing
+            k_high = max(k_low, min(k_high, int(inside_room / max(1e-9, 1 - mixing)),
+                                    int((n - n // blocks) / max(1e-9, mixing))))
     values.update(
-        n_agents=n, network=network,
-        mean_degree=draw(st.integers(k_low, k_high)),
-        n_communities=draw(st.integers(int(PARAMETERS["n_communities"].low),
-                                       min(n, int(PARAMETERS["n_communities"].high)))))
+        n_agents=n, network=network, n_communities=blocks,
+        mean_degree=draw(st.integers(k_low, k_high)))
     validate(values)  # a drawn set must be valid: an error here is a finding, not a skip
     return values
 

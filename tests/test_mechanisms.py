@@ -419,3 +419,23 @@ def test_introductions_need_enough_trust():
     before = model.world.n_ties
     model.run_for(30)
     assert model.world.n_ties == before  # trust (r+1)/(r+s+2) never reaches 1
+
+
+def test_ties_made_by_introductions_start_fresh():
+    """New ties are added at the end of a step, after every update: at the end of that step
+    they hold exactly the starting state."""
+    model = NetworkingModel(rng=8, n_agents=60, network="ring", mean_degree=4,
+                            broadcaster_share=0.0, introductions=True, introduction_trust=0.0)
+    w = model.world
+    made = 0
+    for _ in range(30):
+        before = set((w.src * w.n + w.dst).tolist())
+        model.step()
+        key = w.src * w.n + w.dst
+        new = np.flatnonzero(~np.isin(key, list(before)))
+        made += len(new)
+        assert np.all(w.attention[new] == w.params["baseline_attention"])
+        assert np.all(w.evidence_r[new] == 0) and np.all(w.evidence_s[new] == 0)
+        assert np.all(w.memory[new] == 0) and np.all(w.talks[new] == 0)
+        assert not w.converted[new].any() and not w.muted[new].any()
+    assert made > 0

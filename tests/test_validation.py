@@ -246,8 +246,8 @@ def test_every_declared_parameter_accepts_its_bounds(name, end):
         kw["n_agents"] = max(40, int(value) + 1)
         if value > 2:  # (a dense erdos_renyi is a separate matter: see test_contract.py)
             kw["network"] = "watts_strogatz"
-    elif name == "n_communities":
-        kw.update(network="communities", n_agents=max(40, int(value)))
+    elif name == "n_communities":  # groups of 10 hold 4 ties each
+        kw.update(network="communities", n_agents=max(40, 10 * int(value)))
     model = NetworkingModel(rng=0, **kw)
     assert model.params[name] == value
 
@@ -292,3 +292,16 @@ def test_nan_is_never_silently_accepted():
         if p.kind in ("int", "float"):
             err = refuse(**{name: math.nan})
             assert err.field == name
+
+
+@pytest.mark.parametrize("kw, field", [
+    (dict(n_agents=200, n_communities=50, mean_degree=10), "mean_degree"),
+    (dict(n_agents=50, n_communities=50, mean_degree=2), "mean_degree"),
+    (dict(n_agents=100, n_communities=2, mean_degree=99, community_mixing=0.1), "mean_degree"),
+    (dict(n_agents=40, n_communities=2, mean_degree=30, community_mixing=1.0),
+     "community_mixing"),
+])
+def test_communities_that_cannot_hold_their_ties_are_refused(kw, field):
+    with pytest.raises(ParameterError) as err:
+        NetworkingModel(rng=0, network="communities", **kw)
+    assert err.value.field == field

@@ -1,0 +1,164 @@
+"""Strategies at the edge: what a learner's strategy may return, and the clear errors for
+what it may not. Also the live switches that change who uses which strategy."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+
+from agents import Message, Messages, PersonStrategy, Strategy, register, unregister
+from sim import NetworkingModel, StrategyError
+
+
+def _person_strategy(name, choose, answer=None):
+    body = {"name": name, "group": name, "choose": lambda self, world, me: choose(world, me)}
+    if answer is not None:
+        body["answer"] = lambda self, world, me, opener: answer(world, me, opener)
+    return register(type(f"S_{name}", (PersonStrategy,), body))
+
+
+def _first_contact(world, me):
+    return int(world.contacts_of(me)[0])
+
+
+def _stranger(world, me):
+    known = set(world.contacts_of(me).tolist()) | {me}
+    return next(j for j in range(world.n) if j not in known)
+
+
+BAD_CHOICES = {
+    "to_minus_one": (lambda w, me: [Message(to=-1, topic=0.1)], "addressed a message to -1"),
+    "to_nobody": (lambda w, me: [Message(to=10**12, topic=0.1)], "people are whole numbers"),
+    "to_a_name": (lambda w, me: [Message(to="x", topic=0.1)], "addressed a message to 'x'"),
+    "nan_topic": (lambda w, me: [Message(to=_first_contact(w, me), topic=float("nan"))],
+                  "finite number"),
+    "one_message": (lambda w, me: Message(to=_first_contact(w, me), topic=0.1),
+                    "not a single Message"),
+    "a_tuple": (lambda w, me: [(1, 0.1)], "must return Message objects"),
+    "to_self": (lambda w, me: [Message(to=me, topic=0.1)], "its own sender"),
+    "talk_to_stranger": (lambda w, me: [Message(to=_stranger(w, me), topic=0.1, two_way=True)],
+                         "two-way exchange with a stranger"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_CHOICES))
+def test_malformed_person_strategy_output_is_refused_naming_the_strategy(case):
+    choose, words = BAD_CHOICES[case]
+    name = f"bad_{case}"
+    _person_strategy(name, choose)
+    try:
+        model = NetworkingModel(rng=1, n_agents=30, interactor_strategy=name)
+        before = model.world.attention.copy()
+        with pytest.raises(StrategyError, match=name) as err:
+            model.step()
+        assert words in str(err.value)
+        assert np.array_equal(model.world.attention, before)  # refused before any update
+    finally:
+        unregister(name)
+
+
+def test_answer_must_go_back_to_the_opener():
+    name = "answers_elsewhere"
+    _person_strategy(name, lambda w, me: [Message(to=_first_contact(w, me), topic=0, two_way=True)],
+                     answer=lambda w, me, opener: Message(to=(opener + 1) % w.n, topic=0.0))
+    try:
+        with pytest.raises(StrategyError, match="must answer the person who opened"):
+            NetworkingModel(rng=1, n_agents=30, broadcaster_share=0.0,
+                            interactor_strategy=name).step()
+    finally:
+        unregister(name)
+
+
+def test_a_one_way_message_to_a_stranger_is_a_cold_call():
+    name = "polite_cold_caller"
+    _person_strategy(name, lambda w, me: [Message(to=_stranger(w, me), topic=0.3)])
+    try:
+        model = NetworkingModel(rng=1, n_agents=30, broadcaster_share=0.0,
+                                interactor_strategy=name, limited_attention=False,
+                                generalization_on=False)
+        w = model.world
+        called = {_stranger(w, me) for me in range(w.n)}
+        model.step()
+        assert w.delivered_total == 30 and w.looked_total == 30
+        assert set(np.flatnonzero(w.cold_attention < 1.0).tolist()) == called
+        assert np.all(w.attention == 1.0)  # no tie was used
+    finally:
+        unregister(name)
+
+
+class _Broken(Strategy):
+    name = "broken_vectorized"
+    group = "broken"
+    damage = None
+
+    def decide(self, world, people):
+        msgs = Messages.on_ties(world, world.ties_of(people), 0.0, two_way=False)
+        return type(self).damage(world, msgs)
+
+
+def _shift_ties(world, msgs):
+    msgs.tie = msgs.tie.copy()
+    msgs.tie[0] = (msgs.tie[0] + 1) % world.n_ties
+    return msgs
+
+
+BAD_BATCHES = {
+    "int_two_way": (lambda w, m: Messages(m.sender, m.receiver, m.tie, m.topic,
+                                          m.two_way.astype(int)), "two_way of type"),
+    "short_field": (lambda w, m: Messages(m.sender, m.receiver, m.tie, m.topic, m.two_way[:-1]),
+                    "different shapes"),
+    "float_receiver": (lambda w, m: Messages(m.sender, m.receiver.astype(float), m.tie, m.topic,
+                                             m.two_way), "must hold integers"),
+    "not_messages": (lambda w, m: [m], "must return agents.Messages"),
+    "wrong_tie": (_shift_ties, "not the tie from sender to receiver"),
+    "someone_else": (lambda w, m: Messages((m.sender + 1) % w.n, m.receiver, np.full(len(m), -1),
+                                           m.topic, m.two_way), "on behalf of someone"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_BATCHES))
+def test_malformed_vectorized_strategy_output_is_refused(case):
+    damage, words = BAD_BATCHES[case]
+    _Broken.damage = staticmethod(damage)
+    register(_Broken)
+    try:
+        model = NetworkingModel(rng=2, n_agents=30, broadcaster_share=0.5,
+                                broadcaster_strategy="broken_vectorized")
+        with pytest.raises(StrategyError, match="broken_vectorized") as err:
+            model.step()
+        assert words in str(err.value)
+    finally:
+        unregister("broken_vectorized")
+
+
+def test_reserved_or_odd_group_names_are_refused():
+    for group in ("all", "two words", 3):
+        cls = type("Odd", (PersonStrategy,), {"name": "odd_group", "group": group,
+                                              "choose": lambda self, w, me: []})
+        with pytest.raises(ValueError, match="group"):
+            register(cls)
+
+
+def test_adaptation_switched_on_mid_run_converts_those_already_faded():
+    model = NetworkingModel(rng=0)
+    model.run_for(60)
+    w = model.world
+    faded_broadcasters = w.faded & (w.initial_strategy_id == 0)
+    assert faded_broadcasters.sum() > 0 and np.all(w.strategy_id[faded_broadcasters] == 0)
+    model.set_parameter("adaptation", True)
+    model.step()
+    assert np.all(w.strategy_id[faded_broadcasters] == 1)
+    assert {model.people[i].strategy for i in np.flatnonzero(faded_broadcasters)} == {"interact"}
+
+
+def test_batch_run_gives_the_same_numbers_with_two_processes():
+    kw = dict(parameters={"broadcaster_share": [0.2, 0.5]}, rng=[3, 4], max_steps=8,
+              data_collection_period=1, display_progress=False)
+    one = pd.DataFrame(mesa.batch_run(NetworkingModel, number_processes=1, **kw))
+    two = pd.DataFrame(mesa.batch_run(NetworkingModel, number_processes=2, **kw))
+    key = ["broadcaster_share", "rng", "Step"]
+    one = one.sort_values(key).reset_index(drop=True).drop(columns=["RunId", "iteration"])
+    two = two.sort_values(key).reset_index(drop=True).drop(columns=["RunId", "iteration"])
+    pd.testing.assert_frame_equal(one, two)
