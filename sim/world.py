@@ -265,10 +265,10 @@ class World:
         for sid, strategy in enumerate(self.strategies):
             people = np.flatnonzero(self.strategy_id == sid)
             if len(people):
-                parts.append(self._checked(strategy, people, strategy.decide(self, people)))
+                parts.append(self._checked(strategy, sid, strategy.decide(self, people)))
         return parts
 
-    def _checked(self, strategy, people: np.ndarray, msgs) -> Messages:
+    def _checked(self, strategy, sid: int, msgs) -> Messages:
         """Refuse malformed output of a strategy's ``decide`` with an error that names the
         strategy, before it can touch anyone's state. The same Messages object returned
         again (a cached batch) is checked once."""
@@ -299,21 +299,26 @@ class World:
         if len(receiver) and (receiver.min() < 0 or receiver.max() >= self.n):
             raise refuse(f"sent a message to someone who does not exist (people are 0 to "
                          f"{self.n - 1})")
-        if not np.all(np.isin(sender, people)):
+        if len(sender) and (sender.min() < 0 or sender.max() >= self.n
+                            or not np.all(self.strategy_id[sender] == sid)):
             raise refuse("sent a message on behalf of someone who does not use this strategy")
         if np.any(sender == receiver):
             raise refuse("sent a message to its own sender")
         on_tie = tie >= 0
-        if np.any(tie < -1) or np.any(tie >= self.n_ties) or not (
-                np.array_equal(self.src[tie[on_tie]], sender[on_tie])
-                and np.array_equal(self.dst[tie[on_tie]], receiver[on_tie])):
+        all_on_ties = bool(on_tie.all())
+        t_on = tie if all_on_ties else tie[on_tie]
+        if (len(tie) and (tie.min() < -1 or tie.max() >= self.n_ties)) or not (
+                np.array_equal(self.src[t_on], sender if all_on_ties else sender[on_tie])
+                and np.array_equal(self.dst[t_on], receiver if all_on_ties else receiver[on_tie])):
             raise refuse("gave a tie index that is not the tie from sender to receiver "
                          "(use Messages.on_ties, or world.tie(sender, receiver))")
-        stranger = ~on_tie
-        if stranger.any() and np.any(self.ties_between(sender[stranger], receiver[stranger]) >= 0):
-            raise refuse("marked a message to a contact as a cold call (tie -1); give its tie")
-        if np.any(fields["two_way"] & stranger):
-            raise refuse("opened a two-way exchange with a stranger; conversations need a tie")
+        if not all_on_ties:
+            stranger = ~on_tie
+            if np.any(self.ties_between(sender[stranger], receiver[stranger]) >= 0):
+                raise refuse("marked a message to a contact as a cold call (tie -1); give its tie")
+            if np.any(fields["two_way"] & stranger):
+                raise refuse("opened a two-way exchange with a stranger; conversations need a "
+                             "tie")
         out = Messages(sender, receiver, tie, fields["topic"].astype(float, copy=False),
                        fields["two_way"])
         self._last_checked[id(strategy)] = (msgs, out)  # a batch returned again is trusted
