@@ -30,10 +30,11 @@ class Interact(Strategy):
         def weight(ties):  # my trust in them (on the tie back) + what I have yet to learn
             return world.trust_of(world.rev[ties]) + world.uncertainty(ties)
 
+        bound = 1.0 + world.most_uncertain(people)  # trust is below 1
         chosen = []
         for _ in range(world.params["exchanges_per_step"]):  # no contact twice in a step
             earlier = np.stack(chosen, axis=1) if chosen else None
-            chosen.append(world.pick_ties(people, weight, 2.0, exclude=earlier))
+            chosen.append(world.pick_ties(people, weight, bound, exclude=earlier))
         ties = np.concatenate(chosen)
         ties = ties[ties >= 0]
         return Messages.on_ties(world, ties, world.estimate[ties], two_way=True)

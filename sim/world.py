@@ -25,6 +25,9 @@ What strategies may read: ``n``, ``n_ties``, ``src``, ``dst``, ``rev``, ``out_st
 methods ``ties_of``, ``contacts_of``, ``tie``, ``attention_of``, ``trust_of``,
 ``uncertainty`` and ``pick_ties``.
 
+A few passes that numpy could only do with sorting or many temporaries are small compiled
+loops in :mod:`sim.kernels` (numba); they take their random draws from ``rng`` as arguments.
+
 One step (:meth:`World.step`) runs the processes of ``docs/model.md`` in this order:
 decide, deliver (answers to opened exchanges included), look (limited attention), notice,
 value, trust, learning, attention, memory, conversion, introductions, fade.
@@ -36,6 +39,13 @@ import numpy as np
 
 from agents.strategy import Messages
 
+from .kernels import (
+    learn_towards,
+    look_within_budget,
+    per_sender_summaries,
+    range_min,
+    scale_by_receiver,
+)
 from .params import INTRODUCTION_CHANCE, MUTE_BELOW, STRANGER_TRUST
 
 __all__ = ["INTRODUCTION_CHANCE", "MUTE_BELOW", "STRANGER_TRUST", "StrategyError", "World"]
@@ -62,20 +72,8 @@ def match(topic: np.ndarray, interest: np.ndarray) -> np.ndarray:
     return value
 
 
-def _stable_order(keys: np.ndarray) -> np.ndarray:
-    """Stable ordering of non-negative int keys (below 2**32) by two 16-bit radix passes;
-    numpy sorts 16-bit integers by counting, several times faster than a comparison sort."""
-    low = (keys & 0xFFFF).astype(np.uint16)
-    order = np.argsort(low, kind="stable")
-    high = (keys[order] >> 16).astype(np.uint16)
-    if high.any():
-        order = order[np.argsort(high, kind="stable")]
-    return order
-
-
-def wrap(angle: np.ndarray) -> np.ndarray:
-    """Map angle differences to [-pi, pi] (the shorter way round the topic circle)."""
-    return angle - 2 * np.pi * np.rint(angle / (2 * np.pi))
+#: Rounds of rejection sampling in :meth:`World.pick_ties` before the exact draw.
+REJECTION_ROUNDS = 4
 
 
 class World:
@@ -111,7 +109,7 @@ class World:
         self.conversions = np.zeros(self.n, dtype=np.int64)
         self.cold_won = np.empty(0, dtype=np.int64)  # sender * n + stranger, won by cold calls
         self.adopted = np.zeros(self.n, dtype=bool)  # the Bass rule's converted people
-        self._audience, self._audience_t = None, -1
+        self._summary, self._summaries_t, self._summaries_ties = None, -1, -1
         self._ties_of_cache = (None, None)
         self._last_checked = {}
         self._clear_step_counts()
@@ -198,33 +196,56 @@ class World:
         table = (1.0 - self.params["interest_learning"]) ** np.arange(65)
         return table[np.minimum(self.talks[ties], 64)]
 
-    def pick_ties(self, people: np.ndarray, weight, max_weight: float,
+    def most_uncertain(self, people: np.ndarray) -> np.ndarray:
+        """Per person: the largest :meth:`uncertainty` over their ties (0 without ties)."""
+        fewest = range_min(self.talks, self.out_start, np.asarray(people, dtype=np.int64))
+        return (1.0 - self.params["interest_learning"]) ** np.minimum(fewest, 64)
+
+    def pick_ties(self, people: np.ndarray, weight, max_weight,
                   exclude: np.ndarray | None = None) -> np.ndarray:
         """Draw one outgoing tie for each of ``people``, with chance proportional to
         ``weight(ties)`` (a function returning one weight per tie, each in
-        ``0..max_weight``). Ties in ``exclude`` (an array with one row per person, -1 for
-        none) are never drawn. Returns one tie per person, or -1 where nothing was drawn.
+        ``0..max_weight``; ``max_weight`` is one number or one per person, and the closer
+        it is to the true largest weight the fewer draws it takes). Ties in ``exclude`` (an
+        array with one row per person, -1 for none) are never drawn. Returns one tie per
+        person, or -1 where nothing was drawn.
 
-        Drawn by rejection: a uniform tie is accepted with chance weight / max_weight, so the
-        cost grows with the number of people, not of ties.
+        Drawn by rejection first: a uniform tie is accepted with chance weight / max_weight,
+        so the cost grows with the number of people, not of ties. The few people still
+        without a tie after a few rounds draw exactly, from all their ties' weights.
         """
         people = np.asarray(people, dtype=np.int64)
         out = np.full(len(people), -1, dtype=np.int64)
+        bound = np.broadcast_to(np.asarray(max_weight, dtype=float), people.shape)
         deg = self.out_degree[people]
         if exclude is not None:
             exclude = np.asarray(exclude, dtype=np.int64).reshape(len(people), -1)
         taken = 0 if exclude is None else (exclude >= 0).sum(axis=1)
         todo = np.flatnonzero(deg - taken > 0)
-        for _ in range(200):
+        for _ in range(REJECTION_ROUNDS):
             if len(todo) == 0:
-                break
+                return out
             who = people[todo]
             ties = self.out_start[who] + (self.rng.random(len(todo)) * deg[todo]).astype(np.int64)
-            ok = self.rng.random(len(todo)) * max_weight < weight(ties)
+            ok = self.rng.random(len(todo)) * bound[todo] < weight(ties)
             if exclude is not None:
                 ok &= ~(ties[:, None] == exclude[todo]).any(axis=1)
             out[todo[ok]] = ties[ok]
             todo = todo[~ok]
+        if len(todo):  # exact draw: cumulative weights over each person's ties
+            ties = self._ties_of(people[todo])
+            w = np.asarray(weight(ties), dtype=float)
+            if exclude is not None:
+                owner = np.repeat(np.arange(len(todo)), deg[todo])
+                w[(ties[:, None] == exclude[todo][owner]).any(axis=1)] = 0.0
+            csum = np.concatenate([[0.0], np.cumsum(w)])
+            ends = np.cumsum(deg[todo])
+            lo, hi = csum[ends - deg[todo]], csum[ends]
+            has = hi - lo > 0
+            target = lo[has] + self.rng.random(int(has.sum())) * (hi[has] - lo[has])
+            k = np.searchsorted(csum, target, side="right") - 1
+            k = np.clip(k, (ends - deg[todo])[has], ends[has] - 1)
+            out[todo[has]] = ties[k]
         return out
 
     # -- one step --------------------------------------------------------------------------
@@ -370,21 +391,12 @@ class World:
         the rest go unseen. Looking comes before noticing, so messages that will be ignored
         still use up the budget (attention is a commons).
         """
-        looked = np.ones(len(receiver), dtype=bool)
         if not self.params["limited_attention"] or len(receiver) == 0:
-            return looked
+            return np.ones(len(receiver), dtype=bool)
         budget = self.params["attention_budget"]
         count = np.bincount(receiver, minlength=self.n)
-        over = np.flatnonzero(count[receiver] > budget)
-        if len(over):
-            looked[over] = False
-            shuffled = over[self.rng.permutation(len(over))]  # random order within a receiver
-            order = shuffled[_stable_order(receiver[shuffled])]
-            r = receiver[order]
-            first = np.flatnonzero(np.concatenate([[True], r[1:] != r[:-1]]))
-            rank = np.arange(len(r)) - np.repeat(first, np.diff(np.append(first, len(r))))
-            looked[order[rank < budget]] = True
-        return looked
+        draws = self.rng.random(int(count[count > budget].sum()))
+        return look_within_budget(receiver, count, budget, draws)
 
     def _attention_for(self, msgs: Messages) -> np.ndarray:
         """Per message: the receiver's attention to its sender (or to strangers)."""
@@ -413,7 +425,8 @@ class World:
         talk = heard.two_way & (heard.tie >= 0)
         back = self.rev[heard.tie[talk]]
         truth = self.interest[heard.sender[talk]]
-        self.estimate[back] += self.params["interest_learning"] * wrap(truth - self.estimate[back])
+        # estimate += rate * wrap(truth - estimate), once per tie a step
+        learn_towards(self.estimate, back, truth, self.params["interest_learning"])
 
     def update_attention(self, msgs: Messages, looked: np.ndarray) -> None:
         """Recovery at rest, habituation to interruptions, restoring by conversations,
@@ -440,7 +453,7 @@ class World:
         if spill > 0:
             exposures = np.bincount(msgs.receiver[one_way], minlength=self.n)
             keep = (1.0 - spill) ** exposures
-            a *= keep.astype(TIE_FLOAT)[self.dst]
+            scale_by_receiver(a, self.dst, keep.astype(TIE_FLOAT))  # a *= keep[receiver]
             self.cold_attention *= keep
         if p["muting"]:
             self.muted |= a < MUTE_BELOW
@@ -532,8 +545,7 @@ class World:
         ``fade_threshold`` for ``fade_patience`` steps in a row (once faded, always faded).
         Where ``adaptation`` is on, a faded broadcaster switches to the interactors'
         strategy."""
-        audience = self._audience = self._per_sender_mean(self.attention)
-        self._audience_t = self.t
+        audience = self.audience()
         below = audience < self.params["fade_threshold"]  # NaN (no contacts) is never below
         self.below_streak = np.where(below, self.below_streak + 1, 0)
         newly = (self.below_streak >= self.params["fade_patience"]) & ~self.faded
@@ -543,33 +555,25 @@ class World:
             self.strategy_id[switch] = self.interactor_sid
 
     # -- per person summaries --------------------------------------------------------------
-    def _per_sender_mean(self, values: np.ndarray) -> np.ndarray:
-        """Mean of a per-tie array over each sender's ties (NaN for people without ties)."""
-        total = np.zeros(self.n)
-        has = self.out_degree > 0
-        if self.n_ties:  # ties are sorted by sender: sum each contiguous run
-            total[has] = np.add.reduceat(values, self.out_start[:-1][has])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(self.out_degree > 0, total / np.maximum(self.out_degree, 1), np.nan)
+    def _summaries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per person (cached for the step): audience, trust earned, recall."""
+        if self._summaries_t != self.t or self._summaries_ties != self.n_ties:
+            self._summary = per_sender_summaries(self.out_start, self.attention,
+                                                 self.evidence_r, self.evidence_s, self.forget)
+            self._summaries_t, self._summaries_ties = self.t, self.n_ties
+        return self._summary
 
     def audience(self) -> np.ndarray:
         """Per person: mean attention their contacts pay them (NaN without contacts)."""
-        if self._audience_t != self.t:
-            self._audience = self._per_sender_mean(self.attention)
-            self._audience_t = self.t
-        return self._audience
+        return self._summaries()[0]
 
     def trust_earned(self) -> np.ndarray:
         """Per person: mean trust their contacts have in them."""
-        trust = self.evidence_r + 1.0
-        denominator = self.evidence_r + self.evidence_s
-        denominator += 2.0
-        trust /= denominator
-        return self._per_sender_mean(trust)
+        return self._summaries()[1]
 
     def recall(self) -> np.ndarray:
         """Per person: mean strength of their contacts' memory of them."""
-        return 1.0 - self._per_sender_mean(self.forget)
+        return self._summaries()[2]
 
     def group_of_people(self) -> np.ndarray:
         groups = np.array([s.group or s.name for s in self.strategies], dtype=object)

@@ -439,3 +439,51 @@ def test_ties_made_by_introductions_start_fresh():
         assert np.all(w.memory[new] == 0) and np.all(w.talks[new] == 0)
         assert not w.converted[new].any() and not w.muted[new].any()
     assert made > 0
+
+
+# -- compiled kernels against plain numpy ------------------------------------------------------
+
+
+def test_per_person_summaries_match_plain_numpy():
+    model = NetworkingModel(rng=12, n_agents=120, network="barabasi_albert", mean_degree=4,
+                            cold_reach=1)
+    model.run_for(15)
+    w = model.world
+    audience, trust, recall = w.audience(), w.trust_earned(), w.recall()
+    for person in range(w.n):
+        ties = np.arange(w.out_start[person], w.out_start[person + 1])
+        assert audience[person] == pytest.approx(w.attention[ties].mean(), rel=1e-6)
+        assert trust[person] == pytest.approx(w.trust_of(ties).mean(), rel=1e-6)
+        assert recall[person] == pytest.approx(w.memory[ties].mean(), rel=1e-5, abs=1e-6)
+
+
+def test_most_uncertain_is_the_largest_uncertainty_over_a_persons_ties():
+    model = NetworkingModel(rng=2, n_agents=80, broadcaster_share=0.0)
+    model.run_for(6)
+    w = model.world
+    people = np.arange(w.n)
+    got = w.most_uncertain(people)
+    for p in people:
+        ties = np.arange(w.out_start[p], w.out_start[p + 1])
+        assert got[p] == pytest.approx(w.uncertainty(ties).max())
+
+
+@pytest.mark.parametrize("bound", [4.0, 1000.0])  # tight: mostly rejection; loose: exact
+def test_pick_ties_draws_in_proportion_to_weight(bound):
+    model = NetworkingModel(rng=5, graph=nx.star_graph(4), broadcaster_share=0.0)
+    w = model.world
+    hub_ties = np.arange(w.out_start[0], w.out_start[1])
+    weights = np.zeros(w.n_ties)
+    weights[hub_ties] = [1.0, 2.0, 3.0, 4.0]
+    people = np.zeros(20_000, dtype=np.int64)  # the hub, drawn 20,000 times
+    picked = w.pick_ties(people, lambda ties: weights[ties], bound)
+    share = np.bincount(picked - hub_ties[0], minlength=4) / len(people)
+    expected = np.array([0.1, 0.2, 0.3, 0.4])
+    sd = np.sqrt(expected * (1 - expected) / len(people))
+    assert np.all(np.abs(share - expected) < 5 * sd)
+    # excluding the heaviest tie: the rest share in proportion 1:2:3
+    exclude = np.full((len(people), 1), hub_ties[3])
+    picked = w.pick_ties(people, lambda ties: weights[ties], bound, exclude=exclude)
+    share = np.bincount(picked - hub_ties[0], minlength=4) / len(people)
+    assert share[3] == 0
+    assert np.all(np.abs(share[:3] - np.array([1, 2, 3]) / 6) < 0.015)
