@@ -1,0 +1,734 @@
+"""A live line chart for the classroom app: a small canvas widget that works offline.
+
+Why not Altair, Plotly or matplotlib: their JavaScript comes from a CDN (the classroom
+machine may be offline) or they cost too much per frame. This widget sends the full run
+once (``history``, float32 bytes) and then one tiny message per frame (:meth:`LineChart.append`,
+about 60 bytes of JSON for three series).
+
+Python side::
+
+    chart = LineChart(title="Trust earned", y_label="trust (0-1)", y_min=0.0, y_max=1.0,
+                      series=[{"key": "broadcasters", "label": "Broadcasters"},
+                              {"key": "interactors", "label": "Interactors"}])
+    chart.append(0, {"broadcasters": 0.5, "interactors": 0.5})   # per frame
+    chart.reset(keep=True)      # new run; the old one stays as a faint "ghost"
+    chart.data                  # the current run, shape (n, 1 + len(series))
+
+A view that connects later (a page reload on the same kernel, a second view of the same
+widget) asks Python for a resync: :meth:`LineChart.sync` sets ``history`` from the Python copy.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+
+import anywidget
+import numpy as np
+import traitlets as t
+
+__all__ = ["LineChart", "MAX_GHOSTS", "DEFAULT_COLORS", "DEFAULT_DASHES", "MARKERS"]
+
+#: At most this many earlier runs are kept as ghosts.
+MAX_GHOSTS = 3
+
+#: Okabe-Ito colours (safe for the common colour-vision deficiencies), without yellow.
+DEFAULT_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+#: Dash patterns in CSS pixels; [] is a solid line. Series never differ by colour alone.
+DEFAULT_DASHES = ([], [7, 4], [2, 3], [10, 3, 2, 3], [4, 2, 1, 2], [1, 4])
+MARKERS = ("square", "circle", "triangle")
+
+_ESM = r"""
+const PAD = 8, TITLE_H = 30, LEGEND_ROW = 20, SWATCH_W = 30, MARKER_GAP = 56, TABLE_ROWS = 5;
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
+// Text colours meet 4.5:1 on their background (light: 15.8 and 6.4; dark: 14.9 and 7.5).
+const THEMES = {
+  light: { bg: "#ffffff", text: "#1f2328", muted: "#57606a", grid: "#d8dee4", axis: "#8c959f",
+    ghost: 0.32 },
+  dark: { bg: "#1b1f24", text: "#e6edf3", muted: "#a5b0bc", grid: "#30363d", axis: "#6e7681",
+    ghost: 0.42 },
+};
+
+// ---- data ------------------------------------------------------------------------------
+class Run {
+  constructor(ncol, cap = 256) {
+    this.ncol = ncol; this.n = 0; this.buf = new Float64Array(Math.max(1, ncol) * cap);
+  }
+  push(row) {
+    if (row.length !== this.ncol) return false;
+    if ((this.n + 1) * this.ncol > this.buf.length) {
+      const nb = new Float64Array(this.buf.length * 2); nb.set(this.buf); this.buf = nb;
+    }
+    const o = this.n * this.ncol;
+    for (let c = 0; c < this.ncol; c++) {
+      const v = row[c];
+      this.buf[o + c] = v === null || v === undefined ? NaN : +v;
+    }
+    this.n += 1;
+    return true;
+  }
+  at(i, c) { return this.buf[i * this.ncol + c]; }
+}
+
+function floats(dv) {
+  if (!dv) return new Float32Array(0);
+  if (dv instanceof ArrayBuffer) return new Float32Array(dv.slice(0));
+  if (ArrayBuffer.isView(dv)) {
+    const n = Math.floor(dv.byteLength / 4);
+    return new Float32Array(dv.buffer.slice(dv.byteOffset, dv.byteOffset + n * 4));
+  }
+  return new Float32Array(0);
+}
+
+// Decode a matrix; with split=true, rows of all-NaN separate runs.
+function decode(dv, ncol, split) {
+  const f = floats(dv), runs = [];
+  if (ncol < 1 || f.length % ncol !== 0) return split ? runs : new Run(ncol);
+  let cur = new Run(ncol, Math.max(16, f.length / ncol));
+  for (let i = 0; i < f.length; i += ncol) {
+    const row = f.subarray(i, i + ncol);
+    if (split && row.every((v) => Number.isNaN(v))) {
+      if (cur.n) runs.push(cur);
+      cur = new Run(ncol, 16);
+      continue;
+    }
+    cur.push(row);
+  }
+  if (!split) return cur;
+  if (cur.n) runs.push(cur);
+  return runs;
+}
+
+// ---- formatting ------------------------------------------------------------------------
+function fmt(v) {
+  if (!Number.isFinite(v)) return "–";
+  const a = Math.abs(v);
+  if (a >= 1e6 || (a > 0 && a < 1e-3)) return v.toExponential(2);
+  if (a >= 1000) return numberFormat(0).format(Math.round(v));
+  return String(+v.toPrecision(3));
+}
+const formats = [];
+function numberFormat(d) {  // Intl.NumberFormat is slow to create: one per digit count
+  return formats[d] || (formats[d] = new Intl.NumberFormat("en-US",
+    { minimumFractionDigits: d, maximumFractionDigits: d }));
+}
+function say(v) { return Number.isFinite(v) ? fmt(v) : "no value"; }
+function tickFmt(v, step) {
+  let d = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  while (d < 8 && Math.abs(step * 10 ** d - Math.round(step * 10 ** d)) > 1e-6) d++;  // 0.25
+  const a = Math.abs(v);
+  if (a >= 1e6) return v.toExponential(1);
+  return numberFormat(d).format(v);
+}
+function niceStep(span, count) {
+  const raw = span / Math.max(1, count), p = Math.pow(10, Math.floor(Math.log10(raw)));
+  const m = raw / p;
+  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 2.5 ? 2.5 : m <= 5 ? 5 : 10) * p;
+}
+function ticks(lo, hi, count, given) {
+  const step = given || niceStep(hi - lo, count), out = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+    out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  }
+  return { step, out };
+}
+
+// ---- colour contrast (WCAG relative luminance) -----------------------------------------
+const probe = document.createElement("canvas").getContext("2d");
+const colorCache = new Map();
+function rgb(color) {
+  probe.fillStyle = "#000"; probe.fillStyle = color;
+  const s = probe.fillStyle;
+  if (s[0] === "#") return [1, 3, 5].map((i) => parseInt(s.slice(i, i + 2), 16));
+  const m = s.match(/[\d.]+/g) || [0, 0, 0];
+  return m.slice(0, 3).map(Number);
+}
+function lum([r, g, b]) {
+  const f = (c) => {
+    c /= 255;
+    return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+  };
+  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+}
+function contrast(a, b) {
+  const la = lum(a), lb = lum(b);
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+// A series colour, nudged toward white (dark theme) or black (light) until it reaches 3:1
+// against the background (WCAG non-text contrast). Usually returned unchanged.
+function visible(color, bg) {
+  const key = color + "|" + bg;
+  if (colorCache.has(key)) return colorCache.get(key);
+  let c = rgb(color);
+  const b = rgb(bg), target = lum(b) < 0.5 ? 255 : 0;
+  for (let i = 0; i < 10 && contrast(c, b) < 3; i++) c = c.map((v) => v + (target - v) * 0.15);
+  const out = `rgb(${c.map(Math.round).join(",")})`;
+  colorCache.set(key, out);
+  return out;
+}
+
+// ---- drawing helpers ---------------------------------------------------------------------
+function marker(ctx, kind, x, y, r, fill, edge) {
+  ctx.beginPath();
+  if (kind === "circle") ctx.arc(x, y, r, 0, 2 * Math.PI);
+  else if (kind === "triangle") {
+    const h = r * 1.25;
+    ctx.moveTo(x, y - h); ctx.lineTo(x + h, y + h * 0.8); ctx.lineTo(x - h, y + h * 0.8);
+    ctx.closePath();
+  } else ctx.rect(x - r, y - r, 2 * r, 2 * r);
+  ctx.fillStyle = fill; ctx.fill();
+  ctx.lineWidth = 1; ctx.setLineDash([]); ctx.strokeStyle = edge; ctx.stroke();
+}
+function ellipsize(ctx, text, w) {
+  if (ctx.measureText(text).width <= w) return text;
+  let s = text;
+  while (s.length > 1 && ctx.measureText(s + "…").width > w) s = s.slice(0, -1);
+  return s + "…";
+}
+function slug(s) {
+  const x = (s || "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  return (x || "chart").slice(0, 80);
+}
+
+// ---- the widget ----------------------------------------------------------------------------
+function render({ model, el }) {
+  const root = document.createElement("div");
+  root.className = "lc-root";
+  const canvas = document.createElement("canvas");
+  canvas.setAttribute("role", "img");
+  const btn = document.createElement("button");
+  btn.type = "button"; btn.className = "lc-btn"; btn.textContent = "PNG";
+  const setButtonName = (title) => {
+    const name = `Download PNG of ${title || "the chart"}`;
+    if (btn.getAttribute("aria-label") !== name) {
+      btn.setAttribute("aria-label", name); btn.title = name;
+    }
+  };
+  const table = document.createElement("table");
+  table.className = "lc-sr";
+  root.append(canvas, btn, table);
+  el.appendChild(root);
+
+  const ncol = () => (model.get("series") || []).length + 1;
+  let run = decode(model.get("history"), ncol(), false);
+  let ghosts = decode(model.get("ghosts"), ncol(), true);
+  let frame = 0, lastLabel = "", lastTable = "", cssW = 0, a11yAt = 0, a11yTimer = 0;
+
+  const schedule = () => { if (!frame) frame = requestAnimationFrame(draw); };
+
+  model.on("change:history", () => {
+    run = decode(model.get("history"), ncol(), false);
+    schedule();
+  });
+  model.on("change:ghosts", () => {
+    ghosts = decode(model.get("ghosts"), ncol(), true);
+    schedule();
+  });
+  model.on("change:series", () => {
+    run = decode(model.get("history"), ncol(), false);
+    ghosts = decode(model.get("ghosts"), ncol(), true);
+    schedule();
+  });
+  const redrawOn = ["title", "x_label", "y_label", "y_min", "y_max", "theme", "description",
+    "height"];
+  for (const k of redrawOn) {
+    model.on("change:" + k, schedule);
+  }
+  model.on("msg:custom", (msg) => {
+    if (msg && Array.isArray(msg.append)) {
+      if (!run.push(msg.append)) model.send({ sync: 1 });  // out of step: ask for the history
+      schedule();
+    }
+  });
+
+  btn.addEventListener("click", () => {
+    draw();
+    const a = document.createElement("a");
+    a.href = canvas.toDataURL("image/png");
+    a.download = slug(model.get("title")) + ".png";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  });
+
+  // The width comes from the observer: reading clientWidth while drawing would force a
+  // layout of the whole page per chart per frame.
+  const ro = new ResizeObserver((entries) => {
+    for (const e of entries) cssW = e.contentRect.width;
+    schedule();
+  });
+  ro.observe(root);
+  const dprQuery = `(resolution: ${window.devicePixelRatio}dppx)`;
+  const mq = window.matchMedia ? window.matchMedia(dprQuery) : null;
+  mq?.addEventListener?.("change", schedule);
+
+  function accessible(series, title) {
+    const last = run.n ? run.n - 1 : -1;
+    let sentence;
+    if (last < 0) sentence = "No data yet.";
+    else {
+      const parts = series.map((s, c) => `${s.label} ${say(run.at(last, c + 1))}`);
+      const at = `${model.get("x_label") || "x"} ${fmt(run.at(last, 0))}`;
+      sentence = `Latest values at ${at}: ${parts.join(", ")}.`;
+    }
+    const desc = (model.get("description") || "").trim();
+    const label = [title || "Line chart", desc, sentence].filter(Boolean)
+      .map((s) => /[.!?]$/.test(s) ? s : s + ".").join(" ");
+    if (label !== lastLabel) { canvas.setAttribute("aria-label", label); lastLabel = label; }
+    const first = Math.max(0, run.n - TABLE_ROWS);
+    const key = `${run.n}|${series.length}|${title}|${last >= 0 ? run.at(last, 0) : ""}`;
+    if (key === lastTable) return;
+    lastTable = key;
+    const esc = (s) => String(s).replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+    const shown = Math.min(TABLE_ROWS, run.n);
+    let html = `<caption>${esc(title || "Line chart")}: last ${shown} values</caption>`;
+    html += `<thead><tr><th scope="col">${esc(model.get("x_label") || "x")}</th>`;
+    html += series.map((s) => `<th scope="col">${esc(s.label)}</th>`).join("");
+    html += "</tr></thead><tbody>";
+    for (let i = first; i < run.n; i++) {
+      html += `<tr><th scope="row">${fmt(run.at(i, 0))}</th>`;
+      for (let c = 1; c < run.ncol; c++) html += `<td>${say(run.at(i, c))}</td>`;
+      html += "</tr>";
+    }
+    table.innerHTML = html + "</tbody>";
+  }
+
+  function draw() {
+    if (frame) { cancelAnimationFrame(frame); frame = 0; }
+    const series = model.get("series") || [];
+    const title = model.get("title") || "";
+    const th = THEMES[model.get("theme")] || THEMES.light;
+    root.classList.toggle("lc-dark", model.get("theme") === "dark");
+    // The text for screen readers changes at most once a second (DOM writes cost layout).
+    const now = performance.now();
+    if (now - a11yAt >= 1000) {
+      a11yAt = now;
+      accessible(series, title);
+      setButtonName(title);
+    } else if (!a11yTimer) {
+      a11yTimer = setTimeout(() => { a11yTimer = 0; a11yAt = 0; schedule(); }, 1000);
+    }
+    const W = cssW, H = Math.max(120, model.get("height") || 280);
+    if (!W) return;
+    const dpr = window.devicePixelRatio || 1;
+    const pw = Math.round(W * dpr), ph = Math.round(H * dpr);
+    if (canvas.width !== pw || canvas.height !== ph) {
+      canvas.width = pw; canvas.height = ph; canvas.style.height = H + "px";
+    }
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.fillStyle = th.bg; ctx.fillRect(0, 0, W, H);
+    ctx.textBaseline = "middle";
+
+    // title (room on the right for the PNG button)
+    ctx.font = `600 14px ${FONT}`; ctx.fillStyle = th.text; ctx.textAlign = "left";
+    ctx.fillText(ellipsize(ctx, title, W - 2 * PAD - 44), PAD, TITLE_H / 2);
+
+    // legend: swatch (colour + dash + marker), label, latest value
+    const colors = series.map((s, i) => visible(s.color || "#0072B2", th.bg));
+    const last = run.n - 1;
+    let lx = PAD, ly = TITLE_H + LEGEND_ROW / 2 - 4;
+    ctx.font = `600 12px ${FONT}`;
+    const minValW = ctx.measureText("-0.000").width;  // steady legend: values change width
+    series.forEach((s, i) => {
+      const val = last >= 0 ? fmt(run.at(last, i + 1)) : "–";
+      ctx.font = `600 12px ${FONT}`;
+      const vw = Math.max(minValW, ctx.measureText(val).width);
+      ctx.font = `12px ${FONT}`;
+      const lw = ctx.measureText(s.label).width;
+      const w = SWATCH_W + 6 + lw + 6 + vw + 16;
+      if (lx > PAD && lx + w > W - PAD) { lx = PAD; ly += LEGEND_ROW; }
+      ctx.strokeStyle = colors[i]; ctx.lineWidth = 2; ctx.setLineDash(s.dash || []);
+      ctx.beginPath(); ctx.moveTo(lx, ly); ctx.lineTo(lx + SWATCH_W, ly); ctx.stroke();
+      marker(ctx, s.marker, lx + SWATCH_W / 2, ly, 3.5, colors[i], th.bg);
+      ctx.fillStyle = th.text;
+      ctx.fillText(s.label, lx + SWATCH_W + 6, ly);
+      ctx.font = `600 12px ${FONT}`;
+      ctx.fillText(val, lx + SWATCH_W + 6 + lw + 6, ly);
+      ctx.font = `12px ${FONT}`;
+      lx += w;
+    });
+    if (ghosts.length) {  // say what the faint lines are
+      const text = ghosts.length === 1 ? "faint: earlier run" : "faint: earlier runs";
+      const w = SWATCH_W + 6 + ctx.measureText(text).width + 8;
+      if (lx > PAD && lx + w > W - PAD) { lx = PAD; ly += LEGEND_ROW; }
+      ctx.globalAlpha = th.ghost + 0.1; ctx.strokeStyle = th.muted; ctx.lineWidth = 1.25;
+      ctx.setLineDash([]);
+      ctx.beginPath(); ctx.moveTo(lx, ly); ctx.lineTo(lx + SWATCH_W, ly); ctx.stroke();
+      ctx.globalAlpha = 1; ctx.fillStyle = th.muted;
+      ctx.fillText(text, lx + SWATCH_W + 6, ly);
+    }
+    const top = ly + LEGEND_ROW / 2 + 6;
+
+    // ranges: x covers the run and the ghosts; y is fixed or auto (nice bounds)
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (const r of [run, ...ghosts]) {
+      if (!r.n) continue;
+      x0 = Math.min(x0, r.at(0, 0)); x1 = Math.max(x1, r.at(r.n - 1, 0));
+      for (let i = 0; i < r.n; i++) {
+        for (let c = 1; c < r.ncol; c++) {
+          const v = r.at(i, c);
+          if (v < y0) y0 = v;
+          if (v > y1) y1 = v;
+        }
+      }
+    }
+    if (!Number.isFinite(x0)) { x0 = 0; x1 = 1; }
+    if (x1 <= x0) x1 = x0 + 1;
+    const fixLo = model.get("y_min"), fixHi = model.get("y_max");
+    const hasLo = fixLo !== null && fixLo !== undefined;
+    const hasHi = fixHi !== null && fixHi !== undefined;
+    if (!Number.isFinite(y0)) { y0 = 0; y1 = 1; }
+    if (hasLo) y0 = fixLo;
+    if (hasHi) y1 = fixHi;
+    if (y1 <= y0) {
+      const d = Math.abs(y0) * 0.1 || 0.5;
+      if (!hasLo) y0 -= d;
+      if (!hasHi || y1 <= y0) y1 = y0 + 2 * d;
+    }
+    const plotH0 = H - top - 44;
+    let yt = ticks(y0, y1, Math.max(2, Math.floor(plotH0 / 40)));
+    if (!hasLo || !hasHi) {
+      const pad = (y1 - y0) * 0.04, unit = yt.step / 5;  // round to a fifth of a tick step
+      if (!hasLo) y0 = Math.floor((y0 - pad) / unit) * unit;
+      if (!hasHi) y1 = Math.ceil((y1 + pad) / unit) * unit;
+      yt = ticks(y0, y1, 0, yt.step);
+    }
+
+    ctx.font = `11px ${FONT}`;
+    const yLabels = yt.out.map((v) => tickFmt(v, yt.step));
+    const tickW = Math.max(0, ...yLabels.map((s) => ctx.measureText(s).width));
+    const left = PAD + 18 + tickW + 6, right = W - PAD - 12, bottom = H - 40;
+    const plotW = Math.max(10, right - left), plotH = Math.max(10, bottom - top);
+    const X = (v) => left + ((v - x0) / (x1 - x0)) * plotW;
+    const Y = (v) => bottom - ((v - y0) / (y1 - y0)) * plotH;
+
+    // grid, axes, ticks
+    ctx.lineWidth = 1; ctx.setLineDash([]); ctx.strokeStyle = th.grid;
+    ctx.fillStyle = th.muted; ctx.textAlign = "right";
+    yt.out.forEach((v, i) => {
+      const y = Math.round(Y(v)) + 0.5;
+      ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(right, y); ctx.stroke();
+      ctx.fillText(yLabels[i], left - 6, y);
+    });
+    const xt = ticks(x0, x1, Math.max(2, Math.floor(plotW / 80)));
+    ctx.textAlign = "center"; ctx.textBaseline = "top";
+    for (const v of xt.out) {
+      const x = Math.round(X(v)) + 0.5;
+      ctx.strokeStyle = th.axis;
+      ctx.beginPath(); ctx.moveTo(x, bottom); ctx.lineTo(x, bottom + 4); ctx.stroke();
+      ctx.fillText(tickFmt(v, xt.step), x, bottom + 6);
+    }
+    ctx.strokeStyle = th.axis;
+    ctx.beginPath(); ctx.moveTo(left + 0.5, top); ctx.lineTo(left + 0.5, bottom + 0.5);
+    ctx.lineTo(right, bottom + 0.5); ctx.stroke();
+    ctx.fillStyle = th.muted; ctx.font = `12px ${FONT}`;
+    ctx.fillText(model.get("x_label") || "", left + plotW / 2, bottom + 22);
+    ctx.save();
+    ctx.translate(PAD + 6, top + plotH / 2); ctx.rotate(-Math.PI / 2);
+    ctx.textBaseline = "middle"; ctx.fillText(model.get("y_label") || "", 0, 0);
+    ctx.restore();
+    ctx.textBaseline = "middle";
+
+    if (!run.n && !ghosts.length) {
+      ctx.fillStyle = th.muted; ctx.font = `12px ${FONT}`; ctx.textAlign = "center";
+      ctx.fillText("No data yet", left + plotW / 2, top + plotH / 2);
+    }
+
+    // lines: every k-th point when there are more points than pixels
+    ctx.save();
+    ctx.beginPath(); ctx.rect(left, top - 6, plotW + 10, plotH + 12); ctx.clip();
+    ctx.lineJoin = "round"; ctx.lineCap = "butt";
+    const line = (r, c, width, alpha, withMarkers, si) => {
+      if (!r.n) return;
+      const k = Math.max(1, Math.ceil(r.n / plotW));  // at most one point per CSS pixel
+      const s = series[si];
+      ctx.globalAlpha = alpha; ctx.strokeStyle = colors[si]; ctx.lineWidth = width;
+      ctx.setLineDash(s.dash || []);
+      ctx.beginPath();
+      let pen = false;
+      const marks = [];
+      let nextMark = left + (MARKER_GAP / Math.max(1, series.length)) * si + 8;
+      for (let i = 0; i < r.n; i = (i + k < r.n || i === r.n - 1) ? i + k : r.n - 1) {
+        const v = r.at(i, c);
+        if (!Number.isFinite(v)) { pen = false; continue; }
+        const x = X(r.at(i, 0)), y = Y(v);
+        if (pen) ctx.lineTo(x, y); else { ctx.moveTo(x, y); pen = true; }
+        if (withMarkers && x >= nextMark) { marks.push([x, y]); nextMark = x + MARKER_GAP; }
+      }
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+      for (const [x, y] of marks) marker(ctx, s.marker, x, y, 3, colors[si], th.bg);
+    };
+    ghosts.forEach((g, gi) => {
+      const alpha = th.ghost * (1 - 0.25 * (ghosts.length - 1 - gi));  // newest least faint
+      series.forEach((s, si) => line(g, si + 1, 1.25, alpha, false, si));
+    });
+    series.forEach((s, si) => line(run, si + 1, 2, 1, true, si));
+    // the newest point of each series, slightly larger
+    if (last >= 0) {
+      series.forEach((s, si) => {
+        const v = run.at(last, si + 1);
+        if (!Number.isFinite(v)) return;
+        marker(ctx, s.marker, X(run.at(last, 0)), Y(v), 4.5, colors[si], th.bg);
+      });
+    }
+    ctx.restore();
+  }
+
+  schedule();
+  model.send({ sync: 1 });  // a view that connects late asks for the full run
+  return () => {
+    ro.disconnect();
+    mq?.removeEventListener?.("change", schedule);
+    if (frame) cancelAnimationFrame(frame);
+    if (a11yTimer) clearTimeout(a11yTimer);
+  };
+}
+
+export default { render };
+"""
+
+_CSS = r"""
+.lc-root { position: relative; width: 100%; min-width: 160px; box-sizing: border-box; }
+.lc-root canvas { display: block; width: 100%; }
+.lc-root .lc-btn {
+  position: absolute; top: 2px; right: 2px; min-width: 36px; min-height: 26px;
+  padding: 2px 6px; margin: 0; box-sizing: border-box; cursor: pointer;
+  font: 600 11px system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+  border-radius: 4px; border: 1px solid #6e7781; background: #ffffff; color: #1f2328;
+}
+.lc-root .lc-btn:hover { background: #f3f4f6; }
+.lc-root .lc-btn:focus-visible { outline: 2px solid #0969da; outline-offset: 1px; }
+.lc-root.lc-dark .lc-btn { background: #1b1f24; color: #e6edf3; border-color: #8b949e; }
+.lc-root.lc-dark .lc-btn:hover { background: #262c33; }
+.lc-root.lc-dark .lc-btn:focus-visible { outline-color: #58a6ff; }
+.lc-root .lc-sr {
+  position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; border: 0;
+}
+"""
+
+
+def _short(v: float) -> float | int | None:
+    """A float for the per-frame JSON: 7 significant digits (float32's), NaN/inf -> null."""
+    v = float(v)
+    if not math.isfinite(v):
+        return None
+    if v.is_integer() and abs(v) < 2**53:
+        return int(v)
+    return float(f"{v:.7g}")
+
+
+class LineChart(anywidget.AnyWidget):
+    """A live line chart: full run in ``history`` (bytes), per-frame points by message.
+
+    ``series``: list of dicts with ``key`` (required), ``label``, ``color``, ``dash`` (list of
+    numbers, [] = solid), ``marker`` ("square", "circle", "triangle"); missing fields get
+    colour-blind-safe defaults, and every series gets its own dash and marker.
+    Rows of ``history`` and ``ghosts`` are ``[t, value per series in series order]`` as
+    little-endian float32; NaN = no value; in ``ghosts`` a row of all-NaN ends a run.
+    Changing ``series`` clears the run and the ghosts (their columns no longer fit).
+    """
+
+    _esm = _ESM
+    _css = _CSS
+
+    title = t.Unicode("").tag(sync=True)
+    y_label = t.Unicode("").tag(sync=True)
+    x_label = t.Unicode("step").tag(sync=True)
+    series = t.List(t.Dict(), default_value=[]).tag(sync=True)
+    y_min = t.Float(None, allow_none=True).tag(sync=True)
+    y_max = t.Float(None, allow_none=True).tag(sync=True)
+    history = t.Bytes(b"").tag(sync=True)
+    ghosts = t.Bytes(b"").tag(sync=True)
+    theme = t.Enum(["light", "dark"], default_value="light").tag(sync=True)
+    description = t.Unicode("").tag(sync=True)
+    #: Height in CSS pixels (the width follows the container).
+    height = t.Int(280).tag(sync=True)
+
+    def __init__(self, **kwargs):
+        self._lock = threading.RLock()
+        self._buf = np.empty((0, 1), dtype=np.float64)
+        self._n = 0
+        self._ghost_runs: list[np.ndarray] = []
+        super().__init__(**kwargs)
+        self._clear(len(self.series))
+        self.on_msg(self._on_front_end_msg)
+
+    # -- traits ----------------------------------------------------------------------------
+    @t.validate("series")
+    def _valid_series(self, proposal):
+        out, seen = [], set()
+        for i, s in enumerate(proposal["value"]):
+            if "key" not in s:
+                raise t.TraitError(f"series[{i}] needs a 'key'")
+            key = str(s["key"])
+            if key in seen:
+                raise t.TraitError(f"series key {key!r} appears twice")
+            seen.add(key)
+            marker = s.get("marker", MARKERS[i % len(MARKERS)])
+            if marker not in MARKERS:
+                raise t.TraitError(
+                    f"series {key!r}: marker must be one of {MARKERS}, not {marker!r}"
+                )
+            dash = s.get("dash", DEFAULT_DASHES[i % len(DEFAULT_DASHES)])
+            out.append({
+                "key": key,
+                "label": str(s.get("label", key)),
+                "color": str(s.get("color", DEFAULT_COLORS[i % len(DEFAULT_COLORS)])),
+                "dash": [float(d) for d in dash],
+                "marker": marker,
+            })
+        return out
+
+    @t.observe("series")
+    def _series_changed(self, change):
+        if not hasattr(self, "_lock"):
+            return
+        old = change["old"] or []
+        if [s["key"] for s in old] != [s["key"] for s in change["new"]]:
+            with self._lock, self.hold_sync():
+                self._clear(len(change["new"]))
+                self._ghost_runs = []
+                self.history = b""
+                self.ghosts = b""
+
+    @property
+    def series_keys(self) -> list[str]:
+        return [s["key"] for s in self.series]
+
+    # -- data ------------------------------------------------------------------------------
+    def _clear(self, nseries: int) -> None:
+        self._buf = np.empty((256, nseries + 1), dtype=np.float64)
+        self._n = 0
+
+    @property
+    def data(self) -> np.ndarray:
+        """The current run: float64 array of shape (n, 1 + len(series)), columns [t, *keys]."""
+        with self._lock:
+            return self._buf[: self._n].copy()
+
+    @property
+    def ghost_runs(self) -> list[np.ndarray]:
+        """The earlier runs drawn faint (oldest first), each like :attr:`data`."""
+        with self._lock:
+            return [g.copy() for g in self._ghost_runs]
+
+    def _row(self, t_value: float, values: Mapping[str, float] | Sequence[float]) -> np.ndarray:
+        keys = self.series_keys
+        if isinstance(values, Mapping):
+            unknown = [k for k in values if k not in keys]
+            if unknown:
+                raise ValueError(
+                    f"LineChart {self.title!r}: unknown series key(s) {unknown}; "
+                    f"the series are {keys}"
+                )
+            missing = [k for k in keys if k not in values]
+            if missing:
+                raise ValueError(
+                    f"LineChart {self.title!r}: no value for series key(s) {missing} "
+                    f"(pass float('nan') for 'no value'); the series are {keys}"
+                )
+            vals = [values[k] for k in keys]
+        else:
+            vals = list(values)
+            if len(vals) != len(keys):
+                raise ValueError(
+                    f"LineChart {self.title!r}: {len(vals)} values for {len(keys)} series {keys}"
+                )
+        row = np.empty(len(keys) + 1, dtype=np.float64)
+        row[0] = float(t_value)
+        row[1:] = [float(v) for v in vals]
+        return row
+
+    def append(self, t: float, values: Mapping[str, float] | Sequence[float]) -> None:
+        """Add one time point to the run and send only it to the browser (no history resend).
+
+        ``values`` maps every series key to its value (NaN = no value); a sequence in
+        ``series`` order also works. Unknown or missing keys raise ``ValueError``.
+        """
+        row = self._row(t, values)
+        with self._lock:
+            if self._n == self._buf.shape[0]:
+                grown = np.empty((max(256, 2 * self._n), self._buf.shape[1]), dtype=np.float64)
+                grown[: self._n] = self._buf[: self._n]
+                self._buf = grown
+            self._buf[self._n] = row
+            self._n += 1
+            # Sent under the lock so the browser sees appends and resyncs in data order.
+            self.send({"append": [_short(v) for v in row]})
+
+    def set_data(self, rows: np.ndarray | Iterable[Sequence[float]]) -> None:
+        """Replace the current run by ``rows`` ([t, *values] each) and sync it to the browser."""
+        arr = self._check_rows(rows, "rows")
+        with self._lock:
+            self._buf = np.empty((max(256, len(arr)), arr.shape[1]), dtype=np.float64)
+            self._buf[: len(arr)] = arr
+            self._n = len(arr)
+            self.sync()
+
+    def sync(self) -> None:
+        """Set ``history`` from the Python copy (sends it only if it changed)."""
+        with self._lock:
+            self.history = self._buf[: self._n].astype("<f4").tobytes()
+
+    def reset(
+        self,
+        ghost_runs: list[np.ndarray] | None = None,
+        *,
+        keep: bool | int = False,
+    ) -> None:
+        """Start a new, empty run.
+
+        ``keep``: True (or a count, at most ``MAX_GHOSTS``) moves the current run into the
+        ghosts, keeping the newest ``MAX_GHOSTS`` (or the count given) ghost runs; False
+        drops the ghosts. ``ghost_runs`` (oldest first) replaces the ghosts with given runs
+        (e.g. from a shared store); with ``keep`` the current run is added after them.
+        """
+        limit = MAX_GHOSTS if keep is True else max(0, min(MAX_GHOSTS, int(keep)))
+        with self._lock, self.hold_sync():
+            if ghost_runs is not None:
+                runs = [self._check_rows(g, "ghost run") for g in ghost_runs]
+                cap = limit or MAX_GHOSTS  # given ghosts are drawn whatever ``keep`` says
+            else:
+                runs = list(self._ghost_runs) if limit else []
+                cap = limit
+            if limit and self._n:
+                runs.append(self._buf[: self._n].copy())
+            runs = [r for r in runs if len(r)][-cap:] if cap else []
+            self._ghost_runs = runs
+            self._clear(len(self.series))
+            self.ghosts = self._encode_ghosts(runs)
+            self.sync()
+
+    def _check_rows(self, rows, what: str) -> np.ndarray:
+        arr = np.asarray(rows, dtype=np.float64)
+        ncol = len(self.series) + 1
+        if arr.size == 0:
+            return np.empty((0, ncol), dtype=np.float64)
+        if arr.ndim != 2 or arr.shape[1] != ncol:
+            raise ValueError(
+                f"LineChart {self.title!r}: {what} must have shape (n, {ncol}) "
+                f"([t, {', '.join(self.series_keys)}]), not {arr.shape}"
+            )
+        return arr
+
+    @staticmethod
+    def _encode_ghosts(runs: list[np.ndarray]) -> bytes:
+        if not runs:
+            return b""
+        ncol = runs[0].shape[1]
+        sep = np.full((1, ncol), np.nan)
+        parts = []
+        for r in runs:
+            if parts:
+                parts.append(sep)
+            parts.append(r)
+        return np.vstack(parts).astype("<f4").tobytes()
+
+    # -- front end -------------------------------------------------------------------------
+    def _on_front_end_msg(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get("sync"):
+            self.sync()

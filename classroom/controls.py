@@ -1,0 +1,95 @@
+"""The parameter controls, built from the model's own declarations (sim.params).
+
+Nothing here restates a parameter's name, range, default or explanation: each control
+reads them from :data:`sim.PARAMETERS`. The app only narrows a few ranges so that a page
+stays responsive in a classroom (:data:`APP_LIMITS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import solara
+
+from agents import available_strategies
+from sim import GROUPS, PARAMETERS, ParameterError
+from sim.params import validate_one
+
+__all__ = ["APP_LIMITS", "ParameterControls", "control_kind"]
+
+#: Ranges the app narrows (the model itself allows more): name -> (low, high).
+APP_LIMITS = {"n_agents": (10, 3000), "cold_reach": (0, 50), "fade_patience": (1, 50),
+              "attention_budget": (1, 30), "mean_degree": (2, 30)}
+
+
+def control_kind(name: str) -> str:
+    """Which widget a parameter gets: slider, switch, select or none."""
+    p = PARAMETERS[name]
+    return {"int": "slider", "float": "slider", "bool": "switch", "choice": "select",
+            "strategy": "select", "graph": "none"}[p.kind]
+
+
+def _bounds(name: str):
+    p = PARAMETERS[name]
+    return APP_LIMITS.get(name, (p.low, p.high))
+
+
+@solara.component
+def ParameterControl(name: str, value, on_change: Callable[[str, object], None],
+                     pending: bool = False):
+    """One parameter: its control, its one-line explanation and, for a structural
+    parameter whose new value waits for Reset, a note saying so."""
+    p = PARAMETERS[name]
+    error, set_error = solara.use_state("")
+
+    def change(new):
+        try:
+            checked = validate_one(name, new)
+        except ParameterError as err:
+            set_error(str(err))
+            return
+        set_error("")
+        on_change(name, checked)
+
+    kind = control_kind(name)
+    with solara.Column(gap="0px", classes=["param"]):
+        if kind == "switch":
+            solara.Switch(label=p.label, value=bool(value), on_value=change)
+        elif kind == "select":
+            options = list(p.choices) if p.kind == "choice" else available_strategies()
+            solara.Select(label=p.label, values=options, value=value, on_value=change)
+        elif p.kind == "int":
+            low, high = _bounds(name)
+            solara.SliderInt(p.label, value=int(value), min=int(low), max=int(high),
+                             on_value=change)
+        else:
+            low, high = _bounds(name)
+            solara.SliderFloat(p.label, value=float(value), min=float(low), max=float(high),
+                               step=(high - low) / 100, on_value=change)
+        solara.Text(p.help, classes=["param-help"])
+        if pending:
+            solara.Text("Applies when you press Reset.", classes=["param-pending"])
+        if error:
+            solara.Error(error)
+
+
+@solara.component
+def ParameterControls(values: dict, running: dict, on_change: Callable[[str, object], None]):
+    """Every parameter, grouped as declared; advanced ones folded under "More"."""
+    for group in GROUPS:
+        names = [n for n, p in PARAMETERS.items() if p.group == group
+                 and control_kind(n) != "none"]
+        if not names:
+            continue
+        simple = [n for n in names if not PARAMETERS[n].advanced]
+        advanced = [n for n in names if PARAMETERS[n].advanced]
+        with solara.Details(summary=group, expand=group in ("People", "Attention")):
+            for n in simple:
+                ParameterControl(n, values[n], on_change,
+                                 pending=not PARAMETERS[n].live and values[n] != running[n])
+            if advanced:
+                with solara.Details(summary=f"More {group.lower()} settings", expand=False):
+                    for n in advanced:
+                        ParameterControl(n, values[n], on_change,
+                                         pending=not PARAMETERS[n].live
+                                         and values[n] != running[n])

@@ -1,0 +1,102 @@
+"""The app's run logic, without a browser: frames, story line, inspector, exports, layout."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from classroom.layout import layout_for
+from classroom.run import CHARTS, GROUP_CODES, ClassroomRun
+from sim import ParameterError
+from sim.params import defaults
+
+
+@pytest.fixture(scope="module")
+def run60():
+    run = ClassroomRun(params=defaults(), seed=1)
+    run.step(60)
+    return run
+
+
+def test_frame_has_one_value_per_person_and_tie(run60):
+    frame = run60.frame()
+    n = run60.model.world.n
+    assert frame.opacity.shape == (n,) and frame.groups.shape == (n,)
+    assert frame.edge_strength.shape == (len(run60.edges),)
+    assert np.all((frame.opacity >= 0) & (frame.opacity <= 1))
+    assert np.all((frame.edge_strength >= 0) & (frame.edge_strength <= 1))
+
+
+def test_broadcasters_dots_fade_and_interactors_do_not():
+    run = ClassroomRun(params=defaults(), seed=2)
+    start = run.frame()
+    run.step(40)
+    end = run.frame()
+    b = start.groups == GROUP_CODES["broadcasters"]
+    assert start.opacity[b].mean() == pytest.approx(1.0)
+    assert end.opacity[b].mean() < 0.25
+    assert end.opacity[~b].mean() > 0.7
+
+
+def test_story_line_tells_the_run_in_order(run60):
+    events = run60.story()
+    texts = " ".join(e.text for e in events)
+    assert "first broadcasters fade" in texts and "ignore them" in texts
+    assert [e.step for e in events] == sorted(e.step for e in events)
+    fade = next(e for e in events if "first broadcasters fade" in e.text)
+    df = run60.table()
+    first = int(df.index[df["faded_broadcasters"] > 0][0])
+    assert fade.step == df.loc[first, "step"]
+
+
+def test_story_is_silent_when_the_audience_is_captive():
+    run = ClassroomRun(params={**defaults(), "habituation_on": False}, seed=1)
+    run.step(60)
+    assert not any("fade" in e.text for e in run.story())
+
+
+def test_latest_has_every_chart_and_group(run60):
+    latest = run60.latest()
+    assert set(latest) == {c[0] for c in CHARTS}
+    for values in latest.values():
+        assert set(values) >= {"broadcasters", "interactors"}
+    df = run60.table()
+    assert latest["attention"]["broadcasters"] == pytest.approx(
+        df["attention_to_broadcasters"].iloc[-1])
+
+
+def test_inspector_has_numbers_and_history(run60):
+    info = run60.inspect(3)
+    assert info["label"] == "3" and info["strategy"] in ("interrupt", "interact")
+    assert len(info["history_steps"]) == 61
+    assert len(info["history"]["attention_received"]) == 61
+    person = run60.model.people[3]
+    assert info["history"]["attention_received"][-1] == pytest.approx(person.attention_received)
+    assert "won over" in run60.hover_text(3)
+
+
+def test_csv_export_is_the_reporter_table(run60):
+    df = pd.read_csv(io.BytesIO(run60.csv()))
+    assert len(df) == 61 and "attention_to_broadcasters" in df.columns
+    assert df["step"].tolist() == list(range(61))
+
+
+def test_live_parameters_apply_mid_run_and_structural_ones_do_not():
+    run = ClassroomRun(params=defaults(), seed=1)
+    run.set_parameter("habituation", 0.5)
+    assert run.model.params["habituation"] == 0.5 and run.params["habituation"] == 0.5
+    with pytest.raises(ParameterError) as err:
+        run.set_parameter("n_agents", 50)
+    assert err.value.field == "n_agents"
+
+
+def test_layout_is_seeded_cached_and_normalised():
+    run = ClassroomRun(params={**defaults(), "network": "barabasi_albert"}, seed=4)
+    again = layout_for(run.params, 4, run.model.world.n, run.edges)
+    assert again is run.positions  # cached: the very same array
+    assert run.positions.min() >= 0 and run.positions.max() <= 1
+    other = ClassroomRun(params={**defaults(), "network": "barabasi_albert"}, seed=5)
+    assert not np.allclose(other.positions, run.positions)
