@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import solara
 
@@ -16,10 +17,12 @@ from classroom.chart_view import LineChart
 from classroom.controls import ParameterControls
 from classroom.network_view import NetworkView
 from classroom.run import CHARTS, ClassroomRun
+from classroom.scenarios import SCENARIOS
 from sim import PARAMETERS
 from sim.params import defaults
 
 TITLE = "Interruption or interaction?"
+ABOUT = (Path(__file__).parent / "classroom" / "about.md").read_text()
 #: Colour, dash and marker per group: colour-blind safe (Okabe-Ito) and never colour alone.
 SERIES_STYLE = {
     "broadcasters": {"label": "Broadcasters (interrupt)", "color": "#D55E00", "dash": [6, 3],
@@ -100,12 +103,22 @@ def Page(session: Session | None = None):
         if PARAMETERS[name].live:  # structural ones wait for Reset
             session.run.set_parameter(name, value)
 
-    def reset():
+    def reset(new_params=None, new_seed=None):
         set_playing(False)
-        session.start(params, seed, keep_ghosts=True)
+        session.start(new_params or params, seed if new_seed is None else new_seed,
+                      keep_ghosts=True)
         set_step(session.run.steps)
         set_version(version + 1)
         set_selected(-1)
+
+    scenario, set_scenario = solara.use_state("default")
+
+    def choose_scenario(name):
+        chosen = SCENARIOS[name]
+        set_scenario(name)
+        set_params(chosen.parameters())
+        set_seed(chosen.seed)
+        reset(chosen.parameters(), chosen.seed)
 
     def one_step():
         session.step()
@@ -130,21 +143,30 @@ def Page(session: Session | None = None):
             solara.Button("Pause" if playing else "Play", on_click=lambda: set_playing(not playing),
                           color="primary", classes=["play"])
             solara.Button("Step", on_click=one_step, disabled=playing)
-            solara.Button("Reset", on_click=reset)
+            solara.Button("Reset", on_click=lambda: reset())
+        titles = {s.title: name for name, s in SCENARIOS.items()}
+        solara.Select("Scenario", values=list(titles), value=SCENARIOS[scenario].title,
+                      on_value=lambda title: choose_scenario(titles[title]))
+        solara.Text(f"{SCENARIOS[scenario].title}: {SCENARIOS[scenario].story}",
+                    classes=["scenario-story"])
         solara.SliderInt("Speed (steps per second)", value=fps, min=1, max=30, on_value=set_fps)
         solara.InputInt("Seed (the same seed gives the same run)", value=seed,
                         on_value=lambda s: set_seed(max(0, int(s))))
         ParameterControls(params, session.run.params, on_change)
-    with solara.Columns([3, 2]):
-        with solara.Column():
-            solara.Markdown("### The network")
-            solara.display(view)
-        with solara.Column():
-            Inspector(session, selected, step)
-            Story(session, step)
-    with solara.ColumnsResponsive(12, medium=6, large=4):
-        for chart in session.charts.values():
-            solara.display(chart)
+    with solara.lab.Tabs():
+        with solara.lab.Tab("Simulation"):
+            with solara.Columns([3, 2]):
+                with solara.Column():
+                    solara.Markdown("### The network")
+                    solara.display(view)
+                with solara.Column():
+                    Inspector(session, selected, step)
+                    Story(session, step)
+            with solara.ColumnsResponsive(12, medium=6, large=4):
+                for chart in session.charts.values():
+                    solara.display(chart)
+        with solara.lab.Tab("About"):
+            solara.Markdown(ABOUT)
 
 
 @solara.component

@@ -2,8 +2,9 @@
 
 Why not Altair, Plotly or matplotlib: their JavaScript comes from a CDN (the classroom
 machine may be offline) or they cost too much per frame. This widget sends the full run
-once (``history``, float32 bytes) and then one tiny message per frame (:meth:`LineChart.append`,
-about 60 bytes of JSON for three series).
+once (``history``, float32 bytes) and then one tiny message per frame (:meth:`LineChart.append`:
+about 50 bytes of JSON content for three series, ~0.7 KB on the wire with the Jupyter message
+envelope; 7 charts at 10 frames/s measured ~5 KB per frame).
 
 Python side::
 
@@ -42,7 +43,7 @@ MARKERS = ("square", "circle", "triangle")
 _ESM = r"""
 const PAD = 8, TITLE_H = 30, LEGEND_ROW = 20, SWATCH_W = 30, MARKER_GAP = 56, TABLE_ROWS = 5;
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
-// Text colours meet 4.5:1 on their background (light: 15.8 and 6.4; dark: 14.9 and 7.5).
+// Text colours meet 4.5:1 on their background (light: 15.8 and 6.4; dark: 14.0 and 7.5).
 const THEMES = {
   light: { bg: "#ffffff", text: "#1f2328", muted: "#57606a", grid: "#d8dee4", axis: "#8c959f",
     ghost: 0.32 },
@@ -214,6 +215,7 @@ function render({ model, el }) {
   let run = decode(model.get("history"), ncol(), false);
   let ghosts = decode(model.get("ghosts"), ncol(), true);
   let frame = 0, lastLabel = "", lastTable = "", cssW = 0, a11yAt = 0, a11yTimer = 0;
+  let onScreen = true, stale = false;
 
   const schedule = () => { if (!frame) frame = requestAnimationFrame(draw); };
 
@@ -243,7 +245,7 @@ function render({ model, el }) {
   });
 
   btn.addEventListener("click", () => {
-    draw();
+    draw(true);
     const a = document.createElement("a");
     a.href = canvas.toDataURL("image/png");
     a.download = slug(model.get("title")) + ".png";
@@ -259,6 +261,12 @@ function render({ model, el }) {
     schedule();
   });
   ro.observe(root);
+  // Charts scrolled out of view skip drawing, and draw once when they come back.
+  const io = new IntersectionObserver((entries) => {
+    onScreen = entries[entries.length - 1].isIntersecting;
+    if (onScreen && stale) schedule();
+  });
+  io.observe(root);
   const dprQuery = `(resolution: ${window.devicePixelRatio}dppx)`;
   const mq = window.matchMedia ? window.matchMedia(dprQuery) : null;
   mq?.addEventListener?.("change", schedule);
@@ -294,7 +302,7 @@ function render({ model, el }) {
     table.innerHTML = html + "</tbody>";
   }
 
-  function draw() {
+  function draw(force = false) {
     if (frame) { cancelAnimationFrame(frame); frame = 0; }
     const series = model.get("series") || [];
     const title = model.get("title") || "";
@@ -310,7 +318,8 @@ function render({ model, el }) {
       a11yTimer = setTimeout(() => { a11yTimer = 0; a11yAt = 0; schedule(); }, 1000);
     }
     const W = cssW, H = Math.max(120, model.get("height") || 280);
-    if (!W) return;
+    if (!W || (!onScreen && force !== true)) { stale = true; return; }
+    stale = false;
     const dpr = window.devicePixelRatio || 1;
     const pw = Math.round(W * dpr), ph = Math.round(H * dpr);
     if (canvas.width !== pw || canvas.height !== ph) {
@@ -481,6 +490,7 @@ function render({ model, el }) {
   model.send({ sync: 1 });  // a view that connects late asks for the full run
   return () => {
     ro.disconnect();
+    io.disconnect();
     mq?.removeEventListener?.("change", schedule);
     if (frame) cancelAnimationFrame(frame);
     if (a11yTimer) clearTimeout(a11yTimer);

@@ -76,3 +76,15 @@ def test_play_runs_until_paused(page):
     assert stopped_at >= 3
     time.sleep(0.5)
     assert session.run.steps == stopped_at
+
+
+def test_choosing_a_scenario_sets_every_parameter_and_starts_again(page):
+    session, rc = page
+    click(rc, "Step")
+    select = rc.find(v.Select, label="Scenario").widget
+    select.v_model = "The captive audience"
+    assert session.run.steps == 0
+    assert session.run.model.params["habituation_on"] is False
+    select.v_model = "A real network: the karate club"
+    assert session.run.model.world.n == 34
+    assert session.run.model.params["habituation_on"] is True  # back to the defaults

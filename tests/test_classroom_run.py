@@ -100,3 +100,26 @@ def test_layout_is_seeded_cached_and_normalised():
     assert run.positions.min() >= 0 and run.positions.max() <= 1
     other = ClassroomRun(params={**defaults(), "network": "barabasi_albert"}, seed=5)
     assert not np.allclose(other.positions, run.positions)
+
+
+def test_every_scenario_is_valid_and_runs():
+    from classroom.scenarios import SCENARIOS
+
+    assert len(SCENARIOS) >= 5
+    for scenario in SCENARIOS.values():
+        run = ClassroomRun(params=scenario.parameters(), seed=scenario.seed)
+        run.step(5)
+        assert run.steps == 5
+        for name, value in scenario.settings.items():
+            assert run.model.params[name] == value
+
+
+def test_the_captive_audience_story_differs_from_the_default():
+    from classroom.scenarios import SCENARIOS
+
+    outcomes = {}
+    for name in ("default", "captive"):
+        run = ClassroomRun(params=SCENARIOS[name].parameters(), seed=0)
+        run.step(40)
+        outcomes[name] = run.latest()["faded"]["broadcasters"]
+    assert outcomes["default"] > 0.8 and outcomes["captive"] < 0.1
