@@ -152,6 +152,8 @@ def Page(session: Session | None = None):
         solara.SliderInt("Speed (steps per second)", value=fps, min=1, max=30, on_value=set_fps)
         solara.InputInt("Seed (the same seed gives the same run)", value=seed,
                         on_value=lambda s: set_seed(max(0, int(s))))
+        solara.FileDownload(lambda: session.run.csv(), filename=f"run-seed-{seed}.csv",
+                            label="Download this run's data (CSV)")
         ParameterControls(params, session.run.params, on_change)
     with solara.lab.Tabs():
         with solara.lab.Tab("Simulation"):
