@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
@@ -185,3 +187,12 @@ def test_front_end_code_is_inline_and_offline():
     assert "export default" in esm and "requestAnimationFrame" in esm
     assert "ResizeObserver" in esm and "toDataURL" in esm and 'role", "img"' in esm
     assert "lc-sr" in css
+
+
+def test_front_end_code_parses(tmp_path):
+    node = shutil.which("node")  # ./dev setup needs npm, so node is there too
+    assert node is not None, "node is needed to check the chart's JavaScript"
+    src = tmp_path / "chart.mjs"
+    src.write_text(LineChart._esm)
+    done = subprocess.run([node, "--check", str(src)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
