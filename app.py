@@ -87,6 +87,7 @@ def Page(session: Session | None = None):
     fps, set_fps = solara.use_state(10)
     version, set_version = solara.use_state(0)
     selected, set_selected = solara.use_state(-1)
+    tab, set_tab = solara.use_state(0)
 
     def play_loop(cancel: threading.Event):
         while playing and not cancel.is_set():
@@ -155,20 +156,24 @@ def Page(session: Session | None = None):
         solara.FileDownload(lambda: session.run.csv(), filename=f"run-seed-{seed}.csv",
                             label="Download this run's data (CSV)")
         ParameterControls(params, session.run.params, on_change)
-    with solara.lab.Tabs():
-        with solara.lab.Tab("Simulation"):
-            with solara.Columns([3, 2]):
-                with solara.Column():
-                    solara.Markdown("### The network")
-                    solara.display(view)
-                with solara.Column():
-                    Inspector(session, selected, step)
-                    Story(session, step)
-            with solara.ColumnsResponsive(12, medium=6, large=4):
-                for chart in session.charts.values():
-                    solara.display(chart)
-        with solara.lab.Tab("About"):
-            solara.Markdown(ABOUT)
+    # Tab labels only, content below them: in solara 1.64 with Vuetify 3 the content of a
+    # lab.Tab is placed inside the (sideways-scrolling) tab bar, off the page to the right.
+    with solara.lab.Tabs(value=tab, on_value=set_tab):
+        solara.lab.Tab("Simulation")
+        solara.lab.Tab("About")
+    if tab == 0:
+        with solara.Columns([3, 2]):
+            with solara.Column():
+                solara.Markdown("### The network")
+                solara.display(view)
+            with solara.Column():
+                Inspector(session, selected, step)
+                Story(session, step)
+        with solara.ColumnsResponsive(12, medium=6, large=4):
+            for chart in session.charts.values():
+                solara.display(chart)
+    else:
+        solara.Markdown(ABOUT)
 
 
 @solara.component

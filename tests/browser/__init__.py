@@ -1,0 +1,1 @@
+"""Browser tests: the classroom app in Debian's Chromium, driven by Playwright."""
