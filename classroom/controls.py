@@ -60,12 +60,13 @@ def ParameterControl(name: str, value, on_change: Callable[[str, object], None],
             solara.Select(label=p.label, values=options, value=value, on_value=change)
         elif p.kind == "int":
             low, high = _bounds(name)
-            solara.SliderInt(p.label, value=int(value), min=int(low), max=int(high),
-                             on_value=change)
+            solara.SliderInt(f"{p.label}: {int(value)}", value=int(value), min=int(low),
+                             max=int(high), on_value=change)
         else:
             low, high = _bounds(name)
-            solara.SliderFloat(p.label, value=float(value), min=float(low), max=float(high),
-                               step=(high - low) / 100, on_value=change)
+            solara.SliderFloat(f"{p.label}: {float(value):.2f}", value=float(value),
+                               min=float(low), max=float(high), step=(high - low) / 100,
+                               on_value=change)
         solara.Text(p.help, classes=["param-help"])
         if pending:
             solara.Text("Applies when you press Reset.", classes=["param-pending"])
