@@ -101,7 +101,7 @@ class ClassroomRun:
         if w.n_ties and len(forward) == len(self.edges):
             trust = 0.5 * (w.trust_of(forward) + w.trust_of(backward))
             strength = np.clip((trust - 0.5) / 0.45, 0.0, 1.0)
-        else:  # ties changed (introductions): rebuild the pairing lazily
+        else:  # introductions added ties: the view keeps the network it was given
             strength = np.zeros(len(self.edges))
         return Frame(self.steps, np.clip(opacity, 0, 1), strength, self.group_codes())
 

@@ -110,7 +110,6 @@ class World:
         self.cold_won = np.empty(0, dtype=np.int64)  # sender * n + stranger, won by cold calls
         self.adopted = np.zeros(self.n, dtype=bool)  # the Bass rule's converted people
         self._summary, self._summaries_t, self._summaries_ties = None, -1, -1
-        self._ties_of_cache = (None, None)
         self._last_checked = {}
         self._clear_step_counts()
 
@@ -138,14 +137,8 @@ class World:
         return len(self.src)
 
     def ties_of(self, people: np.ndarray) -> np.ndarray:
-        """All outgoing ties of ``people``, concatenated (int array; do not modify it)."""
+        """All outgoing ties of ``people``, concatenated (int array)."""
         people = np.asarray(people, dtype=np.int64)
-        key = (self.n_ties, people.tobytes())
-        if self._ties_of_cache[0] != key:
-            self._ties_of_cache = (key, self._ties_of(people))
-        return self._ties_of_cache[1]
-
-    def _ties_of(self, people: np.ndarray) -> np.ndarray:
         start, deg = self.out_start[people], self.out_degree[people]
         total = int(deg.sum())
         if total == 0:
@@ -233,7 +226,7 @@ class World:
             out[todo[ok]] = ties[ok]
             todo = todo[~ok]
         if len(todo):  # exact draw: cumulative weights over each person's ties
-            ties = self._ties_of(people[todo])
+            ties = self.ties_of(people[todo])
             w = np.asarray(weight(ties), dtype=float)
             if exclude is not None:
                 owner = np.repeat(np.arange(len(todo)), deg[todo])
