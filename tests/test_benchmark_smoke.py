@@ -45,3 +45,11 @@ def test_reference_runs_fewer_steps_at_large_sizes():
     assert reference_steps(1_000, 200) == 200
     assert reference_steps(10_000, 200) == 20
     assert reference_steps(100_000, 10) == 5
+
+
+def test_app_frame_benchmark_runs_and_reports(capsys):
+    from benchmarks.app_frames import main as app_frames
+
+    assert app_frames(["--people", "60", "--frames", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "60 people, 3 frames" in out and "payload per frame" in out
