@@ -22,7 +22,9 @@ from sim import PARAMETERS
 from sim.params import defaults
 
 TITLE = "Interruption or interaction?"
-ABOUT = (Path(__file__).parent / "classroom" / "about.md").read_text()
+HERE = Path(__file__).parent / "classroom"
+ABOUT = (HERE / "about.md").read_text()
+STYLE = HERE / "style.css"
 #: Colour, dash and marker per group: colour-blind safe (Okabe-Ito) and never colour alone.
 SERIES_STYLE = {
     "broadcasters": {"label": "Broadcasters (interrupt)", "color": "#D55E00", "dash": [6, 3],
@@ -137,6 +139,7 @@ def Page(session: Session | None = None):
     solara.use_effect(watch, [view])
 
     solara.Title(TITLE)
+    solara.Style(STYLE)
     with solara.AppBar():
         solara.Text(f"Step {step}", classes=["step-counter"])
     with solara.Sidebar():
