@@ -1,8 +1,9 @@
 """The classroom app: watch broadcasters fade as people learn to ignore them.
 
 Start it with ``./dev app`` (which runs ``solara run app.py`` with every front-end file
-served from this machine). Each browser tab has its own run. The model is used only
-through its public contract; the views live in :mod:`classroom`.
+served from this machine). Each browser tab has its own run (or two, when comparing). The
+address bar always holds the current setup, so a link restores it. The model is used only
+through its public contract; the views and the run's bookkeeping live in :mod:`classroom`.
 """
 
 from __future__ import annotations
@@ -13,200 +14,351 @@ from pathlib import Path
 
 import solara
 
-from classroom.chart_view import LineChart
-from classroom.controls import ParameterControls
-from classroom.network_view import NetworkView
-from classroom.run import CHARTS, ClassroomRun
+from classroom.controls import Fold, ParameterControls
+from classroom.keys import PageKeys
 from classroom.scenarios import SCENARIOS
+from classroom.session import RUN_NAMES, Session
+from classroom.share import Setup, from_query, to_query
+from classroom.upload import NetworkUpload
 from sim import PARAMETERS
-from sim.params import defaults
+
+__all__ = ["Page", "Session", "TITLE"]
 
 TITLE = "Interruption or interaction?"
 HERE = Path(__file__).parent / "classroom"
 ABOUT = (HERE / "about.md").read_text()
 STYLE = HERE / "style.css"
-#: Colour, dash and marker per group: colour-blind safe (Okabe-Ito) and never colour alone.
-SERIES_STYLE = {
-    "broadcasters": {"label": "Broadcasters (interrupt)", "color": "#D55E00", "dash": [6, 3],
-                     "marker": "square"},
-    "interactors": {"label": "Interactors (interact)", "color": "#0072B2", "dash": [],
-                    "marker": "circle"},
-}
-OTHER_STYLE = {"color": "#009E73", "dash": [2, 2], "marker": "triangle"}
+PROJECTOR_STYLE = HERE / "projector.css"
+#: Default play speed (steps a second), and the gentler one used when the learner's system
+#: asks for reduced motion.
+SPEED, REDUCED_SPEED = 10, 2
+#: Widget scale in projector mode (fonts, lines, dots).
+PROJECTOR_SCALE = 1.6
 
 
-def _series(groups):
-    return [{"key": g, **SERIES_STYLE.get(g, {"label": g, **OTHER_STYLE})} for g in groups]
-
-
-class Session:
-    """Everything one browser tab owns: its run, its views and the play loop's lock."""
-
-    def __init__(self, params: dict, seed: int):
-        self.lock = threading.Lock()
-        self.charts = {key: LineChart(title=title, y_label=y_label,
-                                      y_min=None if rng is None else rng[0],
-                                      y_max=None if rng is None else rng[1])
-                       for key, title, y_label, _, rng in CHARTS}
-        self.view = None
-        self.start(params, seed)
-
-    def start(self, params: dict, seed: int, keep_ghosts: bool = False) -> None:
-        with self.lock:
-            self.run = ClassroomRun(params=dict(params), seed=seed)
-            run = self.run
-            self.view = NetworkView.build(run.positions, run.edges, run.labels,
-                                          run.group_codes(), hover_formatter=run.hover_text)
-            for chart in self.charts.values():
-                chart.series = _series(run.groups)
-                chart.reset(keep=keep_ghosts)
-            self._push()
-
-    def step(self, n: int = 1) -> None:
-        with self.lock:
-            self.run.step(n)
-            self._push()
-
-    def _push(self) -> None:
-        """Send the views what changed this step: one byte a person, a few numbers a chart."""
-        frame = self.run.frame()
-        self.view.show(frame.opacity, frame.edge_strength)
-        latest = self.run.latest()
-        for key, chart in self.charts.items():
-            chart.append(float(self.run.steps), latest[key])
+#: Whether this tab's window is phone-sized (per tab: Solara keeps reactives per kernel).
+NARROW = solara.reactive(False)
 
 
 @solara.component
-def Page(session: Session | None = None):
-    """The whole page. Each browser tab renders its own Page, and so owns its own Session
-    (tests may pass one in to look inside)."""
-    params, set_params = solara.use_state(defaults())
-    seed, set_seed = solara.use_state(0)
-    own = solara.use_memo(lambda: session or Session(defaults(), 0), dependencies=[])
-    session = own
-    step, set_step = solara.use_state(0)
-    playing, set_playing = solara.use_state(False)
-    fps, set_fps = solara.use_state(10)
+def Layout(children=[]):  # noqa: B006 (Solara's layout signature)
+    """Solara wraps the page in this: on a phone the settings start folded away."""
+    return solara.AppLayout(children=children, sidebar_open=not NARROW.value)
+
+
+def _contrast(params: dict) -> dict:
+    """Run B's first settings when comparing starts: the same, with habituation switched."""
+    return {**params, "habituation_on": not params["habituation_on"]}
+
+
+def differences(a: dict, b: dict) -> list[str]:
+    """What run B changes, in words: "Habituation: on → off"."""
+    out = []
+    for name, p in PARAMETERS.items():
+        if p.kind == "graph" or a[name] == b[name]:
+            continue
+        out.append(f"{p.label}: {_word(a[name])} → {_word(b[name])}")
+    return out
+
+
+def _word(value) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+@solara.component
+def Page(session: Session | None = None, on_session=None):
+    """The whole page. Each browser tab renders its own Page and owns its own Session; the
+    first render reads the link. Tests may pass a session in, or ``on_session`` to be
+    handed the one the page makes."""
+    router = solara.use_router()
+    first, problems0 = solara.use_memo(lambda: from_query(router.search), dependencies=[])
+    scenario, set_scenario = solara.use_state(first.scenario)
+    params, set_params = solara.use_state(first.params)
+    seed, set_seed = solara.use_state(first.seed)
+    projector, set_projector = solara.use_state(first.projector)
+    compare, set_compare = solara.use_state(first.compare)  # run B's settings, or None
+    editing, set_editing = solara.use_state(0)  # which run the controls edit
+    problems, set_problems = solara.use_state(problems0)
+    def make_session():
+        made = session or Session(first.params, first.seed, compare=first.compare)
+        if on_session is not None:
+            on_session(made)
+        return made
+
+    session = solara.use_memo(make_session, dependencies=[])
+    step, set_step = solara.use_state(session.steps)
+    playing = solara.use_reactive(False)
+    fps, set_fps = solara.use_state(SPEED)
+    reduced, set_reduced = solara.use_state(False)
     version, set_version = solara.use_state(0)
-    selected, set_selected = solara.use_state(-1)
+    selected, set_selected = solara.use_state((0, -1))
     tab, set_tab = solara.use_state(0)
 
+    # -- the link: the address bar always describes the current setup ---------------------
+    query = to_query(Setup(scenario, params, seed, projector, compare))
+
+    def write_link():
+        if router.set_path is not None and query != (router.search or ""):
+            router.push(f"{router.path}?{query}" if query else router.path)
+
+    solara.use_effect(write_link, [query])
+
+    # -- playing ------------------------------------------------------------------------------
     def play_loop(cancel: threading.Event):
-        while playing and not cancel.is_set():
+        while playing.value and not cancel.is_set():
             started = time.perf_counter()
             session.step()
-            set_step(session.run.steps)
+            set_step(session.steps)
             cancel.wait(max(0.0, 1.0 / fps - (time.perf_counter() - started)))
 
-    solara.use_thread(play_loop, dependencies=[playing, fps, version], intrusive_cancel=False)
+    solara.use_thread(play_loop, dependencies=[playing.value, fps, version],
+                      intrusive_cancel=False)
+
+    def toggle_play():
+        playing.value = not playing.value
+
+    keys = solara.use_memo(lambda: PageKeys(), dependencies=[])
+    keys.on_space = toggle_play
+
+    def watch_browser():
+        def motion(change):
+            set_reduced(change["new"])
+            if change["new"]:
+                set_fps(lambda now: REDUCED_SPEED if now == SPEED else now)
+
+        def width(change):
+            NARROW.value = change["new"]
+
+        keys.observe(motion, "reduced_motion")
+        keys.observe(width, "narrow")
+        return lambda: (keys.unobserve(motion, "reduced_motion"), keys.unobserve(width, "narrow"))
+
+    solara.use_effect(watch_browser, [])
+
+    # -- changing the setup -----------------------------------------------------------------
+    def restart(new_params=None, new_seed=None, new_compare=...):
+        playing.value = False
+        p = params if new_params is None else new_params
+        b = compare if new_compare is ... else new_compare
+        session.start(p, seed if new_seed is None else new_seed, compare=b, keep_ghosts=True)
+        set_step(session.steps)
+        set_version(lambda v: v + 1)
+        set_selected((0, -1))
 
     def on_change(name, value):
-        new = {**params, name: value}
-        set_params(new)
-        if PARAMETERS[name].live:  # structural ones wait for Reset
-            session.run.set_parameter(name, value)
-
-    def reset(new_params=None, new_seed=None):
-        set_playing(False)
-        session.start(new_params or params, seed if new_seed is None else new_seed,
-                      keep_ghosts=True)
-        set_step(session.run.steps)
-        set_version(version + 1)
-        set_selected(-1)
-
-    scenario, set_scenario = solara.use_state("default")
+        extra = {"graph": None} if name == "network" else {}  # a choice leaves the upload
+        if editing == 1 and compare is not None:
+            set_compare({**compare, name: value, **extra})
+        else:
+            set_params({**params, name: value, **extra})
+        run = session.runs[editing] if editing < len(session.runs) else None
+        if run is not None and PARAMETERS[name].live:  # structural ones wait for Reset
+            with session.lock:
+                run.set_parameter(name, value)
 
     def choose_scenario(name):
         chosen = SCENARIOS[name]
+        new = chosen.parameters()
         set_scenario(name)
-        set_params(chosen.parameters())
+        set_params(new)
         set_seed(chosen.seed)
-        reset(chosen.parameters(), chosen.seed)
+        b = None if compare is None else _contrast(new)
+        set_compare(b)
+        restart(new, chosen.seed, b)
+
+    def set_comparing(on: bool):
+        b = _contrast(params) if on else None
+        set_compare(b)
+        set_editing(1 if on else 0)
+        restart(new_compare=b)
+
+    upload_summary, set_upload_summary = solara.use_state("")
+
+    def run_on_network(uploaded):
+        """Run on an uploaded network (called from the upload's thread); None: go back to
+        the generated ones."""
+        graph = None if uploaded is None else uploaded.graph
+        new = {**params, "graph": graph}
+        b = None if compare is None else {**compare, "graph": graph}
+        set_params(new)
+        set_compare(b)
+        set_upload_summary("" if uploaded is None else uploaded.summary)
+        restart(new, new_compare=b)
 
     def one_step():
         session.step()
-        set_step(session.run.steps)
+        set_step(session.steps)
 
-    view = session.view
+    def watch_selection():
+        handlers = []
+        for r, view in enumerate(session.views):
+            def on_select(change, r=r):
+                session.select(r, change["new"])
+                set_selected((r, change["new"]))
+            view.observe(on_select, "selected")
+            handlers.append((view, on_select))
+        return lambda: [view.unobserve(h, "selected") for view, h in handlers]
 
-    def on_select(change):
-        set_selected(change["new"])
+    solara.use_effect(watch_selection, [version])
 
-    def watch():
-        view.observe(on_select, "selected")
-        return lambda: view.unobserve(on_select, "selected")
+    scale = PROJECTOR_SCALE if projector else 1.0
+    for widget in [*session.views, *session.charts.values(), session.person_chart,
+                   session.person_wins]:
+        if hasattr(widget, "scale") and widget.scale != scale:
+            widget.scale = scale
 
-    solara.use_effect(watch, [view])
-
+    # -- the page ---------------------------------------------------------------------------
     solara.Title(TITLE)
     solara.Style(STYLE)
+    if projector:
+        solara.Style(PROJECTOR_STYLE)
+    _show(keys)
     with solara.AppBar():
         solara.Text(f"Step {step}", classes=["step-counter"])
+        if NARROW.value:  # on a phone the sidebar is folded: play from the bar
+            solara.Button(icon_name="mdi-pause" if playing.value else "mdi-play",
+                          on_click=toggle_play, icon=True, classes=["bar-play"],
+                          attributes={"aria-label": "Pause" if playing.value else "Play"})
     with solara.Sidebar():
-        with solara.Row():
-            solara.Button("Pause" if playing else "Play", on_click=lambda: set_playing(not playing),
-                          color="primary", classes=["play"])
-            solara.Button("Step", on_click=one_step, disabled=playing)
-            solara.Button("Reset", on_click=lambda: reset())
+        Commands(playing.value, toggle_play, one_step, lambda: restart())
+        solara.SliderInt(f"Speed: {fps} steps a second", value=fps, min=1, max=30,
+                         on_value=set_fps)
         titles = {s.title: name for name, s in SCENARIOS.items()}
         solara.Select("Scenario", values=list(titles), value=SCENARIOS[scenario].title,
                       on_value=lambda title: choose_scenario(titles[title]))
-        solara.Text(f"{SCENARIOS[scenario].title}: {SCENARIOS[scenario].story}",
-                    classes=["scenario-story"])
-        solara.SliderInt("Speed (steps per second)", value=fps, min=1, max=30, on_value=set_fps)
+        solara.Text(SCENARIOS[scenario].story, classes=["scenario-story"])
         solara.InputInt("Seed (the same seed gives the same run)", value=seed,
                         on_value=lambda s: set_seed(max(0, int(s))))
+        solara.Switch(label="Compare two runs side by side", value=compare is not None,
+                      on_value=set_comparing)
+        if compare is not None:
+            with solara.ToggleButtonsSingle(value=editing, on_value=set_editing):
+                solara.Button("Edit run A", value=0)
+                solara.Button("Edit run B", value=1)
+        solara.Switch(label="Projector mode (large text)", value=projector,
+                      on_value=set_projector)
+        solara.Text("The address bar holds this setup: copy it to share it.",
+                    classes=["share-hint"])
         solara.FileDownload(lambda: session.run.csv(), filename=f"run-seed-{seed}.csv",
                             label="Download this run's data (CSV)")
-        ParameterControls(params, session.run.params, on_change)
+        Fold("Your own network", lambda: OwnNetwork(params["graph"] is not None,
+                                                     upload_summary, run_on_network))
+        shown = compare if editing == 1 and compare is not None else params
+        running = session.runs[min(editing, len(session.runs) - 1)].params
+        ParameterControls(shown, running, on_change)
     # Tab labels only, content below them: in solara 1.64 with Vuetify 3 the content of a
     # lab.Tab is placed inside the (sideways-scrolling) tab bar, off the page to the right.
     with solara.lab.Tabs(value=tab, on_value=set_tab):
         solara.lab.Tab("Simulation")
         solara.lab.Tab("About")
-    if tab == 0:
-        with solara.Columns([3, 2]):
+    if tab == 1:
+        solara.Markdown(ABOUT)
+        return
+    for problem in problems:
+        solara.Warning(f"From the link: {problem}", dense=True)
+    if problems:
+        solara.Button("Dismiss", on_click=lambda: set_problems([]), text=True)
+    if reduced:
+        solara.Info("Your system asks for less motion: the run starts paused and plays "
+                    f"{REDUCED_SPEED} steps a second. Raise the speed if you like.", dense=True)
+    if session.comparing:
+        with solara.ColumnsResponsive(12, medium=6):
+            for r, view in enumerate(session.views):
+                with solara.Column():
+                    solara.Markdown(f"### Run {RUN_NAMES[r]}")
+                    if r == 0:
+                        solara.Text("Your settings.")
+                    else:
+                        changes = differences(session.runs[0].params, session.runs[1].params)
+                        solara.Text("Differs in: " + ("; ".join(changes) if changes else
+                                    "nothing yet (edit run B, then press Reset)"),
+                                    classes=["run-b-differs"])
+                    _show(view)
+        with solara.ColumnsResponsive(12, medium=6):
+            Inspector(session, selected, step)
+            with solara.Column():
+                for r, run in enumerate(session.runs):
+                    Story(run, step, f"Run {RUN_NAMES[r]}: what just happened")
+    else:
+        with solara.ColumnsResponsive(12, large=[7, 5]):
             with solara.Column():
                 solara.Markdown("### The network")
-                solara.display(view)
+                _show(session.view)
             with solara.Column():
                 Inspector(session, selected, step)
-                Story(session, step)
-        with solara.ColumnsResponsive(12, medium=6, large=4):
-            for chart in session.charts.values():
-                solara.display(chart)
-    else:
-        solara.Markdown(ABOUT)
+                Story(session.run, step, "What just happened")
+    with solara.ColumnsResponsive(12, medium=6, large=4):
+        for chart in session.charts.values():
+            _show(chart)
 
 
 @solara.component
-def Inspector(session: Session, selected: int, step: int):
-    """The selected person's numbers. Plain text elements, updated in place each step
-    (a Markdown block would be rebuilt, and resent, every frame)."""
-    solara.Markdown("### Person")
-    if selected < 0:
-        solara.Text("Click a dot (or focus the network and use the arrow keys) to see that "
-                    "person's numbers.")
-        return
-    info = session.run.inspect(selected)
-    state = "faded" if info["faded"] else "active"
-    solara.Text(f"{info['label']}: {info['strategy']} ({state}), {info['contacts']} contacts",
-                style={"font-weight": "bold"})
-    for label, key in (("attention paid to them", "attention_received"),
-                       ("trust earned", "trust_earned"), ("remembered", "recall")):
-        solara.Text(f"{label}: {_fmt(info[key])}")
-    solara.Text(f"people won over: {info['conversions']}")
+def Commands(playing: bool, toggle_play, one_step, reset):
+    """Play/Pause, Step and Reset: first in the keyboard order."""
+    with solara.Row(classes=["commands"]):
+        solara.Button("Pause" if playing else "Play", on_click=toggle_play, color="primary",
+                      classes=["play"])
+        solara.Button("Step", on_click=one_step, disabled=playing)
+        solara.Button("Reset", on_click=reset)
+    solara.Text("Space bar: play or pause.", classes=["keys-hint"])
 
 
 @solara.component
-def Story(session: Session, step: int):
-    solara.Markdown("### What just happened")
-    events = session.run.story()
+def OwnNetwork(active: bool, summary: str, run_on_network):
+    """Upload a network file; while one is in use, say so and offer the way back."""
+    if active:
+        solara.Text(f"Running on your network ({summary}). People, network and contacts "
+                    "per person do not apply to it; the link cannot carry it.",
+                    classes=["upload-active"])
+        solara.Button("Back to generated networks", on_click=lambda: run_on_network(None),
+                      outlined=True)
+    NetworkUpload(on_graph=run_on_network)
+
+
+@solara.component
+def Inspector(session: Session, selected: tuple[int, int], step: int):
+    """The selected person's numbers and their history. Plain text elements, updated in
+    place each step (a Markdown block would be rebuilt, and resent, every frame)."""
+    with solara.Column(classes=["inspector"]):
+        solara.Markdown("### Person")
+        info = session.inspect()
+        if info is None:
+            solara.Text("Click a dot (or focus the network and use the arrow keys) to see "
+                        "that person's numbers.")
+            return
+        state = "faded" if info["faded"] else "active"
+        where = f"Run {info['run']}, " if info["run"] else ""
+        shape = "square" if info["group"] == "broadcasters" else "circle"
+        solara.Text(f"{where}{info['label']}: {info['strategy']} ({state}; drawn as a "
+                    f"{shape}), {info['contacts']} contacts", style={"font-weight": "bold"})
+        for label, key in (("attention paid to them", "attention_received"),
+                           ("trust earned", "trust_earned"), ("remembered", "recall")):
+            solara.Text(f"{label}: {_fmt(info[key])}")
+        solara.Text(f"people won over: {info['conversions']}")
+        _show(session.person_chart)
+        _show(session.person_wins)
+
+
+@solara.component
+def Story(run, step: int, title: str):
+    solara.Markdown(f"### {title}")
+    events = run.story()
     if not events:
         solara.Text("Press Play and watch.")
     for event in reversed(events[-6:]):
         solara.Text(f"Step {event.step}: {event.text}")
 
 
+def _show(widget):
+    """Place a widget in the page as a child element (unlike ``solara.display``, this also
+    works, and can be found, when the page is rendered in-process by the tests)."""
+    solara.Column(children=[widget], gap="0px")
+
+
 def _fmt(x):
     return "-" if x is None else f"{x:.2f}"
+

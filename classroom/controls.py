@@ -13,13 +13,11 @@ import solara
 
 from agents import available_strategies
 from sim import GROUPS, PARAMETERS, ParameterError
-from sim.params import validate_one
+
+from .limits import APP_LIMITS, bounds, check_in_app
 
 __all__ = ["APP_LIMITS", "ParameterControls", "control_kind"]
 
-#: Ranges the app narrows (the model itself allows more): name -> (low, high).
-APP_LIMITS = {"n_agents": (10, 3000), "cold_reach": (0, 50), "fade_patience": (1, 50),
-              "attention_budget": (1, 30), "mean_degree": (2, 30)}
 
 
 def control_kind(name: str) -> str:
@@ -27,11 +25,6 @@ def control_kind(name: str) -> str:
     p = PARAMETERS[name]
     return {"int": "slider", "float": "slider", "bool": "switch", "choice": "select",
             "strategy": "select", "graph": "none"}[p.kind]
-
-
-def _bounds(name: str):
-    p = PARAMETERS[name]
-    return APP_LIMITS.get(name, (p.low, p.high))
 
 
 @solara.component
@@ -44,7 +37,7 @@ def ParameterControl(name: str, value, on_change: Callable[[str, object], None],
 
     def change(new):
         try:
-            checked = validate_one(name, new)
+            checked = check_in_app(name, new)
         except ParameterError as err:
             set_error(str(err))
             return
@@ -59,11 +52,11 @@ def ParameterControl(name: str, value, on_change: Callable[[str, object], None],
             options = list(p.choices) if p.kind == "choice" else available_strategies()
             solara.Select(label=p.label, values=options, value=value, on_value=change)
         elif p.kind == "int":
-            low, high = _bounds(name)
+            low, high = bounds(name)
             solara.SliderInt(f"{p.label}: {int(value)}", value=int(value), min=int(low),
                              max=int(high), on_value=change)
         else:
-            low, high = _bounds(name)
+            low, high = bounds(name)
             solara.SliderFloat(f"{p.label}: {float(value):.2f}", value=float(value),
                                min=float(low), max=float(high), step=(high - low) / 100,
                                on_value=change)
@@ -75,8 +68,27 @@ def ParameterControl(name: str, value, on_change: Callable[[str, object], None],
 
 
 @solara.component
+def Fold(summary: str, render: Callable[[], None], expand: bool = False):
+    """A section that can be opened and closed, like ``solara.Details``, except that its
+    contents are built only while it is open: a folded group costs the page nothing (the
+    controls would otherwise be about 200 widgets, built and sent on the first render)."""
+    is_open, set_open = solara.use_state(expand)
+    label = ("▾ " if is_open else "▸ ") + summary
+    solara.Button(label, on_click=lambda: set_open(not is_open), text=True,
+                  classes=["fold"], attributes={"aria-expanded": "true" if is_open else "false"})
+    if is_open:
+        with solara.Column(gap="4px", classes=["fold-body"]):
+            render()
+
+
+@solara.component
 def ParameterControls(values: dict, running: dict, on_change: Callable[[str, object], None]):
     """Every parameter, grouped as declared; advanced ones folded under "More"."""
+    def controls(names):
+        for n in names:
+            ParameterControl(n, values[n], on_change,
+                             pending=not PARAMETERS[n].live and values[n] != running[n])
+
     for group in GROUPS:
         names = [n for n, p in PARAMETERS.items() if p.group == group
                  and control_kind(n) != "none"]
@@ -84,13 +96,10 @@ def ParameterControls(values: dict, running: dict, on_change: Callable[[str, obj
             continue
         simple = [n for n in names if not PARAMETERS[n].advanced]
         advanced = [n for n in names if PARAMETERS[n].advanced]
-        with solara.Details(summary=group, expand=group in ("People", "Attention")):
-            for n in simple:
-                ParameterControl(n, values[n], on_change,
-                                 pending=not PARAMETERS[n].live and values[n] != running[n])
+
+        def body(simple=simple, advanced=advanced, group=group):
+            controls(simple)
             if advanced:
-                with solara.Details(summary=f"More {group.lower()} settings", expand=False):
-                    for n in advanced:
-                        ParameterControl(n, values[n], on_change,
-                                         pending=not PARAMETERS[n].live
-                                         and values[n] != running[n])
+                Fold(f"More {group.lower()} settings", lambda: controls(advanced))
+
+        Fold(group, body, expand=group in ("People", "Mechanisms"))

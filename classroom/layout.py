@@ -4,7 +4,10 @@ Ring-like networks (ring, small world, complete) are drawn on a circle in node o
 shows the ring and its rewired shortcuts; communities are drawn as one cluster per group;
 everything else by a seeded force-directed layout (Fruchterman and Reingold 1991, as
 NetworkX implements it), started from the spectral layout above 600 people so that a few
-iterations suffice.
+iterations suffice (when the network is in one piece: the spectral layout of a network in
+several pieces puts each piece, and every isolated person, on a single point).
+A custom graph (the ``graph`` parameter) is drawn the same whatever the seed: the seed
+changes the run, not the network.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ _CIRCULAR = ("ring", "watts_strogatz", "complete")
 
 def layout_key(params: dict, seed: int, edges: np.ndarray) -> tuple:
     """What the layout depends on: the network's shape parameters and seed, or for a
-    custom graph the ties themselves."""
+    custom graph its number of people and the ties themselves."""
     if params.get("graph") is not None:
-        return ("graph", len(edges), hash(np.ascontiguousarray(edges).tobytes()))
+        return ("graph", params["graph"].number_of_nodes(), len(edges),
+                hash(np.ascontiguousarray(edges).tobytes()))
     names = ("network", "n_agents", "mean_degree", "rewire_prob", "n_communities",
              "community_mixing")
     return (*(params[k] for k in names), seed)
@@ -55,6 +59,8 @@ def layout_for(params: dict, seed: int, n: int, edges: np.ndarray) -> np.ndarray
 
 def _compute(params: dict, seed: int, n: int, edges: np.ndarray) -> np.ndarray:
     network = None if params.get("graph") is not None else params["network"]
+    if network is None:
+        seed = 0  # the key of a custom graph leaves the seed out (see layout_key)
     angle = 2 * np.pi * np.arange(n) / max(n, 1)
     if network in _CIRCULAR:
         return np.column_stack([np.cos(angle), np.sin(angle)])
@@ -72,6 +78,6 @@ def _compute(params: dict, seed: int, n: int, edges: np.ndarray) -> np.ndarray:
     if n <= 600:
         pos = nx.spring_layout(g, seed=seed, iterations=60)
     else:
-        start = nx.spectral_layout(g) if g.number_of_edges() else None
+        start = nx.spectral_layout(g) if nx.is_connected(g) else None
         pos = nx.spring_layout(g, pos=start, seed=seed, iterations=8)
     return np.array([pos[i] for i in range(n)], dtype=float)

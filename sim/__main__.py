@@ -12,19 +12,7 @@ import sys
 import time
 
 from .model import NetworkingModel
-from .params import PARAMETERS, ParameterError
-
-
-def _parse_value(text: str):
-    low = text.lower()
-    if low in ("true", "false"):
-        return low == "true"
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
+from .params import PARAMETERS, ParameterError, from_text
 
 
 def _list_parameters() -> str:
@@ -53,12 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.steps < 0:
         parser.error("--steps must be 0 or more")
     params = {}
-    for item in args.params:
-        name, sep, value = item.partition("=")
-        if not sep:
-            parser.error(f"expected name=value, got {item!r}")
-        params[name.strip()] = _parse_value(value.strip())
     try:
+        for item in args.params:
+            name, sep, value = item.partition("=")
+            if not sep:
+                parser.error(f"expected name=value, got {item!r}")
+            params[name.strip()] = from_text(name.strip(), value)
         start = time.perf_counter()
         model = NetworkingModel(rng=args.seed, **params)
         model.run_for(args.steps)

@@ -21,6 +21,7 @@ __all__ = [
     "Param",
     "ParameterError",
     "defaults",
+    "from_text",
     "validate",
     "validate_one",
 ]
@@ -153,6 +154,46 @@ class Param:
                 return value
             raise refuse(f"got a {type(value).__name__}")
         raise AssertionError(self.kind)
+
+    def from_text(self, text: str) -> Any:
+        """Read a value written as text (a link, a command line, a spec file) and check it.
+
+        Booleans accept true/false, 1/0, yes/no and on/off; numbers are read as numbers;
+        a graph cannot be written as text. Raises ParameterError naming this parameter.
+        """
+        raw = str(text).strip()
+        if self.kind == "bool":
+            if raw.lower() in BOOL_TEXT:
+                return BOOL_TEXT[raw.lower()]
+            raise ParameterError(self.name, f"must be {self.describe_allowed()} "
+                                            f"(true/false, 1/0, on/off; got {raw!r})")
+        if self.kind in ("int", "float"):
+            try:
+                number = float(raw)
+            except ValueError:
+                raise ParameterError(self.name, f"must be {self.describe_allowed()} "
+                                                f"(got {raw!r})") from None
+            return self.check(number)
+        if self.kind == "graph":
+            raise ParameterError(self.name, "a network cannot be given as text")
+        return self.check(raw)
+
+    def to_text(self, value: Any) -> str:
+        """Write a value so that :meth:`from_text` reads it back exactly."""
+        if self.kind == "bool":
+            return "1" if value else "0"
+        if self.kind == "int":
+            return str(int(value))
+        if self.kind == "float":
+            return repr(float(value))
+        if self.kind == "graph":
+            raise ParameterError(self.name, "a network cannot be written as text")
+        return str(value)
+
+
+#: How a yes/no value may be written as text.
+BOOL_TEXT = {"true": True, "1": True, "yes": True, "on": True,
+             "false": False, "0": False, "no": False, "off": False}
 
 
 def _np_bool():
@@ -299,6 +340,13 @@ def validate_one(name: str, value: Any) -> Any:
                 "; `python -m sim --list` (or sim.PARAMETERS) lists the parameters")
         raise ParameterError(name, f"unknown parameter{hint}")
     return PARAMETERS[name].check(value)
+
+
+def from_text(name: str, text: str) -> Any:
+    """Read one parameter written as text (``Param.from_text``), checking its name too."""
+    if name not in PARAMETERS:
+        validate_one(name, None)  # raises, naming the unknown parameter
+    return PARAMETERS[name].from_text(text)
 
 
 def validate(values: dict[str, Any]) -> dict[str, Any]:

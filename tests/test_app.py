@@ -1,4 +1,5 @@
-"""The app's page logic in-process (no browser): buttons, controls, reset, play."""
+"""The app's page logic in-process (no browser): buttons, controls, reset, play, scenarios,
+compare, the link and the exports."""
 
 from __future__ import annotations
 
@@ -7,16 +8,36 @@ import time
 import ipyvuetify as v
 import pytest
 import solara
+from solara.routing import Router, router_context
 
 import app
+from classroom.share import from_query
 from sim.params import defaults
+
+
+@solara.component
+def Routed(search: str, pushed: list, session=None, on_session=None):
+    """The page inside a router, as the server renders it: links pushed land in ``pushed``."""
+    location, set_location = solara.use_state("/" + (f"?{search}" if search else ""))
+
+    def push(path):
+        pushed.append(path)
+        set_location(path)
+
+    router_context.provide(Router(location, [solara.Route("/")], set_path=push))
+    return solara.AppLayout(children=[app.Page(session=session, on_session=on_session)])
+
+
+def render(search: str = "", session=None):
+    pushed, made = [], []
+    box, rc = solara.render(Routed(search, pushed, session=session, on_session=made.append),
+                            handle_error=False)
+    return (session or made[0]), rc, pushed
 
 
 @pytest.fixture
 def page():
-    session = app.Session(defaults(), 0)
-    box, rc = solara.render(solara.AppLayout(children=[app.Page(session=session)]),
-                            handle_error=False)
+    session, rc, _ = render(session=app.Session(defaults(), 0))
     yield session, rc
     rc.close()
 
@@ -55,6 +76,8 @@ def test_a_live_switch_applies_at_once(page):
 
 def test_a_structural_change_waits_for_reset(page):
     session, rc = page
+    assert not rc.find(v.Select, label="Network").widgets  # folded: not built yet
+    click(rc, "▸ Network")
     select = rc.find(v.Select, label="Network").widget
     select.v_model = "karate"
     assert session.run.model.params["network"] == "watts_strogatz"
@@ -62,6 +85,17 @@ def test_a_structural_change_waits_for_reset(page):
     click(rc, "Reset")
     assert session.run.model.params["network"] == "karate"
     assert session.run.model.world.n == 34
+
+
+def test_an_invalid_value_is_refused_at_the_control(page):
+    session, rc = page
+    click(rc, "▸ Network")
+    slider = rc.find(v.Slider, label="Contacts per person: 10").widget
+    slider.v_model = 400  # beyond the declared range: the control says so, nothing changes
+    assert rc.find(v.Alert).widgets
+    assert "mean_degree" in str(rc.find(v.Alert).widget.children)
+    click(rc, "Reset")
+    assert session.run.model.params["mean_degree"] == 10
 
 
 def test_play_runs_until_paused(page):
@@ -78,6 +112,22 @@ def test_play_runs_until_paused(page):
     assert session.run.steps == stopped_at
 
 
+def test_the_space_bar_plays_and_pauses(page):
+    session, rc = page
+    keys = rc.find(app.PageKeys).widget
+    keys._on_message(keys, {"key": "space"}, [])
+    assert rc.find(v.Btn, children=["Pause"]).widgets
+    keys._on_message(keys, {"key": "space"}, [])
+    assert rc.find(v.Btn, children=["Play"]).widgets
+
+
+def test_reduced_motion_slows_the_default_speed(page):
+    session, rc = page
+    rc.find(app.PageKeys).widget.reduced_motion = True
+    assert rc.find(v.Slider, label=f"Speed: {app.REDUCED_SPEED} steps a second").widgets
+    assert any("less motion" in str(w.children) for w in rc.find(v.Alert).widgets)
+
+
 def test_choosing_a_scenario_sets_every_parameter_and_starts_again(page):
     session, rc = page
     click(rc, "Step")
@@ -88,3 +138,133 @@ def test_choosing_a_scenario_sets_every_parameter_and_starts_again(page):
     select.v_model = "A real network: the karate club"
     assert session.run.model.world.n == 34
     assert session.run.model.params["habituation_on"] is True  # back to the defaults
+
+
+# -- the link --------------------------------------------------------------------------------
+def test_the_link_follows_every_change_and_restores_it():
+    session, rc, pushed = render()
+    assert pushed == []  # the default setup needs no query
+    rc.find(v.Select, label="Scenario").widget.v_model = "The coffee-meeting networker"
+    rc.find(v.Switch, label="Habituation").widget.v_model = False
+    seed = rc.find(v.TextField, label="Seed (the same seed gives the same run)").widget
+    seed.v_model = "7"
+    seed.fire_event("focusout", None)  # the field applies on leaving it, or on Enter
+    rc.find(v.Switch, label="Projector mode (large text)").widget.v_model = True
+    link = pushed[-1]
+    assert link.startswith("/?")
+    setup, problems = from_query(link.split("?", 1)[1])
+    assert problems == []
+    assert (setup.scenario, setup.seed, setup.projector) == ("coffee", 7, True)
+    assert setup.params["habituation_on"] is False
+    assert setup.params["exchanges_per_step"] == 2  # from the scenario
+    rc.close()
+    # A new tab opened with that link starts from the same setup (pressing Reset is not
+    # needed: the run itself starts with it).
+    again, rc2, pushed2 = render(link.split("?", 1)[1])
+    assert again.run.seed == 7
+    assert again.run.params == {**setup.params}
+    assert rc2.find(v.Switch, label="Projector mode (large text)").widget.v_model is True
+    assert pushed2 == []  # nothing to correct
+    rc2.close()
+
+
+def test_a_bad_link_says_what_it_ignored():
+    session, rc, pushed = render("broadcaster_share=2&bogus=1&seed=x")
+    text = " ".join(str(w.children) for w in rc.find(v.Alert).widgets)
+    assert "broadcaster_share" in text and "bogus" in text and "seed" in text
+    assert session.run.params["broadcaster_share"] == defaults()["broadcaster_share"]
+    assert pushed == ["/"]  # the address bar is corrected to what actually runs
+    rc.close()
+
+
+def test_a_link_beyond_the_apps_limits_is_refused():
+    session, rc, _ = render("n_agents=150000")
+    assert session.run.model.world.n == defaults()["n_agents"]
+    assert any("n_agents" in str(w.children) for w in rc.find(v.Alert).widgets)
+    rc.close()
+
+
+# -- compare ---------------------------------------------------------------------------------
+def test_compare_runs_two_models_stepped_together_with_overlaid_charts():
+    session, rc, pushed = render()
+    rc.find(v.Switch, label="Compare two runs side by side").widget.v_model = True
+    assert session.comparing
+    a, b = session.runs
+    assert a.model.params["habituation_on"] is True and b.model.params["habituation_on"] is False
+    assert (a.edges == b.edges).all()  # the same network
+    assert "compare=1" in pushed[-1] and "b.habituation_on=0" in pushed[-1]
+    for _ in range(3):
+        click(rc, "Step")
+    assert a.steps == b.steps == 3
+    keys = session.charts["attention"].series_keys
+    assert keys == ["A:broadcasters", "A:interactors", "B:broadcasters", "B:interactors"]
+    data = session.charts["attention"].data
+    assert data.shape == (4, 5)
+    # Run B's controls edit run B only; a live change applies to it at once.
+    click(rc, "Edit run B")
+    rc.find(v.Switch, label="Spill-over").widget.v_model = False
+    assert b.model.params["generalization_on"] is False
+    assert a.model.params["generalization_on"] is True
+    assert "b.generalization_on=0" in pushed[-1]
+    click(rc, "Reset")  # run B's differences are listed for the runs on screen
+    differs = rc.find(v.Html, class_="run-b-differs").widget.children[0]
+    assert differs == "Differs in: Habituation: on → off; Spill-over: on → off"
+    rc.find(v.Switch, label="Compare two runs side by side").widget.v_model = False
+    assert not session.comparing
+    assert session.charts["attention"].series_keys == ["broadcasters", "interactors"]
+    rc.close()
+
+
+def test_compare_restores_from_a_link():
+    session, rc, _ = render("compare=1&b.broadcaster_share=0.6")
+    assert session.comparing
+    assert session.runs[1].params["broadcaster_share"] == 0.6
+    assert session.runs[0].params["broadcaster_share"] == defaults()["broadcaster_share"]
+    rc.close()
+
+
+# -- inspector and exports -------------------------------------------------------------------
+def test_selecting_a_person_shows_their_history(page):
+    session, rc = page
+    for _ in range(4):
+        click(rc, "Step")
+    session.view.selected = 3
+    rc.find(v.Html, children=["people won over: 0"]).wait_for(timeout=5)
+    hist = session.person_chart.data
+    assert hist.shape == (5, 4)  # steps 0..4: attention, trust, recall
+    click(rc, "Step")
+    assert session.person_chart.data.shape == (6, 4)
+    person = session.run.model.people[3]
+    assert session.person_chart.data[-1, 1] == pytest.approx(person.attention_received,
+                                                            nan_ok=True)
+    session.view.selected = -1
+    assert len(session.person_chart.data) == 0
+
+
+def test_the_csv_download_holds_every_step(page):
+    session, rc = page
+    for _ in range(2):
+        click(rc, "Step")
+    text = session.run.csv().decode()
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("step,")
+    assert len(lines) == 1 + 3
+
+
+def test_an_uploaded_network_runs_and_the_way_back_restores_the_generated_one(page):
+    from pathlib import Path
+
+    from classroom.upload import FilePicker
+
+    session, rc = page
+    click(rc, "▸ Your own network")
+    picker = rc.find(FilePicker).widget
+    data = (Path(app.__file__).parent / "classroom" / "examples" / "office.csv").read_bytes()
+    picker._on_message(picker, {"name": "office.csv", "size": len(data)}, [data])
+    rc.find(v.Html, class_="upload-active").wait_for(timeout=5)
+    assert session.run.model.world.n == 12
+    assert session.view.positions is not None
+    click(rc, "Step")
+    assert session.run.steps == 1
+    click(rc, "Back to generated networks")
+    assert session.run.model.world.n == defaults()["n_agents"]

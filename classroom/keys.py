@@ -1,0 +1,76 @@
+"""Page-wide keyboard shortcut and motion preference, as a tiny invisible widget.
+
+:class:`PageKeys` listens on the whole document for the space bar and tells Python, unless
+the key is meant for the element that has focus (a button, a slider, a text field, the
+network view, which all use space themselves). It also reports whether the learner's system
+asks for reduced motion (``prefers-reduced-motion``) and whether the window is phone-sized,
+and follows changes to both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import anywidget
+import traitlets as t
+
+__all__ = ["PageKeys"]
+
+_ESM = r"""
+// Elements that handle the space bar themselves: leave it to them.
+const OWN_SPACE = [
+  "input", "textarea", "select", "button", "a[href]", "summary", "canvas",
+  "[contenteditable]", "[role=button]", "[role=slider]", "[role=switch]",
+  "[role=checkbox]", "[role=radio]", "[role=tab]", "[role=combobox]", "[role=listbox]",
+  "[role=option]", "[role=menuitem]",
+].join(",");
+
+function render({ model, el }) {
+  el.style.display = "none";
+  function onKey(ev) {
+    if (ev.key !== " " || ev.altKey || ev.ctrlKey || ev.metaKey || ev.repeat) return;
+    const target = ev.target;
+    if (target && target.closest && target.closest(OWN_SPACE)) return;
+    ev.preventDefault();  // no page scroll
+    model.send({ key: "space" });
+  }
+  document.addEventListener("keydown", onKey);
+  const query = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : null;
+  const phone = window.matchMedia ? window.matchMedia("(max-width: 760px)") : null;
+  function report() {
+    model.set("reduced_motion", Boolean(query && query.matches));
+    model.set("narrow", Boolean(phone && phone.matches));
+    model.save_changes();
+  }
+  report();
+  for (const q of [query, phone]) if (q && q.addEventListener) q.addEventListener("change", report);
+  return () => {
+    document.removeEventListener("keydown", onKey);
+    for (const q of [query, phone]) {
+      if (q && q.removeEventListener) q.removeEventListener("change", report);
+    }
+  };
+}
+export default { render };
+"""
+
+
+class PageKeys(anywidget.AnyWidget):
+    """Calls ``on_space()`` when the space bar is pressed outside a control.
+
+    ``reduced_motion`` is set by the browser: True when the system asks for less motion.
+    """
+
+    _esm = _ESM
+    reduced_motion = t.Bool(False).tag(sync=True)
+    #: Set by the browser: True when the window is phone-sized (760 CSS px or narrower).
+    narrow = t.Bool(False).tag(sync=True)
+
+    def __init__(self, on_space: Callable[[], None] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.on_space = on_space
+        self.on_msg(self._on_message)
+
+    def _on_message(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get("key") == "space" and self.on_space:
+            self.on_space()

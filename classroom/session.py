@@ -1,0 +1,170 @@
+"""What one browser tab owns: its run (or two, when comparing), their views and charts.
+
+The page (``app.py``) keeps one :class:`Session` per tab and calls :meth:`Session.start`,
+:meth:`Session.step` and :meth:`Session.select`; the session sends the views only what
+changed: one byte a person for the network, one point a chart, one point for the person
+being inspected.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+
+import numpy as np
+
+from .chart_view import LineChart
+from .network_view import NetworkView
+from .run import CHARTS, ClassroomRun
+
+__all__ = ["PERSON_SERIES", "RUN_NAMES", "SERIES_STYLE", "Session"]
+
+#: Colour, dash and marker per group: colour-blind safe (Okabe-Ito) and never colour alone.
+SERIES_STYLE = {
+    "broadcasters": {"label": "Broadcasters (interrupt)", "color": "#D55E00", "dash": [6, 3],
+                     "marker": "square"},
+    "interactors": {"label": "Interactors (interact)", "color": "#0072B2", "dash": [],
+                    "marker": "circle"},
+}
+OTHER_STYLE = {"color": "#009E73", "dash": [2, 2], "marker": "triangle"}
+#: When two runs are compared, run A's lines are solid and run B's dashed; colour and marker
+#: still tell the groups apart.
+RUN_NAMES = ("A", "B")
+RUN_DASH = ([], [5, 4])
+#: The inspector's chart of one person: (key, label, colour, marker).
+PERSON_SERIES = [
+    {"key": "attention_received", "label": "attention paid to them", "color": "#0072B2",
+     "marker": "circle", "dash": []},
+    {"key": "trust_earned", "label": "trust earned", "color": "#D55E00", "marker": "square",
+     "dash": [6, 3]},
+    {"key": "recall", "label": "remembered", "color": "#009E73", "marker": "triangle",
+     "dash": [2, 2]},
+]
+
+WINS_SERIES = {"key": "conversions", "label": "won over so far", "color": "#CC79A7",
+               "marker": "circle", "dash": []}
+
+
+def series_for(groups: list[str], runs: int = 1) -> list[dict]:
+    """Chart series: one per group, or one per run and group when comparing."""
+    if runs == 1:
+        return [{"key": g, **SERIES_STYLE.get(g, {"label": g, **OTHER_STYLE})} for g in groups]
+    out = []
+    for r in range(runs):
+        for g in groups:
+            style = SERIES_STYLE.get(g, {"label": g, **OTHER_STYLE})
+            out.append({**style, "key": f"{RUN_NAMES[r]}:{g}", "dash": RUN_DASH[r],
+                        "label": f"Run {RUN_NAMES[r]}: {style['label']}"})
+    return out
+
+
+class Session:
+    """One tab's runs and views. All changes go through the lock, so the play loop's thread
+    and the page's button handlers never step a run at the same time."""
+
+    def __init__(self, params: dict, seed: int, compare: dict | None = None):
+        self.lock = threading.RLock()
+        self.charts = {key: LineChart(title=title, y_label=y_label,
+                                      y_min=None if rng is None else rng[0],
+                                      y_max=None if rng is None else rng[1])
+                       for key, title, y_label, _, rng in CHARTS}
+        self.person_chart = LineChart(title="Their numbers, step by step", y_label="0-1",
+                                      y_min=0.0, y_max=1.0, height=180, series=PERSON_SERIES)
+        self.person_wins = LineChart(title="People they won over", y_label="people",
+                                     y_min=0.0, height=140, series=[WINS_SERIES])
+        self.runs: list[ClassroomRun] = []
+        self.views: list[NetworkView] = []
+        self.selected: tuple[int, int] = (0, -1)
+        self.start(params, seed, compare=compare)
+
+    # -- the runs ----------------------------------------------------------------------------
+    @property
+    def run(self) -> ClassroomRun:
+        """Run A (the only run unless comparing)."""
+        return self.runs[0]
+
+    @property
+    def view(self) -> NetworkView:
+        return self.views[0]
+
+    @property
+    def comparing(self) -> bool:
+        return len(self.runs) > 1
+
+    def start(self, params: dict, seed: int, compare: dict | None = None,
+              keep_ghosts: bool = False) -> None:
+        """New runs from ``params`` (and run B's ``compare``) on the same seed, hence the
+        same network when the network's settings agree."""
+        with self.lock:
+            settings = [params] if compare is None else [params, compare]
+            self.runs = [ClassroomRun(params=dict(p), seed=seed) for p in settings]
+            self.views = [NetworkView.build(r.positions, r.edges, r.labels, r.group_codes(),
+                                            hover_formatter=r.hover_text) for r in self.runs]
+            groups = list(dict.fromkeys(g for r in self.runs for g in r.groups))
+            series = series_for(groups, len(self.runs))
+            for chart in self.charts.values():
+                if [s["key"] for s in chart.series] != [s["key"] for s in series]:
+                    chart.series = series  # new columns: the earlier runs no longer fit
+                else:
+                    chart.reset(keep=keep_ghosts)
+            self.selected = (0, -1)
+            self.person_chart.reset()
+            self.person_wins.reset()
+            self._push()
+
+    def step(self, n: int = 1) -> None:
+        with self.lock:
+            for run in self.runs:
+                run.step(n)
+            self._push()
+
+    @property
+    def steps(self) -> int:
+        return self.runs[0].steps
+
+    # -- the person in the inspector ------------------------------------------------------------
+    def select(self, run: int, person: int) -> None:
+        """Show ``person`` of run ``run`` (index) in the inspector; -1 for nobody."""
+        with self.lock:
+            self.selected = (run, person)
+            for i, view in enumerate(self.views):
+                if i != run and view.selected != -1:
+                    view.selected = -1
+            if person < 0:
+                self.person_chart.reset()
+                self.person_wins.reset()
+                return
+            info = self.runs[run].inspect(person)
+            steps, history = info["history_steps"], info["history"]
+            self.person_chart.set_data(np.column_stack(
+                [steps] + [history[s["key"]] for s in PERSON_SERIES]))
+            self.person_wins.set_data(np.column_stack([steps, history["conversions"]]))
+
+    def inspect(self) -> dict | None:
+        run, person = self.selected
+        if person < 0:
+            return None
+        info = self.runs[run].inspect(person)
+        info["run"] = RUN_NAMES[run] if self.comparing else ""
+        return info
+
+    # -- what is sent each frame ---------------------------------------------------------------
+    def _push(self) -> None:
+        t = float(self.steps)
+        for run, view in zip(self.runs, self.views, strict=True):
+            frame = run.frame()
+            view.show(frame.opacity, frame.edge_strength)
+        latest = [run.latest() for run in self.runs]
+        for key, chart in self.charts.items():
+            values = {}
+            for r, numbers in enumerate(latest):
+                for g in chart.series_keys:
+                    group = g.split(":", 1)[1] if self.comparing else g
+                    if not self.comparing or g.startswith(f"{RUN_NAMES[r]}:"):
+                        values[g] = numbers[key].get(group, math.nan)
+            chart.append(t, values)
+        run, person = self.selected
+        if person >= 0:
+            p = self.runs[run].model.people[person]
+            self.person_chart.append(t, [p.attention_received, p.trust_earned, p.recall])
+            self.person_wins.append(t, [p.conversions])

@@ -1,0 +1,138 @@
+"""The shareable link: the page's setup written into the address bar, and read back.
+
+A link holds the scenario, the seed, every parameter that differs from that scenario, the
+projector switch and, when two runs are compared, what run B changes::
+
+    /?scenario=coffee&seed=3&broadcaster_share=0.2&projector=1&compare=1&b.habituation_on=0
+
+Values are written and read by the model's own declarations (``Param.to_text`` and
+``Param.from_text``), so a link cannot say anything a control could not. A link that names
+an unknown parameter or a value out of range is not refused as a whole: the page starts from
+everything else and says which parts it ignored and why. An uploaded network cannot travel
+in a link (the page says so); the link then describes the rest of the setup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, quote, urlencode
+
+from sim import PARAMETERS, ParameterError
+from sim.params import BOOL_TEXT, from_text, validate
+
+from .limits import check_in_app
+from .scenarios import SCENARIOS
+
+__all__ = ["COMPARE_PREFIX", "Setup", "from_query", "to_query"]
+
+#: Prefix of run B's settings in a link.
+COMPARE_PREFIX = "b."
+_PAGE_KEYS = ("scenario", "seed", "projector", "compare")
+MAX_SEED = 2**32 - 1
+
+
+@dataclass
+class Setup:
+    """Everything a link restores."""
+
+    scenario: str = "default"
+    params: dict = field(default_factory=lambda: SCENARIOS["default"].parameters())
+    seed: int = 0
+    projector: bool = False
+    #: Run B's parameters when comparing, else None.
+    compare: dict | None = None
+
+    def base(self) -> dict:
+        """The scenario's own parameters, against which the link lists differences."""
+        return SCENARIOS[self.scenario].parameters()
+
+
+def _differences(params: dict, base: dict) -> dict[str, str]:
+    out = {}
+    for name, value in params.items():
+        p = PARAMETERS[name]
+        if p.kind == "graph" or value == base[name]:
+            continue
+        out[name] = p.to_text(value)
+    return out
+
+
+def to_query(setup: Setup) -> str:
+    """The query string (without ``?``) that :func:`from_query` turns back into ``setup``."""
+    items: dict[str, str] = {}
+    if setup.scenario != "default":
+        items["scenario"] = setup.scenario
+    if setup.seed != SCENARIOS[setup.scenario].seed:
+        items["seed"] = str(setup.seed)
+    items.update(_differences(setup.params, setup.base()))
+    if setup.projector:
+        items["projector"] = "1"
+    if setup.compare is not None:
+        items["compare"] = "1"
+        for name, text in _differences(setup.compare, setup.params).items():
+            items[COMPARE_PREFIX + name] = text
+    return urlencode(items, quote_via=quote)
+
+
+def from_query(search: str | None) -> tuple[Setup, list[str]]:
+    """Read a query string (with or without ``?``). Returns the setup and a list of
+    problems, each naming the part of the link that was ignored and why."""
+    problems: list[str] = []
+    pairs = parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
+    given: dict[str, str] = {}
+    for key, value in pairs:
+        if key in given:
+            problems.append(f"{key}: given twice; the last one counts")
+        given[key] = value
+
+    setup = Setup()
+    name = given.pop("scenario", "default")
+    if name in SCENARIOS:
+        setup.scenario = name
+    else:
+        problems.append(f"scenario: no scenario called {name!r} (there are "
+                        f"{', '.join(SCENARIOS)}); the default one is used")
+    setup.seed = SCENARIOS[setup.scenario].seed
+    if "seed" in given:
+        text = given.pop("seed")
+        if text.isdigit() and int(text) <= MAX_SEED:
+            setup.seed = int(text)
+        else:
+            problems.append(f"seed: must be a whole number from 0 to {MAX_SEED} "
+                            f"(got {text!r}); seed {setup.seed} is used")
+    setup.projector = _flag(given.pop("projector", "0"), "projector", problems)
+    comparing = _flag(given.pop("compare", "0"), "compare", problems)
+
+    run_b = {k[len(COMPARE_PREFIX):]: v for k, v in given.items()
+             if k.startswith(COMPARE_PREFIX)}
+    run_a = {k: v for k, v in given.items() if not k.startswith(COMPARE_PREFIX)}
+    setup.params = _apply(setup.base(), run_a, "", problems)
+    if comparing:
+        setup.compare = _apply(setup.params, run_b, COMPARE_PREFIX, problems)
+    elif run_b:
+        problems.append(f"{', '.join(COMPARE_PREFIX + k for k in run_b)}: run B's "
+                        "settings need compare=1; ignored")
+    return setup, problems
+
+
+def _flag(text: str, key: str, problems: list[str]) -> bool:
+    if text.strip().lower() in BOOL_TEXT:
+        return BOOL_TEXT[text.strip().lower()]
+    problems.append(f"{key}: must be 1 or 0 (got {text!r}); 0 is used")
+    return False
+
+
+def _apply(base: dict, texts: dict[str, str], prefix: str,
+           problems: list[str]) -> dict:
+    """``base`` with each readable setting of ``texts`` on top; the rest reported."""
+    params = dict(base)
+    for name, text in texts.items():
+        try:
+            params[name] = check_in_app(name, from_text(name, text))
+        except ParameterError as err:
+            problems.append(f"{prefix}{err}; ignored")
+    try:
+        return validate(params)
+    except ParameterError as err:  # a combination that does not hold (say, size vs degree)
+        problems.append(f"{prefix}{err}; the link's settings are not used")
+        return dict(base)
