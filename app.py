@@ -15,7 +15,7 @@ from pathlib import Path
 import solara
 
 from classroom.controls import Fold, ParameterControls
-from classroom.keys import PageKeys
+from classroom.page_bridge import PageBridge
 from classroom.scenarios import SCENARIOS
 from classroom.session import RUN_NAMES, Session
 from classroom.share import Setup, from_query, to_query
@@ -101,11 +101,8 @@ def Page(session: Session | None = None, on_session=None):
     # -- the link: the address bar always describes the current setup ---------------------
     query = to_query(Setup(scenario, params, seed, projector, compare))
 
-    def write_link():
-        if router.set_path is not None and query != (router.search or ""):
-            router.push(f"{router.path}?{query}" if query else router.path)
-
-    solara.use_effect(write_link, [query])
+    bridge = solara.use_memo(PageBridge, dependencies=[])
+    bridge.address = query  # the browser replaces its address with it (sent when changed)
 
     # -- playing ------------------------------------------------------------------------------
     def play_loop(cancel: threading.Event):
@@ -121,8 +118,7 @@ def Page(session: Session | None = None, on_session=None):
     def toggle_play():
         playing.value = not playing.value
 
-    keys = solara.use_memo(lambda: PageKeys(), dependencies=[])
-    keys.on_space = toggle_play
+    bridge.on_space = toggle_play
 
     def watch_browser():
         def motion(change):
@@ -133,9 +129,10 @@ def Page(session: Session | None = None, on_session=None):
         def width(change):
             NARROW.value = change["new"]
 
-        keys.observe(motion, "reduced_motion")
-        keys.observe(width, "narrow")
-        return lambda: (keys.unobserve(motion, "reduced_motion"), keys.unobserve(width, "narrow"))
+        watched = [(motion, "reduced_motion"), (width, "narrow")]
+        for handler, name in watched:
+            bridge.observe(handler, name)
+        return lambda: [bridge.unobserve(handler, name) for handler, name in watched]
 
     solara.use_effect(watch_browser, [])
 
@@ -216,7 +213,7 @@ def Page(session: Session | None = None, on_session=None):
     solara.Style(STYLE)
     if projector:
         solara.Style(PROJECTOR_STYLE)
-    _show(keys)
+    _show(bridge)
     with solara.AppBar():
         solara.Text(f"Step {step}", classes=["step-counter"])
         if NARROW.value:  # on a phone the sidebar is folded: play from the bar

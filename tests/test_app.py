@@ -16,23 +16,28 @@ from sim.params import defaults
 
 
 @solara.component
-def Routed(search: str, pushed: list, session=None, on_session=None):
-    """The page inside a router, as the server renders it: links pushed land in ``pushed``."""
-    location, set_location = solara.use_state("/" + (f"?{search}" if search else ""))
-
-    def push(path):
-        pushed.append(path)
-        set_location(path)
-
-    router_context.provide(Router(location, [solara.Route("/")], set_path=push))
+def Routed(search: str, session=None, on_session=None):
+    """The page opened at ``/?search``, inside a router as the server renders it."""
+    path = "/" + (f"?{search}" if search else "")
+    router_context.provide(Router(path, [solara.Route("/")], set_path=lambda _: None))
     return solara.AppLayout(children=[app.Page(session=session, on_session=on_session)])
 
 
+class Address:
+    """What the page asks the browser to show in its address bar."""
+
+    def __init__(self, rc):
+        self.bridge = rc.find(app.PageBridge).widget
+
+    def __str__(self) -> str:
+        return self.bridge.address
+
+
 def render(search: str = "", session=None):
-    pushed, made = [], []
-    box, rc = solara.render(Routed(search, pushed, session=session, on_session=made.append),
+    made = []
+    box, rc = solara.render(Routed(search, session=session, on_session=made.append),
                             handle_error=False)
-    return (session or made[0]), rc, pushed
+    return (session or made[0]), rc, Address(rc)
 
 
 @pytest.fixture
@@ -114,7 +119,7 @@ def test_play_runs_until_paused(page):
 
 def test_the_space_bar_plays_and_pauses(page):
     session, rc = page
-    keys = rc.find(app.PageKeys).widget
+    keys = rc.find(app.PageBridge).widget
     keys._on_message(keys, {"key": "space"}, [])
     assert rc.find(v.Btn, children=["Pause"]).widgets
     keys._on_message(keys, {"key": "space"}, [])
@@ -123,7 +128,7 @@ def test_the_space_bar_plays_and_pauses(page):
 
 def test_reduced_motion_slows_the_default_speed(page):
     session, rc = page
-    rc.find(app.PageKeys).widget.reduced_motion = True
+    rc.find(app.PageBridge).widget.reduced_motion = True
     assert rc.find(v.Slider, label=f"Speed: {app.REDUCED_SPEED} steps a second").widgets
     assert any("less motion" in str(w.children) for w in rc.find(v.Alert).widgets)
 
@@ -142,17 +147,16 @@ def test_choosing_a_scenario_sets_every_parameter_and_starts_again(page):
 
 # -- the link --------------------------------------------------------------------------------
 def test_the_link_follows_every_change_and_restores_it():
-    session, rc, pushed = render()
-    assert pushed == []  # the default setup needs no query
+    session, rc, address = render()
+    assert str(address) == ""  # the default setup needs no query
     rc.find(v.Select, label="Scenario").widget.v_model = "The coffee-meeting networker"
     rc.find(v.Switch, label="Habituation").widget.v_model = False
     seed = rc.find(v.TextField, label="Seed (the same seed gives the same run)").widget
     seed.v_model = "7"
     seed.fire_event("focusout", None)  # the field applies on leaving it, or on Enter
     rc.find(v.Switch, label="Projector mode (large text)").widget.v_model = True
-    link = pushed[-1]
-    assert link.startswith("/?")
-    setup, problems = from_query(link.split("?", 1)[1])
+    link = str(address)
+    setup, problems = from_query(link)
     assert problems == []
     assert (setup.scenario, setup.seed, setup.projector) == ("coffee", 7, True)
     assert setup.params["habituation_on"] is False
@@ -160,20 +164,20 @@ def test_the_link_follows_every_change_and_restores_it():
     rc.close()
     # A new tab opened with that link starts from the same setup (pressing Reset is not
     # needed: the run itself starts with it).
-    again, rc2, pushed2 = render(link.split("?", 1)[1])
+    again, rc2, address2 = render(link)
     assert again.run.seed == 7
     assert again.run.params == {**setup.params}
     assert rc2.find(v.Switch, label="Projector mode (large text)").widget.v_model is True
-    assert pushed2 == []  # nothing to correct
+    assert str(address2) == link  # nothing to correct
     rc2.close()
 
 
 def test_a_bad_link_says_what_it_ignored():
-    session, rc, pushed = render("broadcaster_share=2&bogus=1&seed=x")
+    session, rc, address = render("broadcaster_share=2&bogus=1&seed=x")
     text = " ".join(str(w.children) for w in rc.find(v.Alert).widgets)
     assert "broadcaster_share" in text and "bogus" in text and "seed" in text
     assert session.run.params["broadcaster_share"] == defaults()["broadcaster_share"]
-    assert pushed == ["/"]  # the address bar is corrected to what actually runs
+    assert str(address) == ""  # the address bar is corrected to what actually runs
     rc.close()
 
 
@@ -186,13 +190,13 @@ def test_a_link_beyond_the_apps_limits_is_refused():
 
 # -- compare ---------------------------------------------------------------------------------
 def test_compare_runs_two_models_stepped_together_with_overlaid_charts():
-    session, rc, pushed = render()
+    session, rc, address = render()
     rc.find(v.Switch, label="Compare two runs side by side").widget.v_model = True
     assert session.comparing
     a, b = session.runs
     assert a.model.params["habituation_on"] is True and b.model.params["habituation_on"] is False
     assert (a.edges == b.edges).all()  # the same network
-    assert "compare=1" in pushed[-1] and "b.habituation_on=0" in pushed[-1]
+    assert "compare=1" in str(address) and "b.habituation_on=0" in str(address)
     for _ in range(3):
         click(rc, "Step")
     assert a.steps == b.steps == 3
@@ -205,7 +209,7 @@ def test_compare_runs_two_models_stepped_together_with_overlaid_charts():
     rc.find(v.Switch, label="Spill-over").widget.v_model = False
     assert b.model.params["generalization_on"] is False
     assert a.model.params["generalization_on"] is True
-    assert "b.generalization_on=0" in pushed[-1]
+    assert "b.generalization_on=0" in str(address)
     click(rc, "Reset")  # run B's differences are listed for the runs on screen
     differs = rc.find(v.Html, class_="run-b-differs").widget.children[0]
     assert differs == "Differs in: Habituation: on → off; Spill-over: on → off"

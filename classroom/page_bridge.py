@@ -1,10 +1,14 @@
-"""Page-wide keyboard shortcut and motion preference, as a tiny invisible widget.
+"""What the page needs from the browser itself, as one tiny invisible widget.
 
-:class:`PageKeys` listens on the whole document for the space bar and tells Python, unless
-the key is meant for the element that has focus (a button, a slider, a text field, the
-network view, which all use space themselves). It also reports whether the learner's system
-asks for reduced motion (``prefers-reduced-motion``) and whether the window is phone-sized,
-and follows changes to both.
+:class:`PageBridge`
+
+- listens on the whole document for the space bar and tells Python, unless the key is meant
+  for the element that has focus (a button, a slider, a text field, the network view: they
+  all use space themselves);
+- reports whether the learner's system asks for reduced motion (``prefers-reduced-motion``)
+  and whether the window is phone-sized, and follows changes to both;
+- writes the page's setup into the address bar (``address``, a query string), replacing the
+  current history entry, so that the address can always be copied as a link.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Callable
 import anywidget
 import traitlets as t
 
-__all__ = ["PageKeys"]
+__all__ = ["PageBridge"]
 
 _ESM = r"""
 // Elements that handle the space bar themselves: leave it to them.
@@ -43,6 +47,17 @@ function render({ model, el }) {
     model.save_changes();
   }
   report();
+  function writeAddress() {
+    const query = model.get("address");
+    if (query === null || query === undefined) return;
+    const search = query ? `?${query}` : "";
+    if (window.location.search !== search) {
+      const url = window.location.pathname + search + window.location.hash;
+      window.history.replaceState(window.history.state, "", url);
+    }
+  }
+  writeAddress();
+  model.on("change:address", writeAddress);
   for (const q of [query, phone]) if (q && q.addEventListener) q.addEventListener("change", report);
   return () => {
     document.removeEventListener("keydown", onKey);
@@ -55,16 +70,16 @@ export default { render };
 """
 
 
-class PageKeys(anywidget.AnyWidget):
-    """Calls ``on_space()`` when the space bar is pressed outside a control.
-
-    ``reduced_motion`` is set by the browser: True when the system asks for less motion.
-    """
+class PageBridge(anywidget.AnyWidget):
+    """Calls ``on_space()`` when the space bar is pressed outside a control; ``address``
+    goes to the address bar. ``reduced_motion`` and ``narrow`` are set by the browser."""
 
     _esm = _ESM
     reduced_motion = t.Bool(False).tag(sync=True)
     #: Set by the browser: True when the window is phone-sized (760 CSS px or narrower).
     narrow = t.Bool(False).tag(sync=True)
+    #: The query string the address bar should show (None: leave the address alone).
+    address = t.Unicode(None, allow_none=True).tag(sync=True)
 
     def __init__(self, on_space: Callable[[], None] | None = None, **kwargs):
         super().__init__(**kwargs)
