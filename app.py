@@ -14,7 +14,8 @@ from pathlib import Path
 
 import solara
 
-from classroom.controls import Fold, ParameterControls
+from classroom.controls import Fold, NamedSlider, ParameterControls
+from classroom.live_text import LiveText
 from classroom.page_bridge import PageBridge
 from classroom.scenarios import SCENARIOS
 from classroom.session import RUN_NAMES, Session
@@ -22,7 +23,7 @@ from classroom.share import Setup, from_query, to_query
 from classroom.upload import NetworkUpload
 from sim import PARAMETERS
 
-__all__ = ["Page", "Session", "TITLE"]
+__all__ = ["LiveText", "Page", "PageBridge", "Session", "TITLE"]
 
 TITLE = "Interruption or interaction?"
 HERE = Path(__file__).parent / "classroom"
@@ -90,7 +91,9 @@ def Page(session: Session | None = None, on_session=None):
         return made
 
     session = solara.use_memo(make_session, dependencies=[])
-    step, set_step = solara.use_state(session.steps)
+    # What changes every frame (the counter, the story, the person's numbers, the views) is
+    # sent by the session straight to its widgets: a frame re-renders nothing here. The
+    # page's own state changes only on a click.
     playing = solara.use_reactive(False)
     fps, set_fps = solara.use_state(SPEED)
     reduced, set_reduced = solara.use_state(False)
@@ -109,7 +112,6 @@ def Page(session: Session | None = None, on_session=None):
         while playing.value and not cancel.is_set():
             started = time.perf_counter()
             session.step()
-            set_step(session.steps)
             cancel.wait(max(0.0, 1.0 / fps - (time.perf_counter() - started)))
 
     solara.use_thread(play_loop, dependencies=[playing.value, fps, version],
@@ -142,7 +144,6 @@ def Page(session: Session | None = None, on_session=None):
         p = params if new_params is None else new_params
         b = compare if new_compare is ... else new_compare
         session.start(p, seed if new_seed is None else new_seed, compare=b, keep_ghosts=True)
-        set_step(session.steps)
         set_version(lambda v: v + 1)
         set_selected((0, -1))
 
@@ -188,7 +189,6 @@ def Page(session: Session | None = None, on_session=None):
 
     def one_step():
         session.step()
-        set_step(session.steps)
 
     def watch_selection():
         handlers = []
@@ -215,15 +215,14 @@ def Page(session: Session | None = None, on_session=None):
         solara.Style(PROJECTOR_STYLE)
     _show(bridge)
     with solara.AppBar():
-        solara.Text(f"Step {step}", classes=["step-counter"])
+        _show(session.counter)
         if NARROW.value:  # on a phone the sidebar is folded: play from the bar
             solara.Button(icon_name="mdi-pause" if playing.value else "mdi-play",
                           on_click=toggle_play, icon=True, classes=["bar-play"],
                           attributes={"aria-label": "Pause" if playing.value else "Play"})
     with solara.Sidebar():
         Commands(playing.value, toggle_play, one_step, lambda: restart())
-        solara.SliderInt(f"Speed: {fps} steps a second", value=fps, min=1, max=30,
-                         on_value=set_fps)
+        NamedSlider(f"Speed: {fps} steps a second", fps, 1, 30, 1, lambda v: set_fps(int(v)))
         titles = {s.title: name for name, s in SCENARIOS.items()}
         solara.Select("Scenario", values=list(titles), value=SCENARIOS[scenario].title,
                       on_value=lambda title: choose_scenario(titles[title]))
@@ -276,18 +275,18 @@ def Page(session: Session | None = None, on_session=None):
                                     classes=["run-b-differs"])
                     _show(view)
         with solara.ColumnsResponsive(12, medium=6):
-            Inspector(session, selected, step)
+            Inspector(session, selected)
             with solara.Column():
-                for r, run in enumerate(session.runs):
-                    Story(run, step, f"Run {RUN_NAMES[r]}: what just happened")
+                for r in range(len(session.runs)):
+                    Story(session, r, f"Run {RUN_NAMES[r]}: what just happened")
     else:
         with solara.ColumnsResponsive(12, large=[7, 5]):
             with solara.Column():
                 solara.Markdown("### The network")
                 _show(session.view)
             with solara.Column():
-                Inspector(session, selected, step)
-                Story(session.run, step, "What just happened")
+                Inspector(session, selected)
+                Story(session, 0, "What just happened")
     with solara.ColumnsResponsive(12, medium=6, large=4):
         for chart in session.charts.values():
             _show(chart)
@@ -317,37 +316,23 @@ def OwnNetwork(active: bool, summary: str, run_on_network):
 
 
 @solara.component
-def Inspector(session: Session, selected: tuple[int, int], step: int):
-    """The selected person's numbers and their history. Plain text elements, updated in
-    place each step (a Markdown block would be rebuilt, and resent, every frame)."""
+def Inspector(session: Session, selected: tuple[int, int]):
+    """The selected person's numbers and their history (kept up to date by the session)."""
     with solara.Column(classes=["inspector"]):
         solara.Markdown("### Person")
-        info = session.inspect()
-        if info is None:
+        if selected[1] < 0:
             solara.Text("Click a dot (or focus the network and use the arrow keys) to see "
                         "that person's numbers.")
             return
-        state = "faded" if info["faded"] else "active"
-        where = f"Run {info['run']}, " if info["run"] else ""
-        shape = "square" if info["group"] == "broadcasters" else "circle"
-        solara.Text(f"{where}{info['label']}: {info['strategy']} ({state}; drawn as a "
-                    f"{shape}), {info['contacts']} contacts", style={"font-weight": "bold"})
-        for label, key in (("attention paid to them", "attention_received"),
-                           ("trust earned", "trust_earned"), ("remembered", "recall")):
-            solara.Text(f"{label}: {_fmt(info[key])}")
-        solara.Text(f"people won over: {info['conversions']}")
+        _show(session.person_text)
         _show(session.person_chart)
         _show(session.person_wins)
 
 
 @solara.component
-def Story(run, step: int, title: str):
+def Story(session: Session, run: int, title: str):
     solara.Markdown(f"### {title}")
-    events = run.story()
-    if not events:
-        solara.Text("Press Play and watch.")
-    for event in reversed(events[-6:]):
-        solara.Text(f"Step {event.step}: {event.text}")
+    _show(session.stories[run])
 
 
 def _show(widget):
@@ -356,6 +341,4 @@ def _show(widget):
     solara.Column(children=[widget], gap="0px")
 
 
-def _fmt(x):
-    return "-" if x is None else f"{x:.2f}"
 

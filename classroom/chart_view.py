@@ -17,6 +17,16 @@ Python side::
 
 A view that connects later (a page reload on the same kernel, a second view of the same
 widget) asks Python for a resync: :meth:`LineChart.sync` sets ``history`` from the Python copy.
+
+Accessibility: series differ by dash and marker as well as colour; text on the canvas meets
+4.5:1 and lines 3:1 against the background; the canvas has a text alternative (title, latest
+values) and a hidden table of the last values for screen readers; the PNG button is a real
+button, at least 24 px, with a visible focus ring. ``scale`` (projector mode) enlarges
+everything drawn, the chart's height included.
+
+Motion: each frame is drawn once, when data arrive; there is no tween between frames and no
+CSS transition or animation, so ``prefers-reduced-motion: reduce`` has nothing to turn off
+here. The only motion is the data's own, which the app can pause.
 """
 
 from __future__ import annotations
@@ -28,6 +38,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import anywidget
 import numpy as np
 import traitlets as t
+
+from classroom.widget_scale import Scale
 
 __all__ = ["LineChart", "MAX_GHOSTS", "DEFAULT_COLORS", "DEFAULT_DASHES", "MARKERS"]
 
@@ -233,7 +245,7 @@ function render({ model, el }) {
     schedule();
   });
   const redrawOn = ["title", "x_label", "y_label", "y_min", "y_max", "theme", "description",
-    "height"];
+    "height", "scale"];
   for (const k of redrawOn) {
     model.on("change:" + k, schedule);
   }
@@ -317,16 +329,20 @@ function render({ model, el }) {
     } else if (!a11yTimer) {
       a11yTimer = setTimeout(() => { a11yTimer = 0; a11yAt = 0; schedule(); }, 1000);
     }
-    const W = cssW, H = Math.max(120, model.get("height") || 280);
+    // Projector mode: everything is drawn `zoom` times larger. The drawing below works in units
+    // of 1/zoom CSS pixel: it lays out a chart W wide and H high that the transform enlarges.
+    const zoom = Math.min(3, Math.max(0.75, Number(model.get("scale")) || 1));
+    root.style.setProperty("--lc-scale", String(zoom));
+    const W = cssW / zoom, H = Math.max(120, model.get("height") || 280);
     if (!W || (!onScreen && force !== true)) { stale = true; return; }
     stale = false;
     const dpr = window.devicePixelRatio || 1;
-    const pw = Math.round(W * dpr), ph = Math.round(H * dpr);
+    const pw = Math.round(cssW * dpr), ph = Math.round(H * zoom * dpr);
     if (canvas.width !== pw || canvas.height !== ph) {
-      canvas.width = pw; canvas.height = ph; canvas.style.height = H + "px";
+      canvas.width = pw; canvas.height = ph; canvas.style.height = H * zoom + "px";
     }
     const ctx = canvas.getContext("2d");
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.setTransform(dpr * zoom, 0, 0, dpr * zoom, 0, 0);
     ctx.fillStyle = th.bg; ctx.fillRect(0, 0, W, H);
     ctx.textBaseline = "middle";
 
@@ -345,14 +361,18 @@ function render({ model, el }) {
       ctx.font = `600 12px ${FONT}`;
       const vw = Math.max(minValW, ctx.measureText(val).width);
       ctx.font = `12px ${FONT}`;
-      const lw = ctx.measureText(s.label).width;
-      const w = SWATCH_W + 6 + lw + 6 + vw + 16;
+      // a label too long for a row of its own (a narrow chart, or projector mode) is cut
+      // short; the full label is in the canvas's text alternative
+      const fixed = SWATCH_W + 6 + 6 + vw + 16;
+      const label = ellipsize(ctx, s.label, Math.max(24, W - 2 * PAD - fixed));
+      const lw = ctx.measureText(label).width;
+      const w = fixed + lw;
       if (lx > PAD && lx + w > W - PAD) { lx = PAD; ly += LEGEND_ROW; }
       ctx.strokeStyle = colors[i]; ctx.lineWidth = 2; ctx.setLineDash(s.dash || []);
       ctx.beginPath(); ctx.moveTo(lx, ly); ctx.lineTo(lx + SWATCH_W, ly); ctx.stroke();
       marker(ctx, s.marker, lx + SWATCH_W / 2, ly, 3.5, colors[i], th.bg);
       ctx.fillStyle = th.text;
-      ctx.fillText(s.label, lx + SWATCH_W + 6, ly);
+      ctx.fillText(label, lx + SWATCH_W + 6, ly);
       ctx.font = `600 12px ${FONT}`;
       ctx.fillText(val, lx + SWATCH_W + 6 + lw + 6, ly);
       ctx.font = `12px ${FONT}`;
@@ -504,9 +524,11 @@ _CSS = r"""
 .lc-root { position: relative; width: 100%; min-width: 160px; box-sizing: border-box; }
 .lc-root canvas { display: block; width: 100%; }
 .lc-root .lc-btn {
-  position: absolute; top: 2px; right: 2px; min-width: 36px; min-height: 26px;
+  position: absolute; top: 2px; right: 2px;
+  min-width: calc(36px * var(--lc-scale, 1)); min-height: calc(26px * var(--lc-scale, 1));
   padding: 2px 6px; margin: 0; box-sizing: border-box; cursor: pointer;
-  font: 600 11px system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+  font: 600 calc(11px * var(--lc-scale, 1)) system-ui, -apple-system, "Segoe UI", Roboto,
+    "DejaVu Sans", sans-serif;
   border-radius: 4px; border: 1px solid #6e7781; background: #ffffff; color: #1f2328;
 }
 .lc-root .lc-btn:hover { background: #f3f4f6; }
@@ -555,8 +577,11 @@ class LineChart(anywidget.AnyWidget):
     ghosts = t.Bytes(b"").tag(sync=True)
     theme = t.Enum(["light", "dark"], default_value="light").tag(sync=True)
     description = t.Unicode("").tag(sync=True)
-    #: Height in CSS pixels (the width follows the container).
+    #: Height in CSS pixels at scale 1 (the width follows the container).
     height = t.Int(280).tag(sync=True)
+    #: Size of text, lines and markers (projector mode: e.g. 1.6); the height grows with it.
+    #: From ``SCALE_MIN`` to ``SCALE_MAX`` (0.75 to 3), 1 = normal.
+    scale = Scale(1.0).tag(sync=True)
 
     def __init__(self, **kwargs):
         self._lock = threading.RLock()

@@ -16,7 +16,7 @@ from sim import GROUPS, PARAMETERS, ParameterError
 
 from .limits import APP_LIMITS, bounds, check_in_app
 
-__all__ = ["APP_LIMITS", "ParameterControls", "control_kind"]
+__all__ = ["APP_LIMITS", "Fold", "NamedSlider", "ParameterControls", "control_kind"]
 
 
 
@@ -25,6 +25,14 @@ def control_kind(name: str) -> str:
     p = PARAMETERS[name]
     return {"int": "slider", "float": "slider", "bool": "switch", "choice": "select",
             "strategy": "select", "graph": "none"}[p.kind]
+
+
+@solara.component
+def NamedSlider(label: str, value, low, high, step, on_value: Callable):
+    """A slider whose handle carries its label as its accessible name (Vuetify 3 names the
+    handle only from ``name``; solara's sliders leave it unnamed)."""
+    return solara.v.Slider(v_model=value, on_v_model=on_value, label=label, name=label,
+                           min=low, max=high, step=step, density="default", hide_details=True)
 
 
 @solara.component
@@ -53,13 +61,12 @@ def ParameterControl(name: str, value, on_change: Callable[[str, object], None],
             solara.Select(label=p.label, values=options, value=value, on_value=change)
         elif p.kind == "int":
             low, high = bounds(name)
-            solara.SliderInt(f"{p.label}: {int(value)}", value=int(value), min=int(low),
-                             max=int(high), on_value=change)
+            NamedSlider(f"{p.label}: {int(value)}", int(value), int(low), int(high), 1,
+                        lambda v: change(int(v)))
         else:
             low, high = bounds(name)
-            solara.SliderFloat(f"{p.label}: {float(value):.2f}", value=float(value),
-                               min=float(low), max=float(high), step=(high - low) / 100,
-                               on_value=change)
+            NamedSlider(f"{p.label}: {float(value):.2f}", float(value), float(low),
+                        float(high), (high - low) / 100, lambda v: change(float(v)))
         solara.Text(p.help, classes=["param-help"])
         if pending:
             solara.Text("Applies when you press Reset.", classes=["param-pending"])

@@ -28,6 +28,14 @@ group, attention, ties).
 Keyboard: the canvas takes focus with Tab; the arrow keys move the selection to the nearest
 person in that direction, PageDown/PageUp step through people in order, Enter selects the
 person nearest the centre, Escape clears the selection.
+
+Projector mode: ``scale`` (0.75 to 3, 1 = normal) enlarges the legend's text and shapes, the
+dots, the lines and the selection rings; the layout still fills the canvas.
+
+Motion: none of its own, so ``prefers-reduced-motion: reduce`` is honoured by construction.
+A frame is drawn once, when something changed, with no tween between frames and no CSS
+transition or animation (a test keeps it so); the only motion is the data's, which the app
+can pause.
 """
 
 from __future__ import annotations
@@ -38,6 +46,8 @@ from collections.abc import Callable, Sequence
 import anywidget
 import numpy as np
 import traitlets
+
+from classroom.widget_scale import Scale
 
 __all__ = [
     "BROADCASTERS",
@@ -119,6 +129,7 @@ class NetworkView(anywidget.AnyWidget):
     - ``hover_text``: the tooltip text, set by Python when ``hovered`` changes.
     - ``theme``: ``"light"`` or ``"dark"``.
     - ``description``: accessible summary (canvas aria-label and a hidden live region).
+    - ``scale``: size of text, dots and lines (projector mode), from 0.75 to 3; 1 = normal.
     """
 
     positions = traitlets.Bytes(b"").tag(sync=True)
@@ -132,6 +143,7 @@ class NetworkView(anywidget.AnyWidget):
     hover_text = traitlets.Unicode("").tag(sync=True)
     theme = traitlets.Enum(("light", "dark"), default_value="light").tag(sync=True)
     description = traitlets.Unicode("").tag(sync=True)
+    scale = Scale(1.0).tag(sync=True)
 
     #: ``f(i) -> str`` giving the tooltip for person ``i`` (not synced). None: the widget leaves
     #: ``hover_text`` alone (set it yourself in an observer of ``hovered``).
@@ -438,6 +450,7 @@ function render({ model, el }) {
   let grid = { size: 1, start: new Uint32Array(2), items: new Uint32Array(0) };
   // ---- geometry (CSS pixels)
   let W = 0, H = 0, dpr = 1, scale = 1, ox = 0, oy = 0, radius = 4;
+  let zoom = 1;          // the "scale" trait: projector mode draws everything larger
   let hover = -1;        // what the pointer (or keyboard) points at, locally
   let tipFresh = false;  // hover_text arrived for the current hover
   let pending = false;
@@ -484,6 +497,10 @@ function render({ model, el }) {
   function readOpacity() { opacity = bytesOf(model.get("opacity")).slice(); }
   function readStrength() { strength = bytesOf(model.get("edge_strength")).slice(); }
   function readLabels() { labels = model.get("labels") || []; }
+  function readScale() {
+    zoom = Math.min(3, Math.max(0.75, Number(model.get("scale")) || 1));
+    root.style.setProperty("--nv-scale", String(zoom));
+  }
   function readTheme() { root.dataset.theme = model.get("theme") === "dark" ? "dark" : "light"; }
   function readDescription() {
     const d = model.get("description") || "Network view";
@@ -531,8 +548,9 @@ function render({ model, el }) {
     schedule();
   }
   function geometry() {
-    radius = Math.max(2.5, Math.min(9, 0.18 * Math.min(W, H) / Math.sqrt(Math.max(1, n))));
-    const pad = radius * 1.6 + 4;
+    const fit = 0.18 * Math.min(W, H) / Math.sqrt(Math.max(1, n));
+    radius = zoom * Math.max(2.5, Math.min(9, fit));
+    const pad = radius * 1.6 + 4 * zoom;
     scale = Math.max(1, Math.min(W, H) - 2 * pad);
     ox = (W - scale) / 2;
     oy = (H - scale) / 2;
@@ -568,7 +586,7 @@ function render({ model, el }) {
         p.moveTo(px(u), py(u));
         p.lineTo(px(v), py(v));
       }
-      ctx.lineWidth = 1;
+      ctx.lineWidth = zoom;
       ctx.strokeStyle = `rgb(${theme.edge})`;
       for (let b = 0; b < EDGE_BUCKETS; b++) {
         ctx.globalAlpha = maxA * (0.12 + 0.88 * b / (EDGE_BUCKETS - 1));
@@ -579,7 +597,7 @@ function render({ model, el }) {
     // the selected person's ties, on top
     if (sel >= 0 && sel < n && m > 0) {
       ctx.strokeStyle = `rgb(${theme.hi})`;
-      ctx.lineWidth = 1.5;
+      ctx.lineWidth = 1.5 * zoom;
       for (let k = adjStart[sel]; k < adjStart[sel + 1]; k++) {
         const e = adj[k];
         const s = strength.length >= m ? strength[e] / 255 : 0.6;
@@ -603,7 +621,7 @@ function render({ model, el }) {
       if (!buckets[key]) buckets[key] = new Path2D();
       shapePath(buckets[key], g, px(i), py(i), r);
     }
-    ctx.lineWidth = r < 4 ? 0.75 : 1;
+    ctx.lineWidth = (r < 4 * zoom ? 0.75 : 1) * zoom;
     for (let b = 0; b < NODE_BUCKETS; b++) {
       const a = Math.max(MIN_ALPHA, b / (NODE_BUCKETS - 1));
       for (let g = 0; g < 3; g++) {
@@ -621,19 +639,19 @@ function render({ model, el }) {
     ctx.globalAlpha = 1;
     if (hover >= 0 && hover < n && hover !== sel) {
       ctx.strokeStyle = theme.fg;
-      ctx.lineWidth = 1.5;
+      ctx.lineWidth = 1.5 * zoom;
       ctx.beginPath();
-      ctx.arc(px(hover), py(hover), r * 1.6 + 2, 0, 2 * Math.PI);
+      ctx.arc(px(hover), py(hover), r * 1.6 + 2 * zoom, 0, 2 * Math.PI);
       ctx.stroke();
     }
     if (sel >= 0 && sel < n) {
       ctx.beginPath();
-      ctx.arc(px(sel), py(sel), r * 1.6 + 3, 0, 2 * Math.PI);
+      ctx.arc(px(sel), py(sel), r * 1.6 + 3 * zoom, 0, 2 * Math.PI);
       ctx.strokeStyle = theme.bg;
-      ctx.lineWidth = 5;
+      ctx.lineWidth = 5 * zoom;
       ctx.stroke();
       ctx.strokeStyle = theme.fg;
-      ctx.lineWidth = 2.5;
+      ctx.lineWidth = 2.5 * zoom;
       ctx.stroke();
     }
     // for tests and the curious: how many redraws, and how long the last one took
@@ -665,7 +683,7 @@ function render({ model, el }) {
     const rect = canvas.getBoundingClientRect();
     return [ev.clientX - rect.left, ev.clientY - rect.top];
   }
-  function hitRadius(ev) { return radius + (ev.pointerType === "touch" ? 12 : 5); }
+  function hitRadius(ev) { return radius + (ev.pointerType === "touch" ? 12 : 5 * zoom); }
 
   // ---- tooltip
   function tipText() {
@@ -790,11 +808,12 @@ function render({ model, el }) {
     "change:selected": () => schedule(),
     "change:hover_text": () => { tipFresh = true; if (hover >= 0) placeTip(tipX, tipY); },
     "change:theme": () => { readTheme(); schedule(); },
+    "change:scale": () => { readScale(); schedule(); },
     "change:description": () => readDescription(),
   };
   for (const [ev, fn] of Object.entries(handlers)) model.on(ev, fn);
 
-  readTheme(); readDescription(); readLabels();
+  readScale(); readTheme(); readDescription(); readLabels();
   readPositions(); readEdges(); readGroups(); readOpacity(); readStrength();
   const ro = new ResizeObserver(() => resize());
   ro.observe(stage);
@@ -816,12 +835,16 @@ export default { render };
     _css = r"""
 .nv-root { position: relative; box-sizing: border-box; width: 100%; padding: 6px;
   border-radius: 6px; background: #ffffff; color: #1a1a1a;
-  font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+  font: calc(13px * var(--nv-scale, 1))/1.35 system-ui, -apple-system, "Segoe UI", Roboto,
+    sans-serif; }
 .nv-root[data-theme="dark"] { background: #121212; color: #ececec; }
-.nv-legend { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 16px;
-  margin: 0 2px 6px; }
+.nv-legend { display: flex; flex-wrap: wrap; align-items: center;
+  gap: calc(4px * var(--nv-scale, 1)) calc(16px * var(--nv-scale, 1)); margin: 0 2px 6px; }
+.nv-legend svg { width: calc(14px * var(--nv-scale, 1)); height: calc(14px * var(--nv-scale, 1));
+  flex: none; }
 .nv-legend-item { display: inline-flex; align-items: center; gap: 5px; white-space: nowrap; }
-.nv-legend-line { display: inline-block; width: 16px; border-top: 2px solid #6e6e6e; }
+.nv-legend-line { display: inline-block; width: calc(16px * var(--nv-scale, 1));
+  border-top: calc(2px * var(--nv-scale, 1)) solid #6e6e6e; }
 .nv-root[data-theme="dark"] .nv-legend-line { border-top-color: #c8c8c8; }
 .nv-stage { position: relative; width: 100%; }
 .nv-canvas { display: block; width: 100%; border-radius: 4px; touch-action: manipulation; }
@@ -829,7 +852,8 @@ export default { render };
 .nv-canvas:focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
 .nv-root[data-theme="dark"] .nv-canvas:focus-visible { outline-color: #8ab4f8; }
 .nv-tip { position: absolute; display: none; z-index: 10; pointer-events: none;
-  max-width: 280px; padding: 4px 8px; border: 1px solid #8a8a8a; border-radius: 4px;
+  max-width: calc(280px * var(--nv-scale, 1)); padding: 4px 8px; border: 1px solid #8a8a8a;
+  border-radius: 4px;
   background: #ffffff; color: #111111; white-space: pre-line;
   box-shadow: 0 2px 6px rgba(0, 0, 0, 0.2); }
 .nv-root[data-theme="dark"] .nv-tip { background: #2a2a2a; color: #f2f2f2; border-color: #777; }

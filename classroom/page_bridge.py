@@ -7,6 +7,8 @@
   all use space themselves);
 - reports whether the learner's system asks for reduced motion (``prefers-reduced-motion``)
   and whether the window is phone-sized, and follows changes to both;
+- fills in what Solara's page template leaves out: the page's language, zoom on phones and
+  a name for the settings button;
 - writes the page's setup into the address bar (``address``, a query string), replacing the
   current history entry, so that the address can always be copied as a link.
 """
@@ -31,6 +33,19 @@ const OWN_SPACE = [
 
 function render({ model, el }) {
   el.style.display = "none";
+  // What Solara's page template leaves out: the page's language, zoom on phones, and a
+  // name for the button that shows and hides the settings.
+  if (!document.documentElement.lang) document.documentElement.lang = "en";
+  const viewport = document.querySelector('meta[name="viewport"]');
+  if (viewport) viewport.content = "width=device-width, initial-scale=1";
+  const nameToggle = () => {
+    for (const b of document.querySelectorAll(".v-app-bar-nav-icon:not([aria-label])")) {
+      b.setAttribute("aria-label", "Show or hide the settings");
+    }
+  };
+  nameToggle();
+  const watcher = new MutationObserver(nameToggle);
+  watcher.observe(document.body, { childList: true, subtree: true });
   function onKey(ev) {
     if (ev.key !== " " || ev.altKey || ev.ctrlKey || ev.metaKey || ev.repeat) return;
     const target = ev.target;
@@ -60,6 +75,7 @@ function render({ model, el }) {
   model.on("change:address", writeAddress);
   for (const q of [query, phone]) if (q && q.addEventListener) q.addEventListener("change", report);
   return () => {
+    watcher.disconnect();
     document.removeEventListener("keydown", onKey);
     for (const q of [query, phone]) {
       if (q && q.removeEventListener) q.removeEventListener("change", report);

@@ -3,7 +3,9 @@
 The page (``app.py``) keeps one :class:`Session` per tab and calls :meth:`Session.start`,
 :meth:`Session.step` and :meth:`Session.select`; the session sends the views only what
 changed: one byte a person for the network, one point a chart, one point for the person
-being inspected.
+being inspected, and the few lines of text that change (step counter, story, the person's
+numbers) as :class:`~classroom.live_text.LiveText` widgets, so that a frame re-renders
+nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import threading
 import numpy as np
 
 from .chart_view import LineChart
+from .live_text import LiveText
 from .network_view import NetworkView
 from .run import CHARTS, ClassroomRun
 
@@ -72,6 +75,9 @@ class Session:
                                       y_min=0.0, y_max=1.0, height=180, series=PERSON_SERIES)
         self.person_wins = LineChart(title="People they won over", y_label="people",
                                      y_min=0.0, height=140, series=[WINS_SERIES])
+        self.counter = LiveText(tag="span", css_class="step-counter")
+        self.stories = [LiveText(css_class="story", polite=True) for _ in RUN_NAMES]
+        self.person_text = LiveText(css_class="person-numbers", first_bold=True)
         self.runs: list[ClassroomRun] = []
         self.views: list[NetworkView] = []
         self.selected: tuple[int, int] = (0, -1)
@@ -133,12 +139,14 @@ class Session:
             if person < 0:
                 self.person_chart.reset()
                 self.person_wins.reset()
+                self.person_text.lines = []
                 return
             info = self.runs[run].inspect(person)
             steps, history = info["history_steps"], info["history"]
             self.person_chart.set_data(np.column_stack(
                 [steps] + [history[s["key"]] for s in PERSON_SERIES]))
             self.person_wins.set_data(np.column_stack([steps, history["conversions"]]))
+            self.person_text.lines = self._person_lines()
 
     def inspect(self) -> dict | None:
         run, person = self.selected
@@ -148,9 +156,33 @@ class Session:
         info["run"] = RUN_NAMES[run] if self.comparing else ""
         return info
 
+    def _person_lines(self) -> list[str]:
+        info = self.inspect()
+        if info is None:
+            return []
+        state = "faded" if info["faded"] else "active"
+        where = f"Run {info['run']}, " if info["run"] else ""
+        shape = "square" if info["group"] == "broadcasters" else "circle"
+        return [f"{where}{info['label']}: {info['strategy']} ({state}; drawn as a {shape}), "
+                f"{info['contacts']} contacts",
+                f"attention paid to them: {_fmt(info['attention_received'])}",
+                f"trust earned: {_fmt(info['trust_earned'])}",
+                f"remembered: {_fmt(info['recall'])}",
+                f"people won over: {info['conversions']}"]
+
+    def story_lines(self, run: int) -> list[str]:
+        """The newest moments of a run's story first (at most six)."""
+        events = self.runs[run].story()
+        if not events:
+            return ["Press Play and watch."]
+        return [f"Step {e.step}: {e.text}" for e in reversed(events[-6:])]
+
     # -- what is sent each frame ---------------------------------------------------------------
     def _push(self) -> None:
         t = float(self.steps)
+        self.counter.lines = [f"Step {self.steps}"]
+        for r in range(len(self.runs)):
+            self.stories[r].lines = self.story_lines(r)
         for run, view in zip(self.runs, self.views, strict=True):
             frame = run.frame()
             view.show(frame.opacity, frame.edge_strength)
@@ -168,3 +200,8 @@ class Session:
             p = self.runs[run].model.people[person]
             self.person_chart.append(t, [p.attention_received, p.trust_earned, p.recall])
             self.person_wins.append(t, [p.conversions])
+            self.person_text.lines = self._person_lines()
+
+
+def _fmt(x) -> str:
+    return "-" if x is None else f"{x:.2f}"

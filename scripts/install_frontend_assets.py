@@ -1,4 +1,5 @@
-"""Put the JavaScript/CSS packages a Solara page loads into Solara's local CDN cache.
+"""Put the JavaScript/CSS packages a Solara page loads into Solara's local CDN cache
+(and the few JavaScript tools the browser tests inject into the page next to it).
 
 A Solara page asks for its front-end files under /_solara/cdn/NAME@VERSION/...; the server
 answers from its cache folder and only goes to cdn.jsdelivr.net for files that are missing.
@@ -7,6 +8,10 @@ packages from the npm registry (`npm pack`) and unpack them into the cache folde
 
     $SOLARA_ASSETS_PROXY_CACHE_DIR, or <venv>/share/solara/cdn   (as solara.server.settings)
         NAME@VERSION/...   the npm tarball's contents, without its leading `package/` folder
+
+Test tools (:data:`TOOLS`, e.g. axe-core for the accessibility audit) are not part of the
+page, so they stay out of the folder the server serves: they go to <venv>/share/NAME/
+(the same tarball layout; the marker file inside names the version).
 
 Idempotent: a package whose folder holds our marker file is skipped, so a second run needs
 neither npm nor the network. Stdlib only; run it with the venv's python (./dev setup does):
@@ -48,6 +53,13 @@ PACKAGES = [
     "mermaid@10.8.0",
 ]
 
+# JavaScript the test suite injects into the page, not served by the app: spec -> folder
+# under <sys.prefix>/share/. Pinned like the rest; a new version here reinstalls it.
+TOOLS = {
+    # the accessibility audit of tests/browser/test_accessibility.py (axe.min.js)
+    "axe-core@4.14.1": "axe-core",
+}
+
 # Files the page is known to request, checked after unpacking so that a package whose
 # layout changed fails here and not as a blank page in the classroom.
 EXPECTED_FILES = {
@@ -65,6 +77,7 @@ EXPECTED_FILES = {
         "dist/contrib/auto-render.min.js",
     ],
     "mermaid@10.8.0": ["dist/mermaid.min.js"],
+    "axe-core@4.14.1": ["axe.min.js"],
 }
 
 # Files the CDN makes up that npm does not have: jsdelivr minifies on the fly, and
@@ -85,15 +98,31 @@ def default_dest() -> Path:
     return Path(sys.prefix) / "share" / "solara" / "cdn"
 
 
+def tools_dest() -> Path:
+    """Where the test tools go: <sys.prefix>/share (each in its own folder)."""
+    return Path(sys.prefix) / "share"
+
+
+def targets(dest: Path) -> list[tuple[str, Path]]:
+    """Every package to install, with the folder it goes to: (spec, folder)."""
+    return [(spec, dest / spec) for spec in PACKAGES] + [
+        (spec, tools_dest() / folder) for spec, folder in TOOLS.items()
+    ]
+
+
 def fail(message: str) -> NoReturn:
     """Print an error for the user and exit with status 1."""
     print(f"install_frontend_assets: error: {message}", file=sys.stderr)
     sys.exit(1)
 
 
-def is_installed(dest: Path, spec: str) -> bool:
-    """True if the package folder is complete (written by us, last step of an install)."""
-    return (dest / spec / MARKER).is_file()
+def is_installed(folder: Path, spec: str) -> bool:
+    """True if `folder` holds a complete install of `spec` (our marker, written last, names
+    it: a tool's folder has no version in its name, so an older version counts as missing)."""
+    try:
+        return (folder / MARKER).read_text().strip() == spec
+    except OSError:
+        return False
 
 
 def find_npm(specs: list[str]) -> str:
@@ -150,9 +179,19 @@ def unpack(tarball: Path, target: Path) -> None:
         tar.extractall(target, members=members, filter="data")
 
 
-def install(dest: Path, spec: str, tarball: Path, staging: Path) -> None:
+def install(final: Path, spec: str, tarball: Path) -> None:
     """Unpack one package next to its final folder, check it, then move it into place."""
-    tmp = staging / spec
+    final.parent.mkdir(parents=True, exist_ok=True)
+    # staging beside the final folder: same file system, so the move is an atomic rename
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=final.parent))
+    try:
+        _install(final, spec, tarball, staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _install(final: Path, spec: str, tarball: Path, staging: Path) -> None:
+    tmp = staging / "new"
     unpack(tarball, tmp)
     absent = [f for f in EXPECTED_FILES.get(spec, []) if not (tmp / f).is_file()]
     if absent:
@@ -161,13 +200,10 @@ def install(dest: Path, spec: str, tarball: Path, staging: Path) -> None:
         if not (tmp / alias).exists():
             shutil.copyfile(tmp / source, tmp / alias)
     (tmp / MARKER).write_text(f"{spec}\n")
-    final = dest / spec
-    final.parent.mkdir(parents=True, exist_ok=True)
     if final.exists() or final.is_symlink():
-        # an incomplete folder (e.g. files Solara's proxy cached while online): replace it
-        old = staging / f"{spec}.old"
-        old.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(final, old)
+        # an incomplete folder (e.g. files Solara's proxy cached while online) or an older
+        # version: replace it
+        os.replace(final, staging / "old")
     os.replace(tmp, final)
 
 
@@ -189,32 +225,36 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.list:
-        print("\n".join(PACKAGES))
+        print("\n".join([*PACKAGES, *TOOLS]))
         return 0
     dest = (args.dest or default_dest()).absolute()
-    todo = [s for s in PACKAGES if args.force or not is_installed(dest, s)]
+    every = targets(dest)
+    todo = [(s, f) for s, f in every if args.force or not is_installed(f, s)]
+    names = ", ".join(s for s, _ in todo)
     if args.check:
-        print(f"missing in {dest}: {', '.join(todo)}" if todo else f"all present in {dest}")
+        print(f"missing: {names}" if todo else f"all present in {dest} and {tools_dest()}")
         return 3 if todo else 0
     if not todo:
-        print(f"front-end assets: all {len(PACKAGES)} packages present in {dest}")
+        print(f"front-end assets: all {len(every)} packages present in {dest} "
+              f"and {tools_dest()}")
         return 0
     start = time.monotonic()
-    npm = find_npm(todo)
+    npm = find_npm([s for s, _ in todo])
     try:
         dest.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         fail(f"cannot create {dest}: {e}")
-    # staging inside dest: same file system, so the final move is an atomic rename
     with tempfile.TemporaryDirectory(prefix=".npm-pack-", dir=dest) as work:
-        workdir = Path(work)
-        tarballs = npm_pack(npm, todo, workdir)
-        staging = workdir / "staging"
-        for spec in todo:
-            install(dest, spec, tarballs[spec], staging)
+        tarballs = npm_pack(npm, [s for s, _ in todo], Path(work))
+        for spec, folder in todo:
+            try:
+                install(folder, spec, tarballs[spec])
+            except OSError as e:
+                fail(f"cannot install {spec} into {folder}: {e}")
     print(
-        f"front-end assets: installed {len(todo)} of {len(PACKAGES)} packages from npm into "
-        f"{dest} in {time.monotonic() - start:.1f} s ({', '.join(todo)})"
+        f"front-end assets: installed {len(todo)} of {len(every)} packages from npm "
+        f"({names}) in {time.monotonic() - start:.1f} s; page files in {dest}, test tools "
+        f"in {tools_dest()}"
     )
     return 0
 

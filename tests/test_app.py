@@ -233,7 +233,9 @@ def test_selecting_a_person_shows_their_history(page):
     for _ in range(4):
         click(rc, "Step")
     session.view.selected = 3
-    rc.find(v.Html, children=["people won over: 0"]).wait_for(timeout=5)
+    assert rc.find(app.LiveText, css_class="person-numbers").widget is session.person_text
+    assert session.person_text.lines[-1] == "people won over: 0"
+    assert session.person_text.lines[0].startswith(f"{session.run.labels[3]}: ")
     hist = session.person_chart.data
     assert hist.shape == (5, 4)  # steps 0..4: attention, trust, recall
     click(rc, "Step")
@@ -243,6 +245,21 @@ def test_selecting_a_person_shows_their_history(page):
                                                             nan_ok=True)
     session.view.selected = -1
     assert len(session.person_chart.data) == 0
+    assert not rc.find(app.LiveText, css_class="person-numbers").widgets
+
+
+def test_a_frame_renders_nothing_it_only_updates_widgets(page):
+    """The step counter, the story and the views are widgets the session updates: stepping
+    must not re-render the page (a render walks the whole tree: tens of milliseconds)."""
+    session, rc = page
+    counter = session.counter
+    assert counter.lines == ["Step 0"]
+    renders = rc.render_count
+    for _ in range(3):
+        session.step()  # what the play loop does each frame
+    assert counter.lines == ["Step 3"]
+    assert session.stories[0].lines  # the story is kept up to date too
+    assert rc.render_count == renders
 
 
 def test_the_csv_download_holds_every_step(page):

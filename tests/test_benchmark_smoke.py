@@ -1,10 +1,14 @@
-"""The benchmark runs end to end at tiny sizes and prints its table (no timing checks)."""
+"""The benchmarks run end to end at tiny sizes and print their tables (no timing checks);
+the browser ones drive Chromium against a real server for a few seconds."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # benchmarks/ is run from the checkout, not installed
@@ -53,3 +57,73 @@ def test_app_frame_benchmark_runs_and_reports(capsys):
     assert app_frames(["--people", "60", "--frames", "3"]) == 0
     out = capsys.readouterr().out
     assert "60 people, 3 frames" in out and "payload per frame" in out
+
+
+# -- the browser benchmarks: tiny runs against one real server (they drive Chromium) -------
+
+@pytest.fixture(scope="module")
+def app_server():
+    """One production server for both browser benchmark runs below."""
+    from benchmarks.appserver import ARTIFACTS, serve
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with serve(production=True, log_path=ARTIFACTS / f"bench-smoke-server-{worker}.log") as s:
+        yield s
+
+
+def test_app_browser_measures_a_small_run(app_server, capsys, tmp_path):
+    from benchmarks.app_browser import main as app_browser
+
+    out_json = tmp_path / "app.json"
+    # 60 people: not the default, so the page is opened with the link ?n_agents=60
+    status = app_browser(["--contexts", "1", "--people", "60", "--seconds", "1",
+                          "--warmup", "0.5", "--json", str(out_json)], server=app_server)
+    text = capsys.readouterr().out
+    assert status == 0, text
+    assert "First render, 1 fresh contexts" in text and "Targets:" in text
+    data = json.loads(out_json.read_text())
+    first = data["first_render"]
+    assert first["errors"] == [] and 0 < first["cold_ms"] < 60_000
+    assert first["cold_complete_ms"] >= first["cold_ms"]
+    (row,) = data["play"]
+    assert row["people"] == 60 and row["error"] is None and row["page_errors"] == []
+    assert row["speed_setting"] is not None and row["steps"] >= 3
+    # each frame brings the network view's bytes and the charts' appends (kilobytes)
+    assert row["ws_bytes_per_step"] > 1000 and row["ws_messages_per_step"] >= 2
+    assert row["server_cpu_ms_per_step"] > 0
+    # nothing at 300 or 2,000 people here: those targets are reported as not measured
+    assert [t["met"] for t in data["targets"]][2:] == [None, None, None]
+
+
+def test_classroom_load_two_tabs(app_server, capsys, tmp_path):
+    from benchmarks.classroom_load import main as classroom_load
+
+    out_json = tmp_path / "load.json"
+    status = classroom_load(["--tabs", "2", "--seconds", "1", "--warmup", "0.5",
+                             "--json", str(out_json)], server=app_server)
+    text = capsys.readouterr().out
+    assert status == 0, text
+    assert "No failures" in text
+    data = json.loads(out_json.read_text())
+    assert [t["tab"] for t in data["tabs"]] == [1, 2]
+    for tab in data["tabs"]:
+        assert tab["problems"] == [] and tab["ready_ms"] > 0 and tab["steps_per_s"] > 0.5
+    assert data["frames"] > 0 and data["server_cpu_ms_per_frame"] > 0
+    assert data["rss_loaded_mb"] > 50 and data["rss_peak_mb"] >= data["rss_loaded_mb"] - 1
+
+
+@pytest.mark.parametrize("module, argv, message", [
+    ("classroom_load", ["--tabs", "0"], "must be from 1 to 60"),
+    ("classroom_load", ["--seconds", "soon"], "not a number: 'soon'"),
+    ("app_browser", ["--people", "5"], "must be from 10 to 3000"),
+    ("app_browser", ["--contexts", "0"], "must be at least 1"),
+    ("app_browser", ["--seconds", "0"], "must be more than 0"),
+])
+def test_browser_benchmarks_refuse_bad_arguments(module, argv, message, capsys):
+    import importlib
+
+    main = importlib.import_module(f"benchmarks.{module}").main
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err

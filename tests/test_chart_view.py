@@ -9,6 +9,7 @@ import subprocess
 
 import numpy as np
 import pytest
+import traitlets
 
 from classroom.chart_view import MAX_GHOSTS, LineChart
 
@@ -196,3 +197,43 @@ def test_front_end_code_parses(tmp_path):
     src.write_text(LineChart._esm)
     done = subprocess.run([node, "--check", str(src)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_front_end_has_no_motion_of_its_own():
+    """Nothing for prefers-reduced-motion to stop: no CSS transition or animation, no timer
+    that redraws; a frame is drawn (at most once per animation frame) only when data arrive."""
+    esm, css = LineChart._esm, LineChart._css
+    assert "transition" not in css and "animation" not in css
+    assert "setInterval" not in esm
+
+
+def test_scale_is_a_synced_float_from_three_quarters_to_three():
+    c = LineChart(series=SERIES)
+    assert c.scale == 1.0 and c.trait_metadata("scale", "sync") is True
+    assert LineChart(series=SERIES, scale=1.6).scale == 1.6
+    c.scale = 3
+    assert c.scale == 3.0 and isinstance(c.scale, float)
+    c.scale = 0.75
+    assert c.scale == 0.75
+
+
+@pytest.mark.parametrize("bad", [0, 0.7, 3.5, -2.0, math.nan, math.inf, False, "2", [1.5]])
+def test_scale_out_of_range_raises(chart, bad):
+    with pytest.raises(traitlets.TraitError, match="scale"):
+        chart.scale = bad
+    assert chart.scale == 1.0
+    with pytest.raises(traitlets.TraitError):
+        LineChart(series=SERIES, scale=bad)
+
+
+def test_scale_change_keeps_the_run_and_redraws(chart):
+    for i in range(5):
+        chart.append(i, values(i))
+    before = chart.data
+    chart.scale = 2.0
+    np.testing.assert_array_equal(chart.data, before)
+    esm, css = LineChart._esm, LineChart._css
+    assert '"height", "scale"]' in esm  # a change of scale schedules a redraw
+    # the drawing is enlarged as a whole (text, lines, markers, height) by the transform
+    assert "ctx.setTransform(dpr * zoom, 0, 0, dpr * zoom, 0, 0)" in esm
+    assert "calc(11px * var(--lc-scale, 1))" in css  # and so is the PNG button

@@ -13,6 +13,7 @@ import re
 import networkx as nx
 import numpy as np
 import pytest
+import traitlets
 
 from classroom.network_view import (
     BROADCASTERS,
@@ -21,6 +22,7 @@ from classroom.network_view import (
     NetworkView,
     normalize_positions,
 )
+from classroom.widget_scale import SCALE_MAX, SCALE_MIN
 
 
 def small_graph(n: int = 12, seed: int = 0):
@@ -273,7 +275,47 @@ def test_front_end_is_inline_and_offline():
     urls = re.findall(r"https?://[^\s\"'`]+", esm + css)
     assert urls == ["http://www.w3.org/2000/svg"]  # an XML namespace name, never fetched
     assert "@import" not in css and "url(" not in css
-    # no animation loop: drawing happens once per change
+    # no animation loop and no CSS motion: drawing happens once per change, so there is
+    # nothing that prefers-reduced-motion would have to stop
     assert "setInterval" not in esm
     assert esm.count("requestAnimationFrame(") == 1
     assert "transition" not in css and "animation" not in css
+
+
+# ---------------------------------------------------------------- projector scale
+def test_scale_defaults_to_one_and_is_synced(view):
+    assert view.scale == 1.0
+    assert view.trait_metadata("scale", "sync") is True
+    wire = Wire(view)
+    view.scale = 1.6
+    assert view.scale == 1.6
+    assert wire.keys() == ["scale"], "a new scale sends that number and nothing else"
+    view.scale = 2  # an int is taken as a float
+    assert view.scale == 2.0 and isinstance(view.scale, float)
+    for edge in (SCALE_MIN, SCALE_MAX):
+        view.scale = edge
+        assert view.scale == edge
+
+
+@pytest.mark.parametrize("bad", [0.5, 0.74, 3.01, 10, float("nan"), float("inf"), -1, True,
+                                 "large", None])
+def test_scale_outside_its_range_is_refused(view, bad):
+    with pytest.raises(traitlets.TraitError):
+        view.scale = bad
+    assert view.scale == 1.0
+    with pytest.raises(traitlets.TraitError):
+        NetworkView.build(*small_graph(), scale=bad)
+
+
+def test_build_takes_a_scale():
+    assert NetworkView.build(*small_graph(), scale=2.5).scale == 2.5
+
+
+def test_front_end_follows_scale():
+    esm, css = NetworkView._esm, NetworkView._css
+    assert '"change:scale"' in esm and 'model.get("scale")' in esm
+    # dots, lines and rings are multiplied by it; the legend's text and shapes follow --nv-scale
+    for drawn in ("radius = zoom *", "ctx.lineWidth = zoom", "ctx.lineWidth = 2.5 * zoom"):
+        assert drawn in esm, drawn
+    assert "calc(13px * var(--nv-scale, 1))" in css
+    assert "calc(14px * var(--nv-scale, 1))" in css

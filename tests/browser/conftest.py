@@ -2,7 +2,8 @@
 
 - ``app_url`` (session): starts ``solara run app.py --production`` on 127.0.0.1 and a free
   port, with the same offline settings as ``./dev app`` (``scripts/offline_env.sh``, the one
-  place they are written), waits until it answers and stops it at the end. Under xdist
+  place they are written), waits until it answers and stops it at the end
+  (``benchmarks.appserver.serve``, shared with the browser benchmarks). Under xdist
   (``./dev test`` runs ``pytest -n 2``) each worker that gets a browser test starts its own
   server on its own port, and its own Chromium. (``--dist loadgroup`` would keep them on one
   worker, but it silently does nothing with pytest 9.2: pytest-xdist issue #1386.)
@@ -20,14 +21,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,112 +35,41 @@ from playwright.sync_api import Error as PlaywrightError
 from classroom.run import CHARTS
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "artifacts"
-OFFLINE_ENV = ROOT / "scripts" / "offline_env.sh"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-SERVER_START_TIMEOUT = 90.0  # s; starting takes ~3 s (imports), more on a cold, busy machine
+if str(ROOT) not in sys.path:  # benchmarks/ is used from the checkout, not installed
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.appserver import (  # noqa: E402  (the server start is shared with benchmarks/)
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    ServerError,
+    chromium_executable,
+    serve,
+)
+
 PAGE_READY_TIMEOUT = 60_000  # ms; ~3 s, the first tab also builds a model (numba compiles)
 VIEWPORT = {"width": 1280, "height": 900}
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-#: Straight to 127.0.0.1, whatever http_proxy says.
-_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def _answers(url: str) -> bool:
-    try:
-        with _DIRECT.open(url, timeout=2) as r:
-            return r.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop the server we started: SIGTERM to its own process group, SIGKILL if it hangs."""
-    if proc.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-def _tail(path: Path, n: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
-    except OSError:
-        return "(no log)"
 
 
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     """Base URL of a real app server, started as ``./dev app`` starts it (production mode)."""
-    solara = Path(sys.executable).with_name("solara")
-    if not solara.exists():
-        pytest.fail(f"{solara} not found: run ./dev setup")
-    if not OFFLINE_ENV.exists():
-        pytest.fail(f"{OFFLINE_ENV} not found")
-    ARTIFACTS.mkdir(exist_ok=True)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    log_path = ARTIFACTS / f"browser-server-{worker}.log"
-    for attempt in range(3):  # another process may take the free port before solara binds it
-        port = _free_port()
-        url = f"http://127.0.0.1:{port}/"
-        cmd = [
-            "bash", "-c", '. "$0" && solara_offline_env && exec "$@"', str(OFFLINE_ENV),
-            str(solara), "run", "app.py", "--production", "--no-check-version", "--no-open",
-            "--host", "127.0.0.1", "--port", str(port),
-        ]  # fmt: skip
-        with open(log_path, "w") as log:
-            log.write(f"$ {' '.join(cmd)}\n")
-            log.flush()
-            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while proc.poll() is None and time.monotonic() < deadline and not _answers(url):
-            time.sleep(0.2)
-        if proc.poll() is None and _answers(url):
-            break
-        _stop(proc)
-        log_tail = _tail(log_path)
-        if attempt < 2 and re.search(r"address already in use|Errno 98", log_tail, re.I):
-            continue
-        pytest.fail(f"the app server did not answer at {url} within {SERVER_START_TIMEOUT:.0f} s"
-                    f" (exit status {proc.returncode}); end of {log_path}:\n{log_tail}")
-    try:
-        yield url
-    finally:
-        _stop(proc)
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(
+                serve(production=True, log_path=ARTIFACTS / f"browser-server-{worker}.log"))
+        except ServerError as e:
+            pytest.fail(str(e))
+        yield server.url
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium (``chromium`` on PATH, or ``$CHROMIUM``), headless, via Playwright."""
-    name = os.environ.get("CHROMIUM") or "chromium"
-    exe = shutil.which(name)
-    if exe is None:
-        pytest.fail(f"Chromium not found ({name!r} is not on PATH): run ./dev setup, which "
-                    "installs it as root, or `sudo apt-get install -y chromium`, or set "
-                    "CHROMIUM=/path/to/chromium")
+    try:
+        exe = chromium_executable()
+    except FileNotFoundError as e:
+        pytest.fail(str(e))
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
         try:
@@ -245,28 +169,31 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 def open_app(
     browser: Browser, app_url: str, request: pytest.FixtureRequest
 ) -> Iterator[Callable[[], AppTab]]:
-    """``open_app()``: the app in a fresh browser context, loaded and drawn."""
+    """``open_app(query="", **context_options)``: the app in a fresh browser context, opened
+    at ``/?query`` (a shared link), loaded and drawn. ``context_options`` go to Playwright's
+    ``new_context`` (``viewport``, ``reduced_motion`` ...)."""
     contexts: list[BrowserContext] = []
 
-    def _load(page: Page) -> None:
-        page.goto(app_url)
+    def _load(page: Page, query: str) -> None:
+        page.goto(app_url + (f"?{query}" if query else ""))
         # ready: the counter, the network canvas drawn at least once, every chart drawn (a
         # chart sets its canvas's aria-label when it draws)
         page.locator(".step-counter").first.wait_for(timeout=PAGE_READY_TIMEOUT)
         page.wait_for_function(
             """(nCharts) => {
-                const c = document.querySelector("canvas.nv-canvas");
+                const views = [...document.querySelectorAll("canvas.nv-canvas")];
                 const charts = [...document.querySelectorAll(".lc-root canvas")];
-                return c !== null && c.width > 0 && Number(c.dataset.draws || 0) > 0
-                    && charts.length === nCharts
+                return views.length > 0
+                    && views.every((c) => c.width > 0 && Number(c.dataset.draws || 0) > 0)
+                    && charts.length >= nCharts
                     && charts.every((x) => x.hasAttribute("aria-label"));
             }""",
             arg=len(CHARTS), timeout=PAGE_READY_TIMEOUT,
         )
         page.locator("button.play").wait_for()
 
-    def _open() -> AppTab:
-        context = browser.new_context(viewport=VIEWPORT)
+    def _open(query: str = "", **context_options) -> AppTab:
+        context = browser.new_context(**{"viewport": VIEWPORT, **context_options})
         contexts.append(context)
         page = context.new_page()
         tab = AppTab(url=app_url, context=context, page=page)
@@ -279,7 +206,7 @@ def open_app(
             f"console.error: {m.text} ({m.location.get('url')})"))
         page.on("pageerror", lambda e: tab.console_errors.append(f"page error: {e}"))
         try:
-            _load(page)
+            _load(page, query)
         except PlaywrightError as e:
             shot = ARTIFACTS / f"browser-failed-{request.node.name}-{len(contexts)}.png"
             with contextlib.suppress(PlaywrightError):
