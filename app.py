@@ -109,10 +109,14 @@ def Page(session: Session | None = None, on_session=None):
 
     # -- playing ------------------------------------------------------------------------------
     def play_loop(cancel: threading.Event):
+        period = 1.0 / fps
+        due = time.perf_counter()
         while playing.value and not cancel.is_set():
-            started = time.perf_counter()
             session.step()
-            cancel.wait(max(0.0, 1.0 / fps - (time.perf_counter() - started)))
+            # on a fixed beat (so the speed shown is the speed played), never catching up
+            # on a slow frame with a burst
+            due = max(due + period, time.perf_counter() - period)
+            cancel.wait(max(0.0, due - time.perf_counter()))
 
     solara.use_thread(play_loop, dependencies=[playing.value, fps, version],
                       intrusive_cancel=False)

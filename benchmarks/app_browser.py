@@ -117,8 +117,10 @@ async def first_renders(browser, url: str, contexts: int, timeout: float) -> dic
     }
 
 
-async def play_at(browser, server: Server, people: int, args) -> dict:
-    row: dict = {"people": people, "url": _url(server.url, people), "error": None}
+async def play_at(browser, server: Server, people: int, args, fastest: bool = False) -> dict:
+    """Play at ``people`` with the default speed setting, or with the fastest one."""
+    row: dict = {"people": people, "url": _url(server.url, people), "error": None,
+                 "fastest": fastest}
     tab = await Tab.new(browser)
     try:
         row["ready_ms"] = await tab.load(row["url"], args.timeout)
@@ -126,7 +128,7 @@ async def play_at(browser, server: Server, people: int, args) -> dict:
         if shown != people:
             raise RuntimeError(f"the page shows {shown} people, not {people}: does the app "
                                f"read the link ({row['url']})?")
-        row["speed_setting"] = await tab.speed_setting()
+        row["speed_setting"] = await (tab.fastest() if fastest else tab.speed_setting())
         await tab.play()
         await asyncio.sleep(args.warmup)
         server_tree = {server.pid, *descendants(server.pid)}
@@ -163,7 +165,10 @@ def targets(data: dict) -> list[dict]:
     """Each target of the issue with what was measured and whether it is met (None: not
     measured in this run)."""
     fr = data["first_render"]
-    rows = {r["people"]: r for r in data["play"] if r.get("error") is None}
+    rows = {r["people"]: r for r in data["play"]
+            if r.get("error") is None and not r.get("fastest")}
+    fastest = next((r for r in data["play"] if r.get("fastest") and r.get("error") is None),
+                   None)
     default, large = rows.get(DEFAULT_PEOPLE), rows.get(LARGE_PEOPLE)
 
     def check(text, value, ok, shown):
@@ -178,9 +183,10 @@ def targets(data: dict) -> list[dict]:
         check(f"first render under {FIRST_RENDER_LIMIT_MS / 1000:.0f} s (the cold one, first "
               "after the server started)", fr["cold_ms"],
               lambda v: v < FIRST_RENDER_LIMIT_MS, lambda v: f"{v / 1000:.2f} s"),
-        check(f"at least {PLAY_MIN_STEPS_PER_S} frames a second at {DEFAULT_PEOPLE} people",
-              default and default["steps_per_s"], lambda v: v >= PLAY_MIN_STEPS_PER_S,
-              lambda v: f"{v:.1f} /s"),
+        check(f"at least {PLAY_MIN_STEPS_PER_S} frames a second at {DEFAULT_PEOPLE} people "
+              "(the default setting plays exactly 10; measured at the fastest setting)",
+              (fastest or default) and (fastest or default)["steps_per_s"],
+              lambda v: v >= PLAY_MIN_STEPS_PER_S, lambda v: f"{v:.1f} /s"),
         check(f"at most {LARGE_MAX_BYTES // KB} KB received per frame at {LARGE_PEOPLE:,} "
               "people", large and large["ws_bytes_per_step"],
               lambda v: v <= LARGE_MAX_BYTES, lambda v: f"{v / KB:.1f} KB"),
@@ -209,7 +215,7 @@ def format_report(data: dict) -> str:
         f"{fmt(fr['warm_median_complete_ms'], ',.0f', ' ms')}",
     ]
     lines += [f"  failed: {e}" for e in fr["errors"]]
-    lines += ["", "Playing, with the default speed setting:"]
+    lines += ["", "Playing, with the default speed setting (and the fastest, last row):"]
     header = ("people", "ready ms", "speed set", "seconds", "frames", "frames/s",
               "gap med/p90/max ms", "KB/frame", "msgs/frame", "server CPU ms/frame",
               "browser CPU ms/frame")
@@ -263,6 +269,9 @@ async def measure(args: argparse.Namespace, server: Server) -> dict:
             data["first_render"] = await first_renders(browser, server.url, args.contexts,
                                                        args.timeout)
             data["play"] = [await play_at(browser, server, n, args) for n in args.people]
+            if DEFAULT_PEOPLE in args.people:  # the headroom: the fastest setting
+                data["play"].append(await play_at(browser, server, DEFAULT_PEOPLE, args,
+                                                  fastest=True))
         finally:
             await browser.close()
     data["loadavg_end"] = loadavg()

@@ -117,8 +117,9 @@ def test_projector_mode_is_a_switch_on_the_page(open_app):
     wait_for_query(tab, "projector", "1")
     tab.page.wait_for_function("(n) => parseFloat(getComputedStyle("
                                "document.documentElement).fontSize) > n", arg=normal * 1.2)
-    bg = tab.page.evaluate("getComputedStyle(document.querySelector('.v-main')).backgroundColor")
-    assert bg in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), bg
+    # a white page (waited for: the theme's colours fade in over a moment)
+    tab.page.wait_for_function("() => getComputedStyle(document.querySelector('.v-main'))"
+                               ".backgroundColor === 'rgb(255, 255, 255)'")
     _assert_clean(tab)
 
 
