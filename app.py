@@ -18,7 +18,7 @@ from classroom.controls import Fold, NamedSlider, ParameterControls
 from classroom.live_text import LiveText
 from classroom.page_bridge import PageBridge
 from classroom.scenarios import SCENARIOS
-from classroom.session import RUN_NAMES, Session
+from classroom.session import RUN_NAMES, Session, ties_note
 from classroom.share import Setup, from_query, to_query
 from classroom.upload import NetworkUpload
 from sim import PARAMETERS
@@ -278,6 +278,7 @@ def Page(session: Session | None = None, on_session=None):
                                     "nothing yet (edit run B, then press Reset)"),
                                     classes=["run-b-differs"])
                     _show(view)
+                    TiesNote(session.runs[r])
         with solara.ColumnsResponsive(12, medium=6):
             Inspector(session, selected)
             with solara.Column():
@@ -288,6 +289,7 @@ def Page(session: Session | None = None, on_session=None):
             with solara.Column():
                 solara.Markdown("### The network")
                 _show(session.view)
+                TiesNote(session.run)
             with solara.Column():
                 Inspector(session, selected)
                 Story(session, 0, "What just happened")
@@ -317,6 +319,13 @@ def OwnNetwork(active: bool, summary: str, run_on_network):
         solara.Button("Back to generated networks", on_click=lambda: run_on_network(None),
                       outlined=True)
     NetworkUpload(on_graph=run_on_network)
+
+
+@solara.component
+def TiesNote(run):
+    note = ties_note(run)
+    if note:
+        solara.Text(note, classes=["ties-note"])
 
 
 @solara.component

@@ -18,7 +18,7 @@ from threading import Lock
 import networkx as nx
 import numpy as np
 
-__all__ = ["layout_for", "layout_key"]
+__all__ = ["layout_for", "layout_key", "spring"]
 
 _CACHE: OrderedDict[tuple, np.ndarray] = OrderedDict()
 _CACHE_SIZE = 32
@@ -77,7 +77,45 @@ def _compute(params: dict, seed: int, n: int, edges: np.ndarray) -> np.ndarray:
     g.add_edges_from(map(tuple, edges.tolist()))
     if n <= 600:
         pos = nx.spring_layout(g, seed=seed, iterations=60)
+        return np.array([pos[i] for i in range(n)], dtype=float)
+    if nx.is_connected(g):
+        spectral = nx.spectral_layout(g)
+        start = np.array([spectral[i] for i in range(n)], dtype=float)
     else:
-        start = nx.spectral_layout(g) if nx.is_connected(g) else None
-        pos = nx.spring_layout(g, pos=start, seed=seed, iterations=8)
-    return np.array([pos[i] for i in range(n)], dtype=float)
+        start = np.random.default_rng(seed).random((n, 2))
+    return spring(start, edges, iterations=8)
+
+
+def spring(start: np.ndarray, edges: np.ndarray, iterations: int = 8,
+           chunk: int = 256) -> np.ndarray:
+    """Fruchterman-Reingold force-directed placement (Fruchterman and Reingold 1991), the
+    rule NetworkX's ``spring_layout`` follows, in numpy: every pair repels (k^2 / d), tied
+    pairs attract (d^2 / k), and each node moves at most a "temperature" that cools
+    linearly to zero. Returns new positions (n x 2) from ``start``; deterministic.
+
+    NetworkX switches to a per-node Python loop above 500 nodes (3.3 s for 8 iterations
+    at 3,000 people here); this keeps the pairwise part in blocks of ``chunk`` rows.
+    """
+    pos = np.asarray(start, dtype=np.float64).copy()
+    n = len(pos)
+    k = np.sqrt(1.0 / n)
+    temperature = 0.1 * float(np.ptp(pos, axis=0).max() or 1.0)
+    cooling = temperature / (iterations + 1)
+    src, dst = edges[:, 0], edges[:, 1]
+    for _ in range(iterations):
+        push = np.empty_like(pos)
+        x, y = pos[:, 0].astype(np.float32), pos[:, 1].astype(np.float32)
+        for lo in range(0, n, chunk):
+            dx = x[lo:lo + chunk, None] - x[None, :]
+            dy = y[lo:lo + chunk, None] - y[None, :]
+            weight = np.float32(k * k) / np.maximum(dx * dx + dy * dy, np.float32(1e-4))
+            push[lo:lo + chunk, 0] = (dx * weight).sum(axis=1)
+            push[lo:lo + chunk, 1] = (dy * weight).sum(axis=1)
+        d = pos[src] - pos[dst]
+        pull = d * (np.sqrt(np.einsum("ij,ij->i", d, d)) / k)[:, None]
+        np.add.at(push, src, -pull)
+        np.add.at(push, dst, pull)
+        length = np.maximum(np.sqrt(np.einsum("ij,ij->i", push, push)), 0.01)
+        pos += push * (temperature / length)[:, None]
+        temperature -= cooling
+    return pos

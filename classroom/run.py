@@ -17,7 +17,7 @@ from sim import NetworkingModel
 
 from .layout import layout_for
 
-__all__ = ["CHARTS", "GROUP_CODES", "ClassroomRun", "Frame"]
+__all__ = ["CHARTS", "GROUP_CODES", "MAX_DRAWN_TIES", "ClassroomRun", "Frame"]
 
 #: Group -> the code the network view uses for its shape and colour.
 GROUP_CODES = {"broadcasters": 0, "interactors": 1}
@@ -33,6 +33,10 @@ CHARTS = [
     ("faded", "Share faded", "share (0-1)", "faded", (0.0, 1.0)),
 ]
 
+#: The most ties the network view draws (and sends a byte for, each frame); above it, a
+#: seeded sample of this many.
+MAX_DRAWN_TIES = 20_000
+
 #: How many steps of per-person history the inspector keeps (a rolling window).
 HISTORY_STEPS = 400
 
@@ -43,7 +47,7 @@ class Frame:
 
     step: int
     opacity: np.ndarray  # per person, 0..1: their audience's attention
-    edge_strength: np.ndarray  # per undirected tie, 0..1: trust across it
+    edge_strength: np.ndarray  # per drawn tie (ClassroomRun.drawn_edges), 0..1: trust
     groups: np.ndarray  # per person, uint8 code (GROUP_CODES, 2 = other)
 
 
@@ -66,8 +70,16 @@ class ClassroomRun:
         w = self.model.world
         once = w.src < w.dst
         self.edges = np.column_stack([w.src[once], w.dst[once]]).astype(np.int64)
-        self._tie_pairs = (np.flatnonzero(once), w.rev[np.flatnonzero(once)])
         self.positions = layout_for(self.params, self.seed, w.n, self.edges)
+        # The ties drawn: all of them, or a seeded sample when there are too many to send
+        # (everyone knows everyone at 2,000 people: two million ties).
+        drawn = np.arange(len(self.edges))
+        if len(drawn) > MAX_DRAWN_TIES:
+            pick = np.random.default_rng(self.seed).choice(len(drawn), MAX_DRAWN_TIES,
+                                                           replace=False)
+            drawn = np.sort(pick)
+        self.drawn_edges = self.edges[drawn]
+        self._n_ties = -1  # the model's tie count when the drawn ties' indices were found
         labels = self.model.labels
         self.labels = [str(i if labels is None else labels[i]) for i in range(w.n)]
         self.groups = self.model.groups
@@ -97,12 +109,16 @@ class ClassroomRun:
         stats = self.model.person_stats()
         opacity = np.nan_to_num(stats["attention_received"], nan=1.0)
         w = self.model.world
+        if w.n_ties != self._n_ties:  # introductions add ties, and move the old ones
+            a, b = self.drawn_edges[:, 0], self.drawn_edges[:, 1]
+            self._tie_pairs = (w.ties_between(a, b), w.ties_between(b, a))
+            self._n_ties = w.n_ties
         forward, backward = self._tie_pairs
-        if w.n_ties and len(forward) == len(self.edges):
+        if len(forward):  # the view keeps the ties it was given; new ones are not drawn
             trust = 0.5 * (w.trust_of(forward) + w.trust_of(backward))
             strength = np.clip((trust - 0.5) / 0.45, 0.0, 1.0)
-        else:  # introductions added ties: the view keeps the network it was given
-            strength = np.zeros(len(self.edges))
+        else:
+            strength = np.zeros(0)
         return Frame(self.steps, np.clip(opacity, 0, 1), strength, self.group_codes())
 
     def group_codes(self) -> np.ndarray:

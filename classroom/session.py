@@ -20,7 +20,7 @@ from .live_text import LiveText
 from .network_view import NetworkView
 from .run import CHARTS, ClassroomRun
 
-__all__ = ["PERSON_SERIES", "RUN_NAMES", "SERIES_STYLE", "Session"]
+__all__ = ["PERSON_SERIES", "RUN_NAMES", "SERIES_STYLE", "Session", "ties_note"]
 
 #: Colour, dash and marker per group: colour-blind safe (Okabe-Ito) and never colour alone.
 SERIES_STYLE = {
@@ -104,8 +104,9 @@ class Session:
         with self.lock:
             settings = [params] if compare is None else [params, compare]
             self.runs = [ClassroomRun(params=dict(p), seed=seed) for p in settings]
-            self.views = [NetworkView.build(r.positions, r.edges, r.labels, r.group_codes(),
-                                            hover_formatter=r.hover_text) for r in self.runs]
+            self.views = [NetworkView.build(r.positions, r.drawn_edges, r.labels,
+                                            r.group_codes(), hover_formatter=r.hover_text)
+                          for r in self.runs]
             groups = list(dict.fromkeys(g for r in self.runs for g in r.groups))
             series = series_for(groups, len(self.runs))
             for chart in self.charts.values():
@@ -201,6 +202,14 @@ class Session:
             self.person_chart.append(t, [p.attention_received, p.trust_earned, p.recall])
             self.person_wins.append(t, [p.conversions])
             self.person_text.lines = self._person_lines()
+
+
+def ties_note(run: ClassroomRun) -> str:
+    """Said under the network when only a sample of its ties is drawn."""
+    drawn, total = len(run.drawn_edges), len(run.edges)
+    if drawn == total:
+        return ""
+    return f"Showing {drawn:,} of its {total:,} ties, picked at random."
 
 
 def _fmt(x) -> str:

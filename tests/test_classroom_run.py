@@ -11,7 +11,7 @@ import pytest
 from classroom.layout import layout_for
 from classroom.run import CHARTS, GROUP_CODES, ClassroomRun
 from sim import ParameterError
-from sim.params import defaults
+from sim.params import defaults, validate
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +123,56 @@ def test_the_captive_audience_story_differs_from_the_default():
         run.step(40)
         outcomes[name] = run.latest()["faded"]["broadcasters"]
     assert outcomes["default"] > 0.8 and outcomes["captive"] < 0.1
+
+
+def test_the_fast_spring_layout_moves_nodes_as_networkx_does():
+    """classroom.layout.spring is NetworkX's Fruchterman-Reingold step (the dense one it uses
+    below 500 nodes), in blocks: from the same start, the same positions."""
+    import networkx as nx
+    from networkx.drawing.layout import _fruchterman_reingold
+
+    from classroom.layout import spring
+
+    g = nx.barabasi_albert_graph(300, 3, seed=2)
+    start = np.random.default_rng(5).random((300, 2))
+    adjacency = nx.to_numpy_array(g, nodelist=range(300))
+    for iterations, tolerance in ((1, 1e-6), (8, 5e-3)):  # float32 sums drift a little
+        ours = spring(start, np.array(g.edges()), iterations=iterations, chunk=64)
+        theirs = _fruchterman_reingold(adjacency, pos=start.copy(), iterations=iterations,
+                                       threshold=0.0)
+        assert np.abs(ours - theirs).max() < tolerance
+        assert np.abs(ours - start).max() > 0.05  # and they did move
+
+
+def test_a_huge_network_draws_a_seeded_sample_of_its_ties():
+    from classroom.run import MAX_DRAWN_TIES
+    from classroom.session import ties_note
+
+    params = validate({**defaults(), "n_agents": 300, "network": "complete"})
+    run = ClassroomRun(params=params, seed=3)
+    assert len(run.edges) == 300 * 299 // 2 > MAX_DRAWN_TIES
+    assert len(run.drawn_edges) == MAX_DRAWN_TIES
+    assert (ClassroomRun(params=params, seed=3).drawn_edges == run.drawn_edges).all()
+    run.step(2)
+    strength = run.frame().edge_strength
+    assert strength.shape == (MAX_DRAWN_TIES,)
+    w = run.model.world
+    a, b = run.drawn_edges[7]
+    trust = 0.5 * (w.trust_of(w.ties_between([a], [b])) + w.trust_of(w.ties_between([b], [a])))
+    assert strength[7] == pytest.approx(np.clip((trust[0] - 0.5) / 0.45, 0, 1))
+    assert ties_note(run) == f"Showing {MAX_DRAWN_TIES:,} of its {len(run.edges):,} ties, " \
+                             "picked at random."
+
+
+def test_tie_strengths_follow_their_ties_when_introductions_add_new_ones():
+    params = validate({**defaults(), "n_agents": 80, "introductions": True,
+                       "introduction_trust": 0.0, "broadcaster_share": 0.0})
+    run = ClassroomRun(params=params, seed=1)
+    before = run.model.world.n_ties
+    run.step(30)
+    w = run.model.world
+    assert w.n_ties > before  # new ties were made, and the old ones moved in the arrays
+    strength = run.frame().edge_strength
+    a, b = run.drawn_edges[:, 0], run.drawn_edges[:, 1]
+    trust = 0.5 * (w.trust_of(w.ties_between(a, b)) + w.trust_of(w.ties_between(b, a)))
+    assert np.allclose(strength, np.clip((trust - 0.5) / 0.45, 0, 1))
