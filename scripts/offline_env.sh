@@ -13,6 +13,9 @@ solara_offline_env() {
     # a file missing from the cache must fail here as it would in a classroom, not be
     # fetched quietly from jsdelivr: point the server's upstream CDN at a closed local port
     export SOLARA_ASSETS_CDN=http://127.0.0.1:9/no-cdn-offline/
+    # no "This website runs on Solara" banner: it links off the machine, and it sits over
+    # the page's bottom corner
+    export SOLARA_THEME_SHOW_BANNER=False
     # no usage reports (api.mixpanel.com, and api.ipify.org for the server's address)
     export SOLARA_TELEMETRY_MIXPANEL_ENABLE=False
     # in development mode Solara embeds a one-time solara.dev "installation works" iframe
