@@ -141,6 +141,8 @@ class NetworkView(anywidget.AnyWidget):
     selected = traitlets.Int(-1).tag(sync=True)
     hovered = traitlets.Int(-1).tag(sync=True, echo_update=False)  # no echo: it only goes up
     hover_text = traitlets.Unicode("").tag(sync=True)
+    #: The person ``hover_text`` describes (the pointer may have moved on since).
+    hover_for = traitlets.Int(-1).tag(sync=True)
     theme = traitlets.Enum(("light", "dark"), default_value="light").tag(sync=True)
     description = traitlets.Unicode("").tag(sync=True)
     scale = Scale(1.0).tag(sync=True)
@@ -308,7 +310,8 @@ class NetworkView(anywidget.AnyWidget):
             except Exception:  # a broken formatter must not break hovering
                 log.exception("hover_formatter failed for node %d", i)
                 text = self.default_hover_text(i)
-        if text != self.hover_text:
+        with self.hold_sync():  # text and whom it is about arrive together
+            self.hover_for = i
             self.hover_text = text
 
     @traitlets.observe("hovered")
@@ -702,6 +705,11 @@ function render({ model, el }) {
     tip.style.top = `${top}px`;
   }
   let tipX = 0, tipY = 0;
+  // Python's text counts only if it is about the person under the pointer now.
+  function hoverTextArrived() {
+    tipFresh = model.get("hover_for") === hover;
+    if (hover >= 0) placeTip(tipX, tipY);
+  }
   function setHover(i, x, y) {
     tipX = x; tipY = y;
     if (i !== hover) {
@@ -764,7 +772,11 @@ function render({ model, el }) {
   const onLeave = () => setHover(-1, 0, 0);
   const onClick = (ev) => {
     const [x, y] = pointer(ev);
-    const i = nearest(x, y, hitRadius(ev));
+    // The person highlighted under the pointer is the one clicked: a click's coordinates
+    // are rounded to whole pixels where a move's are not, and in a crowd of dots half a
+    // pixel can point at a neighbour.
+    const still = hover >= 0 && Math.abs(x - tipX) < 1.5 && Math.abs(y - tipY) < 1.5;
+    const i = still ? hover : nearest(x, y, hitRadius(ev));
     if (i < 0) return;
     select(i === model.get("selected") ? -1 : i, false);
   };
@@ -806,7 +818,8 @@ function render({ model, el }) {
     "change:edge_strength": () => { readStrength(); schedule(); },
     "change:labels": () => { readLabels(); },
     "change:selected": () => schedule(),
-    "change:hover_text": () => { tipFresh = true; if (hover >= 0) placeTip(tipX, tipY); },
+    "change:hover_text": () => hoverTextArrived(),
+    "change:hover_for": () => hoverTextArrived(),
     "change:theme": () => { readTheme(); schedule(); },
     "change:scale": () => { readScale(); schedule(); },
     "change:description": () => readDescription(),

@@ -193,7 +193,9 @@ def test_hover_formatter_answers_hovers(view):
     view.show(np.full(12, 0.25))
     wire = Wire(view)
     view.set_state({"hovered": 4})  # as a message from the browser
-    assert [m["state"] for m, _ in wire.messages] == [{"hover_text": view.hover_text}]
+    # one message: the text and the person it describes (the pointer may have moved on)
+    assert [m["state"] for m, _ in wire.messages] == [{"hover_for": 4,
+                                                       "hover_text": view.hover_text}]
     assert "Person 4" in view.hover_text
     assert "interactor" in view.hover_text and "25%" in view.hover_text
     view.show(np.full(12, 0.75))  # live while hovering
