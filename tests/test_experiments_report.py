@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -247,3 +248,23 @@ def test_sobol_report_on_rows_with_a_known_answer(tmp_path):
     assert float(re.search(r"^\| recovery \| ([\d.]+) ±", gap, re.M).group(1)) > 0.9
     assert "trust_in_broadcasters: the same value (0.500) at every point" in report
     assert "no indices" in report
+
+
+SHIPPED = sorted((Path(__file__).resolve().parents[1] / "experiments").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_each_shipped_experiment_runs_at_its_quick_size_and_reports(path, tmp_path):
+    from experiments.execute import run_spec
+    from experiments.spec import load_spec
+
+    spec = load_spec(path, quick=True)
+    summary = run_spec(spec, tmp_path / path.stem, serial=True)
+    assert summary.ran == spec.n_runs > 0
+    report = write_report(tmp_path / path.stem)
+    text = report.read_text()
+    assert text.startswith(f"# {spec.title}")
+    figures = re.findall(r"\]\((figures/[^)]+\.png)\)", text)
+    assert figures, "the report shows no figure"
+    for figure in figures:
+        assert (report.parent / figure).stat().st_size > 5_000, figure

@@ -129,6 +129,24 @@ def test_a_run_equals_the_model_run_directly_and_through_batch_run(serial):
         {k: v for k, v in stored.to_dict().items() if k != "wall_s"} | {"run_id": run.run_id}
 
 
+def test_a_run_equals_the_same_run_in_the_classroom_app_and_its_link(serial):
+    """The app's run (what a link with the run's seed and parameters opens) gives the same
+    numbers as the sweep's."""
+    from classroom.run import ClassroomRun
+    from classroom.share import Setup, from_query, to_query
+
+    path, folder = serial
+    spec = load_spec(path)
+    run = spec.runs()[3]
+    stored = read_runs(folder).set_index("run_id").loc[run.run_id]
+    setup, problems = from_query(to_query(Setup(params=dict(run.params), seed=run.seed)))
+    assert problems == []
+    app_run = ClassroomRun(params=setup.params, seed=setup.seed)
+    app_run.step(spec.steps)
+    for name in spec.reporters:
+        assert app_run.model.datacollector.model_vars[name][-1] == stored[name], name
+
+
 # -- backends ---------------------------------------------------------------------------------
 def test_two_processes_give_the_serial_tables(serial, tmp_path):
     path, folder = serial
