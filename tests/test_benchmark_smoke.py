@@ -127,3 +127,13 @@ def test_browser_benchmarks_refuse_bad_arguments(module, argv, message, capsys):
         main(argv)
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_sweep_benchmark_measures_overhead_and_memory_on_a_few_runs():
+    from benchmarks.sweep import memory, overhead
+
+    o = overhead(2)
+    assert o["runs"] == 2 and 0 < o["model_s"] <= o["runs_s"] <= o["sweep_s"]
+    assert o["overhead"] == (o["runs_s"] - o["model_s"]) / o["model_s"]
+    m = memory([2, 3])
+    assert [r["runs"] for r in m] == [2, 3] and all(r["peak_mb"] > 50 for r in m)
