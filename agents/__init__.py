@@ -4,10 +4,14 @@
 * :class:`Strategy` / :class:`PersonStrategy`: write your own strategy (vectorized or one
   person at a time), decorate it with :func:`register`, and use it by name.
 * Built in: ``interrupt`` (:class:`Interrupt`) and ``interact`` (:class:`Interact`).
+* Your own files: every strategy file in ``my_strategies/`` (or in the folders named by
+  ``NETWORKING_STRATEGIES``) is imported at the end of this module, so its strategies are
+  registered wherever ``agents`` is imported (:mod:`agents.plugins`).
 
 This package imports nothing from the app or the experiments.
 """
 
+from . import plugins
 from .interact import Interact
 from .interrupt import Interrupt
 from .person import Person
@@ -27,3 +31,6 @@ __all__ = [
     "register",
     "unregister",
 ]
+
+# Last, when every name above exists: strategy files import them from here.
+plugins.load_plugins()

@@ -1,0 +1,412 @@
+"""The checks behind ``python -m workshop check N [--answer X] [--set name=value ...]``.
+
+A check runs the exercise's setup (the very link the exercise opens in the app, read with
+:func:`classroom.share.from_query`) on several seeds, measures what the exercise asks
+about, and says in plain words which option of the prediction the runs support, whether
+the exercise's claim holds, and whether the participant's answer matches. ``--set`` changes
+parameters on top of the link (for "what if" questions); a check then may well find that
+the claim does not hold: every check can fail.
+
+Each check returns an :class:`Outcome` whose ``facts`` (formatted numbers) also fill the
+placeholders of the facilitator's guide, so that the guide says exactly what a check run
+with the same seeds prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from classroom.share import from_query
+from sim import NetworkingModel
+from sim.params import from_text, validate
+
+from .exercises import Exercise, app_path, exercise
+
+__all__ = ["CHECKS", "SEEDS", "STEPS", "Outcome", "CheckError", "report", "run_check"]
+
+#: Seeds of every check (several, so one lucky run cannot decide) and the run length.
+SEEDS = (0, 1, 2, 3, 4)
+STEPS = 200
+#: The first steps, over which early reach is summed.
+EARLY = 10
+
+
+class CheckError(ValueError):
+    """A check could not run as asked (no such exercise, a bad --set or --answer)."""
+
+
+@dataclass
+class Outcome:
+    exercise: Exercise
+    #: The key of the prediction option the runs support.
+    observed: str
+    #: Formatted numbers, by name (the guide's placeholders are ``ex<N>.<name>``).
+    facts: dict[str, str]
+    #: The numbers in words, one line each.
+    lines: list[str]
+    #: What was run, in words.
+    ran: list[str] = field(default_factory=list)
+
+    @property
+    def holds(self) -> bool:
+        """Whether the runs support the exercise's claim (its reference answer)."""
+        return self.observed == self.exercise.predict.answer
+
+
+# -- running ---------------------------------------------------------------------------------
+def setup_params(query: str, overrides: dict[str, str] | None = None,
+                 run: str = "A") -> dict:
+    """The parameters of run ``run`` ("A" or "B") of the app's link ``query``, with
+    ``overrides`` (name -> text) on top. Raises CheckError for a link with problems."""
+    setup, problems = from_query(query)
+    if problems:
+        raise CheckError(f"the link {app_path(query)} has problems: {'; '.join(problems)}")
+    params = setup.params if run == "A" else setup.compare
+    if params is None:
+        raise CheckError(f"the link {app_path(query)} has no run B")
+    return with_overrides(params, overrides)
+
+
+def with_overrides(params: dict, overrides: dict[str, str] | None) -> dict:
+    out = dict(params)
+    for name, text in (overrides or {}).items():
+        try:
+            out[name] = from_text(name, text)
+        except ValueError as err:
+            raise CheckError(f"--set {name}={text}: {err}") from None
+    try:
+        return validate(out)
+    except ValueError as err:
+        raise CheckError(f"--set: {err}") from None
+
+
+def _key(params: dict) -> tuple:
+    return tuple(sorted(params.items()))
+
+
+@lru_cache(maxsize=32)
+def _frames(key: tuple, seeds: tuple[int, ...], steps: int) -> tuple[pd.DataFrame, ...]:
+    out = []
+    for seed in seeds:
+        model = NetworkingModel(rng=seed, **dict(key))
+        model.run_for(steps)
+        out.append(model.datacollector.get_model_vars_dataframe().reset_index(drop=True))
+    return tuple(out)
+
+
+def frames(params: dict, seeds=SEEDS, steps: int = STEPS) -> tuple[pd.DataFrame, ...]:
+    """One data frame of the model's reporters per seed (step 0 to ``steps``); cached, so
+    that checks sharing a setup run it once."""
+    return _frames(_key(params), tuple(seeds), steps)
+
+
+def end(dfs, name: str) -> float:
+    """Mean over the runs of a reporter's value at the last step."""
+    return float(np.mean([df[name].iloc[-1] for df in dfs]))
+
+
+def early(dfs, name: str) -> float:
+    """Mean over the runs of a reporter summed over steps 1 to EARLY."""
+    return float(np.mean([df[name].iloc[1:EARLY + 1].sum() for df in dfs]))
+
+
+def over_run(dfs, name: str) -> float:
+    """Mean over the runs of a reporter's mean over steps 1 to the last."""
+    return float(np.mean([np.nanmean(df[name].iloc[1:]) for df in dfs]))
+
+
+def last_steps(dfs, name: str) -> float:
+    """Mean over the runs of a reporter's mean over the last EARLY steps."""
+    return float(np.mean([df[name].iloc[-EARLY:].mean() for df in dfs]))
+
+
+def half_faded_step(dfs) -> float:
+    """Mean over the runs of the first step at which half of the broadcasters had faded
+    (runs in which they never did are left out; NaN if none did)."""
+    steps = [np.flatnonzero(df["faded_broadcasters"].to_numpy() >= 0.5) for df in dfs]
+    firsts = [s[0] for s in steps if len(s)]
+    return float(np.mean(firsts)) if firsts else float("nan")
+
+
+def pct(x: float) -> str:
+    return f"{round(100 * x)} %"
+
+
+def num(x: float, digits: int = 2) -> str:
+    return f"{x:.{digits}f}"
+
+
+def seeds_text(seeds=SEEDS) -> str:
+    return f"seeds {seeds[0]} to {seeds[-1]}" if len(seeds) > 1 else f"seed {seeds[0]}"
+
+
+def described(query: str, what: str, overrides, steps: int = STEPS) -> str:
+    changed = ""
+    if overrides:
+        changed = "; with your changes: " + ", ".join(f"{k}={v}" for k, v in overrides.items())
+    return f"{what} (the link {app_path(query)}), {seeds_text()}, {steps} steps each{changed}"
+
+
+# -- the checks ------------------------------------------------------------------------------
+def check_reach(overrides) -> Outcome:
+    ex = exercise(1)
+    dfs = frames(setup_params(ex.link, overrides))
+    rb, ri = early(dfs, "reach_broadcasters"), early(dfs, "reach_interactors")
+    ratio = rb / ri if ri > 0 else float("inf")
+    eb, ei = last_steps(dfs, "reach_broadcasters"), last_steps(dfs, "reach_interactors")
+    observed = "b" if ratio >= 1.25 else "a" if ratio <= 0.8 else "c"
+    facts = {"reach10_b": num(rb, 1), "reach10_i": num(ri, 1), "ratio": num(ratio, 1),
+             "reach_end_b": num(eb), "reach_end_i": num(ei)}
+    lines = [
+        f"messages noticed per person over steps 1 to {EARLY}: broadcasters "
+        f"{facts['reach10_b']}, interactors {facts['reach10_i']} (broadcasters "
+        f"{facts['ratio']} times as many)",
+        f"messages noticed per person and step over the last {EARLY} steps: broadcasters "
+        f"{facts['reach_end_b']}, interactors {facts['reach_end_i']}",
+    ]
+    return Outcome(ex, observed, facts, lines, [described(ex.link, "the mixed room", overrides)])
+
+
+def check_ignore(overrides) -> Outcome:
+    ex = exercise(2)
+    dfs = frames(setup_params(ex.link, overrides))
+    faded = end(dfs, "faded_broadcasters")
+    lowest = min(df["faded_broadcasters"].iloc[-1] for df in dfs)
+    half = half_faded_step(dfs)
+    att0 = float(np.mean([df["attention_to_broadcasters"].iloc[0] for df in dfs]))
+    observed = "c" if faded >= 0.8 else "a" if faded <= 0.2 else "b"
+    facts = {"faded": pct(faded), "faded_min": pct(lowest),
+             "half_step": "never" if np.isnan(half) else str(round(half)),
+             "att_b_start": num(att0), "att_b_end": num(end(dfs, "attention_to_broadcasters")),
+             "att_i_end": num(end(dfs, "attention_to_interactors"))}
+    lines = [
+        f"broadcasters faded by step {STEPS}: {facts['faded']} on average, "
+        f"{facts['faded_min']} in the lowest run",
+        f"half of them had faded by step {facts['half_step']} (mean over the runs)"
+        if facts["half_step"] != "never" else "half of them never faded",
+        f"attention paid to broadcasters: {facts['att_b_start']} at the start, "
+        f"{facts['att_b_end']} at the end; to interactors: {facts['att_i_end']} at the end",
+    ]
+    return Outcome(ex, observed, facts, lines, [described(ex.link, "the mixed room", overrides)])
+
+
+def check_captive(overrides) -> Outcome:
+    ex = exercise(3)
+    usual = frames(setup_params(ex.link, overrides, "A"))
+    captive = frames(setup_params(ex.link, overrides, "B"))
+    fc, fu = end(captive, "faded_broadcasters"), end(usual, "faded_broadcasters")
+    rb, ri = early(captive, "reach_broadcasters"), early(captive, "reach_interactors")
+    hc, hu = half_faded_step(captive), half_faded_step(usual)
+    if fc <= 0.1 and rb > ri:
+        observed = "b"
+    elif fc > 0.1 and not hc > hu:  # faded at least as fast as in the usual run
+        observed = "c"
+    else:
+        observed = "a"
+    facts = {"faded_captive": pct(fc), "faded_default": pct(fu), "reach10_b": num(rb, 1),
+             "reach10_i": num(ri, 1), "conv_b": num(end(captive, "conversions_broadcasters"), 1),
+             "conv_i": num(end(captive, "conversions_interactors"), 1)}
+    lines = [
+        f"broadcasters faded by step {STEPS}: {facts['faded_captive']} in run B (captive), "
+        f"{facts['faded_default']} in run A (as usual)",
+        f"run B, messages noticed per person over steps 1 to {EARLY}: broadcasters "
+        f"{facts['reach10_b']}, interactors {facts['reach10_i']}",
+        f"run B, people won over per person: broadcasters {facts['conv_b']}, interactors "
+        f"{facts['conv_i']}",
+    ]
+    return Outcome(ex, observed, facts, lines,
+                   [described(ex.link, "runs A and B", overrides)])
+
+
+def check_memory(overrides) -> Outcome:
+    ex = exercise(4)
+    dfs = frames(setup_params(ex.link, overrides))
+    sent = (np.mean([df["sent_broadcasters"].sum() for df in dfs])
+            / np.mean([df["sent_interactors"].sum() for df in dfs]))
+    rb, ri = end(dfs, "recall_of_broadcasters"), end(dfs, "recall_of_interactors")
+    tb, ti = end(dfs, "trust_in_broadcasters"), end(dfs, "trust_in_interactors")
+    cb, ci = end(dfs, "conversions_broadcasters"), end(dfs, "conversions_interactors")
+    if ri >= 2 * rb and ti > tb and ci > cb:
+        observed = "b"
+    elif rb >= 1.25 * ri:
+        observed = "a"
+    else:
+        observed = "c"
+    facts = {"sent_ratio": num(sent, 1), "recall_b": num(rb), "recall_i": num(ri),
+             "recall_ratio": num(ri / rb if rb > 0 else float("inf"), 1),
+             "trust_b": num(tb), "trust_i": num(ti), "conv_b": num(cb, 1), "conv_i": num(ci, 1)}
+    lines = [
+        f"messages sent, per person: broadcasters sent {facts['sent_ratio']} times as many "
+        "as interactors",
+        f"memory of them at the end: broadcasters {facts['recall_b']}, interactors "
+        f"{facts['recall_i']} (interactors {facts['recall_ratio']} times as well)",
+        f"trust at the end: broadcasters {facts['trust_b']}, interactors {facts['trust_i']}",
+        f"people won over, per person: broadcasters {facts['conv_b']}, interactors "
+        f"{facts['conv_i']}",
+    ]
+    return Outcome(ex, observed, facts, lines, [described(ex.link, "the mixed room", overrides)])
+
+
+def check_commons(overrides) -> Outcome:
+    ex = exercise(5)
+    few = frames(setup_params(ex.link, overrides, "A"))
+    many = frames(setup_params(ex.link, overrides, "B"))
+    low, high = over_run(few, "noticed_share_interactors"), over_run(many,
+                                                                     "noticed_share_interactors")
+    change = (high - low) / low if low > 0 else 0.0
+    observed = "c" if change <= -0.1 else "b" if change >= 0.1 else "a"
+    facts = {"noticed_low": pct(low), "noticed_high": pct(high),
+             "change": f"{round(100 * change):+d} %",
+             "reach_low": num(over_run(few, "reach_interactors")),
+             "reach_high": num(over_run(many, "reach_interactors"))}
+    lines = [
+        f"share of the interactors' messages noticed (mean over the run): "
+        f"{facts['noticed_low']} in run A (few broadcasters), {facts['noticed_high']} in "
+        f"run B (many): {facts['change']}",
+        f"an interactor's messages noticed per step: {facts['reach_low']} in run A, "
+        f"{facts['reach_high']} in run B",
+    ]
+    return Outcome(ex, observed, facts, lines, [described(ex.link, "runs A and B", overrides)])
+
+
+#: The other network of exercise 6: everyone knows everyone.
+COMPLETE = "network=complete"
+
+
+def check_structure(overrides) -> Outcome:
+    ex = exercise(6)
+    dfs = frames(setup_params(ex.link, overrides))
+    full = frames(setup_params(COMPLETE, overrides))
+    faded = end(dfs, "faded_broadcasters")
+    tb, ti = end(dfs, "trust_in_broadcasters"), end(dfs, "trust_in_interactors")
+    if faded >= 0.8 and ti > tb:
+        observed = "b"
+    elif faded <= 0.2:
+        observed = "a"
+    else:
+        observed = "c"
+    facts = {"faded": pct(faded), "trust_b": num(tb), "trust_i": num(ti),
+             "faded_complete": pct(end(full, "faded_broadcasters")),
+             "conv_b_complete": num(end(full, "conversions_broadcasters"), 1),
+             "conv_i_complete": num(end(full, "conversions_interactors"), 1)}
+    lines = [
+        f"karate club: broadcasters faded by step {STEPS}: {facts['faded']}; trust in "
+        f"broadcasters {facts['trust_b']}, in interactors {facts['trust_i']}",
+        f"complete network (for comparison): broadcasters faded {facts['faded_complete']}; "
+        f"people won over per broadcaster {facts['conv_b_complete']}, per interactor "
+        f"{facts['conv_i_complete']}",
+    ]
+    return Outcome(ex, observed, facts, lines,
+                   [described(ex.link, "the karate club", overrides),
+                    described(COMPLETE, "the complete network", overrides)])
+
+
+#: Exercise 8 looks at former broadcasters at this step too.
+PROBE = 50
+
+
+@lru_cache(maxsize=8)
+def _second_chance(key: tuple, seeds: tuple[int, ...], steps: int) -> dict[str, float]:
+    """Means over the runs, for the people who *started* as broadcasters and the others:
+    attention paid to them at step PROBE and at the end, and trust in them at the end."""
+    sums: dict[str, list[float]] = {}
+    for seed in seeds:
+        model = NetworkingModel(rng=seed, **dict(key))
+        started = np.array([p.group == "broadcasters" for p in model.people])
+        for at in (PROBE, steps):
+            model.run_for(at - model.steps)
+            stats = model.person_stats()
+            for who, mask in (("b", started), ("i", ~started)):
+                sums.setdefault(f"att_{who}{at}", []).append(
+                    float(np.nanmean(stats["attention_received"][mask])))
+                sums.setdefault(f"trust_{who}{at}", []).append(
+                    float(np.nanmean(stats["trust_earned"][mask])))
+    return {k: float(np.mean(v)) for k, v in sums.items()}
+
+
+def check_second_chance(overrides) -> Outcome:
+    ex = exercise(8)
+    params = setup_params(ex.link, overrides, "A")
+    m = _second_chance(_key(params), SEEDS, STEPS)
+    stuck = frames(setup_params(ex.link, overrides, "B"))
+    ab, ai = m[f"att_b{STEPS}"], m[f"att_i{STEPS}"]
+    tb, ti = m[f"trust_b{STEPS}"], m[f"trust_i{STEPS}"]
+    ratio = ab / ai if ai > 0 else 0.0
+    if ratio >= 0.9 and tb >= 0.9 * ti:
+        observed = "c"
+    elif ratio < 0.5:
+        observed = "a"
+    else:
+        observed = "b"
+    facts = {"probe": str(PROBE), "att_b50": num(m[f"att_b{PROBE}"]), "att_b_end": num(ab),
+             "att_i_end": num(ai), "trust_b_end": num(tb), "trust_i_end": num(ti),
+             "att_b_stuck": num(end(stuck, "attention_to_broadcasters"))}
+    lines = [
+        f"run A, attention paid to those who started as broadcasters: "
+        f"{facts['att_b50']} at step {PROBE}, {facts['att_b_end']} at step {STEPS} "
+        f"(to the others: {facts['att_i_end']})",
+        f"run A, trust in them at the end: {facts['trust_b_end']} (in the others: "
+        f"{facts['trust_i_end']})",
+        f"run B (no switch), attention paid to broadcasters at the end: "
+        f"{facts['att_b_stuck']}",
+    ]
+    return Outcome(ex, observed, facts, lines, [described(ex.link, "runs A and B", overrides)])
+
+
+#: Exercise number -> its check.
+CHECKS: dict[int, Callable[[dict], Outcome]] = {
+    1: check_reach, 2: check_ignore, 3: check_captive, 4: check_memory, 5: check_commons,
+    6: check_structure, 8: check_second_chance,
+}
+
+
+def run_check(number: int, overrides: dict[str, str] | None = None) -> Outcome:
+    """Run exercise ``number``'s check, with ``overrides`` (name -> text) on its setup."""
+    if number not in CHECKS:
+        try:
+            ex = exercise(number)
+        except KeyError as err:
+            raise CheckError(err.args[0]) from None
+        other = f" Run instead: {ex.command}" if ex.command else ""
+        raise CheckError(f"exercise {number} ({ex.title}) has no check: its answer is "
+                         f"yours to find.{other}")
+    return CHECKS[number](overrides or {})
+
+
+def report(outcome: Outcome, answer: str | None = None) -> tuple[str, bool]:
+    """The check's verdict in plain words, and whether it passed: the claim holds and the
+    answer (if given) is the option the runs support."""
+    ex = outcome.exercise
+    pred = ex.predict
+    if answer is not None:
+        answer = answer.strip().lower()
+        if answer not in pred.keys:
+            raise CheckError(f"--answer must be one of {', '.join(pred.keys)} (got {answer!r})")
+    out = [f"Exercise {ex.number}: {ex.title}", f"Claim: {ex.claim}", "Ran:"]
+    out += [f"  {r}" for r in outcome.ran]
+    out += ["What the runs show:"] + [f"  - {line}" for line in outcome.lines]
+    seen = pred.option(outcome.observed)
+    out.append(f"So the answer to \"{pred.question}\" is ({seen.key}): {seen.text}")
+    if outcome.holds:
+        out.append("The claim holds in these runs.")
+    else:
+        out.append(f"The claim does NOT hold in these runs: the model's usual answer is "
+                   f"({pred.answer}).")
+    passed = outcome.holds
+    if answer is not None:
+        if answer == outcome.observed:
+            out.append(f"Your prediction ({answer}) matches what the runs show.")
+        else:
+            passed = False
+            out.append(f"Your prediction ({answer}) is not what the runs show.")
+            why = pred.option(answer).why_not
+            if why and outcome.holds:
+                out.append(f"Why the model disagrees: {why}")
+            out.append(f"Next: {ex.if_surprised}")
+    out.append("PASS" if passed else "FAIL")
+    return "\n".join(out), passed
