@@ -177,7 +177,7 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     Exercise(
         number=2, slug="learn_to_ignore", title="People learn to ignore",
-        claim="Interruption has taught us to ignore interruptions.",
+        claim="People who are interrupted again and again learn to stop listening.",
         goal="Watch people learn to tune out whoever keeps interrupting them, until the "
              "broadcasters fade.",
         minutes=8, link="", link_note="the default scenario: a mixed room",
@@ -305,8 +305,9 @@ EXERCISES: tuple[Exercise, ...] = (
         if_surprised="If you expected the broadcasters to be remembered, open Trust and "
                      "memory and compare 'Memory from an interruption' with 'Memory from a "
                      "conversation'; then check how often their pitches are still noticed.",
-        real_life="Try to name the last telemarketer who called you, and then the last "
-                  "person you had coffee with. Which name came first?",
+        real_life="Think of a sales call you got last month: can you say who it was from? "
+                  "Now think of someone you shared a coffee with. Which name comes back "
+                  "faster?",
         typical="Broadcasters send about {{ex4.sent_ratio}} times as many messages, yet "
                 "at the end their contacts' memory of them is {{ex4.recall_b}} against "
                 "{{ex4.recall_i}} for interactors ({{ex4.recall_ratio}} times better). "
