@@ -564,10 +564,14 @@ def verdict(name: str, results: dict) -> str:
         kept = "kept about as much attention as the interrupting broadcasters"
     won, won_i = _mean_ci(mine["conversions"])[0], _mean_ci(inter["conversions"])[0]
     versus = _compare(mine["conversions"], inter["conversions"])
-    how = {1: "more people than", -1: "fewer people than", 0: "about as many people as"}[versus]
+    if versus == 0:  # the intervals overlap: say so, rather than "about as many"
+        won_text = (f"won a number of people that these runs cannot tell apart from the "
+                    f"interactors' ({won:.1f} vs {won_i:.1f} each; more runs would)")
+    else:
+        how = "more people than" if versus > 0 else "fewer people than"
+        won_text = f"won {how} the interactors ({won:.1f} vs {won_i:.1f} each)"
     joint = "and" if (versus >= 0) == (versus_att >= 0) else "but"
-    text = (f"Your strategy {kept} {joint} won {how} the interactors "
-            f"({won:.1f} vs {won_i:.1f} each).")
+    text = f"Your strategy {kept} {joint} {won_text}."
     faded = _mean_ci(mine["faded"])[0]
     if faded >= 0.05:
         text += f" {faded:.0%} of its people faded out (tuned out by their contacts)."
