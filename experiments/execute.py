@@ -78,7 +78,9 @@ def run_one(run: RunSpec, steps: int, every: int,
     row = {"run_id": run.run_id, "point": run.point, "replicate": run.replicate,
            "seed": run.seed, **run.params, "steps": steps}
     for name in reporters:
-        values = np.asarray(collected[name], dtype=float)
+        # a group no one in this run belongs to (a strategy swept in and out): NaN
+        values = (np.asarray(collected[name], dtype=float) if name in collected
+                  else np.full(steps + 1, math.nan))
         series[name] = values[keep]
         row[name] = float(values[-1])
     series = pd.DataFrame(series)

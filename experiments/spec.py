@@ -504,11 +504,16 @@ def _no_repeats(values: list, field: str) -> None:
 
 
 def _reporters(value: Any) -> list[str]:
+    from agents import available_strategies, get_strategy
     from sim import reporter_names
+    from sim.model import FAMILIES
 
-    known = reporter_names()
+    # the two families' reporters, and those of any registered strategy with a group of
+    # its own (a participant's strategy is reported as `attention_to_<its group>` ...)
+    groups = [s.group or s.name for s in map(get_strategy, available_strategies())]
+    known = reporter_names(list(dict.fromkeys([*FAMILIES, *groups])))
     if value is None:
-        return known
+        return reporter_names()
     if not isinstance(value, list) or not value:
         raise SpecError("output.reporters", f"must be a list of reporter names, at least one "
                                             f"(got {_show(value)})")

@@ -20,7 +20,7 @@ import psutil
 import pytest
 
 import experiments.__main__ as cli
-from experiments import load_spec
+from experiments import load_spec, parse_spec
 from experiments.execute import run_one, run_spec
 from experiments.store import ResultsError, Store, read_runs, read_spec, read_timeseries
 from sim import PARAMETERS, NetworkingModel
@@ -411,3 +411,42 @@ def test_progress_lines():
     text = screen.getvalue()
     assert text.count("\r") == 3 and "\n" not in text[:-1] and text.endswith("\n")
     assert cli._duration(3725) == "1h02m" and cli._duration(61) == "1m01s"
+
+
+def test_a_strategy_with_a_group_of_its_own_is_swept_and_reported(tmp_path):
+    """A participant's strategy reports under its own group (`attention_to_<group>`): a spec
+    may keep those reporters, and a run without that strategy gives NaN for them."""
+    from agents import register, unregister
+    from agents.interrupt import Interrupt
+
+    @register
+    class LoudPitch(Interrupt):
+        name = "loud_pitch"
+        group = "loud_ones"
+        description = "the interrupting broadcaster under another name"
+
+    try:
+        spec = parse_spec(
+            'name = "own_group"\ntitle = "t"\nquestion = "q"\ndescription = "d"\nseed = 3\n'
+            'steps = 12\nreplicates = 1\n[fixed]\nn_agents = 40\n'
+            '[vary]\nbroadcaster_strategy = ["loud_pitch", "interrupt"]\n'
+            '[output]\nevery = 4\n'
+            'reporters = ["attention_to_loud_ones", "attention_to_broadcasters"]\n')
+        run_spec(spec, tmp_path / "out", serial=True)
+        runs = read_runs(tmp_path / "out").set_index("broadcaster_strategy")
+        assert 0 <= runs.loc["loud_pitch", "attention_to_loud_ones"] <= 1
+        assert np.isnan(runs.loc["interrupt", "attention_to_loud_ones"])
+        # the same rules under another name: with the same seed, the built-in broadcasters
+        # get exactly these numbers
+        loud = runs.loc["loud_pitch"]
+        model = NetworkingModel(rng=int(loud["seed"]), n_agents=40,
+                                broadcaster_strategy="interrupt")
+        model.run_for(12)
+        assert model.datacollector.model_vars["attention_to_broadcasters"][-1] == \
+            loud["attention_to_loud_ones"]
+    finally:
+        unregister("loud_pitch")
+    with pytest.raises(Exception, match="attention_to_loud_ones"):
+        parse_spec('name = "x"\ntitle = "t"\nquestion = "q"\ndescription = "d"\nseed = 1\n'
+                   'steps = 5\nreplicates = 1\n[vary]\nn_agents = [20, 30]\n'
+                   '[output]\nreporters = ["attention_to_loud_ones"]\n')
