@@ -132,21 +132,21 @@ class PersonStrategy(Strategy):
         return Message(to=opener, topic=float(world.pitch[me]), two_way=False)
 
     def decide(self, world, people: np.ndarray) -> Messages:
-        senders, receivers, ties, topics, two_way = [], [], [], [], []
+        senders, receivers, topics, two_way = [], [], [], []
         for me in people.tolist():
             chosen = self.choose(world, me)
             for msg in _as_messages(self, "choose", chosen):
-                to = _whole(self, "choose", msg.to, world.n)
                 senders.append(me)
-                receivers.append(to)
-                ties.append(world.tie(me, to) if to != me else -1)
+                receivers.append(_whole(self, "choose", msg.to, world.n))
                 topics.append(_angle(self, "choose", msg.topic))
                 two_way.append(bool(msg.two_way))
         if not senders:
             return Messages.empty()
-        return Messages(np.array(senders, dtype=np.int64), np.array(receivers, dtype=np.int64),
-                        np.array(ties, dtype=np.int64), np.array(topics, dtype=float),
-                        np.array(two_way, dtype=bool))
+        sender = np.array(senders, dtype=np.int64)
+        receiver = np.array(receivers, dtype=np.int64)
+        # every message's tie in one look-up (-1 for strangers, and for oneself: no self-ties)
+        return Messages(sender, receiver, world.ties_between(sender, receiver),
+                        np.array(topics, dtype=float), np.array(two_way, dtype=bool))
 
     def reply(self, world, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         out_two, out_topic = np.zeros(len(ties), bool), np.zeros(len(ties))
