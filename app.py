@@ -19,7 +19,7 @@ from classroom.live_text import LiveText
 from classroom.page_bridge import PageBridge
 from classroom.scenarios import SCENARIOS
 from classroom.session import RUN_NAMES, Session, ties_note
-from classroom.share import Setup, from_query, to_query
+from classroom.share import Setup, changed, from_query, to_query
 from classroom.upload import NetworkUpload
 from sim import PARAMETERS
 
@@ -54,12 +54,8 @@ def _contrast(params: dict) -> dict:
 
 def differences(a: dict, b: dict) -> list[str]:
     """What run B changes, in words: "Habituation: on → off"."""
-    out = []
-    for name, p in PARAMETERS.items():
-        if p.kind == "graph" or a[name] == b[name]:
-            continue
-        out.append(f"{p.label}: {_word(a[name])} → {_word(b[name])}")
-    return out
+    return [f"{PARAMETERS[name].label}: {_word(a[name])} → {_word(b[name])}"
+            for name in changed(b, a)]
 
 
 def _word(value) -> str:

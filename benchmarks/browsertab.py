@@ -166,10 +166,10 @@ class Tab:
         handle = self.page.get_by_role("slider", name=re.compile(r"^Speed"))
         await handle.focus(timeout=timeout_s * 1000)
         await handle.press("End")
-        before = await self.speed_setting()
+        top = await handle.get_attribute("aria-valuemax")
         await self.page.wait_for_function(
-            "(n) => !document.body.innerText.includes(`Speed: ${n} `)", arg=before,
-            timeout=timeout_s * 1000) if before is not None and before < 30 else None
+            "(top) => /Speed: (\\d+)/.exec(document.body.innerText)?.[1] === top", arg=top,
+            timeout=timeout_s * 1000)
         return await self.speed_setting()
 
     async def play(self, timeout_s: float = 30) -> None:

@@ -23,7 +23,7 @@ from sim.params import BOOL_TEXT, from_text, validate
 from .limits import check_in_app
 from .scenarios import SCENARIOS
 
-__all__ = ["COMPARE_PREFIX", "Setup", "from_query", "to_query"]
+__all__ = ["COMPARE_PREFIX", "Setup", "changed", "from_query", "to_query"]
 
 #: Prefix of run B's settings in a link.
 COMPARE_PREFIX = "b."
@@ -47,14 +47,15 @@ class Setup:
         return SCENARIOS[self.scenario].parameters()
 
 
+def changed(params: dict, base: dict) -> list[str]:
+    """Names of the parameters whose values differ between two setups (a network given as
+    a graph is not compared: no link or label can carry it)."""
+    return [name for name, p in PARAMETERS.items()
+            if p.kind != "graph" and params[name] != base[name]]
+
+
 def _differences(params: dict, base: dict) -> dict[str, str]:
-    out = {}
-    for name, value in params.items():
-        p = PARAMETERS[name]
-        if p.kind == "graph" or value == base[name]:
-            continue
-        out[name] = p.to_text(value)
-    return out
+    return {name: PARAMETERS[name].to_text(params[name]) for name in changed(params, base)}
 
 
 def to_query(setup: Setup) -> str:
