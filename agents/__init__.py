@@ -8,14 +8,25 @@
   ``NETWORKING_STRATEGIES``) is imported at the end of this module, so its strategies are
   registered wherever ``agents`` is imported (:mod:`agents.plugins`).
 
-This package imports nothing from the app or the experiments.
+This package imports nothing from the app, the experiments or the engine (:mod:`sim`): the
+world uses the strategies, and a strategy sees only what the world hands it. The errors a
+strategy can cause (:class:`StrategyError`, with a ``reason`` code) live here
+(:mod:`agents.errors`).
 """
 
 from . import plugins
+from .errors import Reason, RegistrationError, RegistrationReason, StrategyError
 from .interact import Interact
 from .interrupt import Interrupt
 from .person import Person
-from .registry import available_strategies, get_strategy, register, unregister
+from .registry import (
+    available_strategies,
+    get_strategy,
+    get_strategy_class,
+    group_of,
+    register,
+    unregister,
+)
 from .strategy import Message, Messages, PersonStrategy, Strategy
 
 __all__ = [
@@ -25,9 +36,15 @@ __all__ = [
     "Messages",
     "Person",
     "PersonStrategy",
+    "Reason",
+    "RegistrationError",
+    "RegistrationReason",
     "Strategy",
+    "StrategyError",
     "available_strategies",
     "get_strategy",
+    "get_strategy_class",
+    "group_of",
     "register",
     "unregister",
 ]

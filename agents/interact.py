@@ -27,8 +27,10 @@ class Interact(Strategy):
     description = "Holds a two-way conversation with a chosen contact, tailored to them."
 
     def decide(self, world, people: np.ndarray) -> Messages:
-        def weight(ties):  # my trust in them (on the tie back) + what I have yet to learn
-            return world.trust_of(world.rev[ties]) + world.uncertainty(ties)
+        def weight(ties):  # (my trust in them + what I have yet to learn), times the
+            # share of my openings they answered in kind (counting one in their favour)
+            answered = (world.held[ties] + 1.0) / (world.talks[ties] + 1.0)
+            return (world.trust_of(world.rev[ties]) + world.uncertainty(ties)) * answered
 
         bound = 1.0 + world.most_uncertain(people)  # trust is below 1
         chosen = []

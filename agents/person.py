@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import mesa
 
+from .registry import group_of
+
 __all__ = ["Person"]
 
 
@@ -40,7 +42,7 @@ class Person(mesa.Agent):
     def group(self) -> str:
         """The family of their strategy: ``broadcasters``, ``interactors`` or its own."""
         s = self._world.strategies[self._world.strategy_id[self.index]]
-        return s.group or s.name
+        return group_of(s)
 
     @property
     def faded(self) -> bool:

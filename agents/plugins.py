@@ -112,7 +112,7 @@ def load_file(path: str | Path, record: bool = False) -> LoadResult:
         return result
     name = module_name(path)
     result = LoadResult(path, name)
-    before = dict(registry._REGISTRY)
+    before = registry.snapshot()
     try:
         spec = importlib.util.spec_from_file_location(name, path)
         if spec is None or spec.loader is None:
@@ -124,14 +124,13 @@ def load_file(path: str | Path, record: bool = False) -> LoadResult:
         if isinstance(err, KeyboardInterrupt):
             raise
         sys.modules.pop(name, None)
-        for key in set(registry._REGISTRY) - set(before):
-            registry.unregister(key)
-        registry._REGISTRY.update(before)  # a replaced entry comes back
+        registry.restore(before)  # new entries go, a replaced entry comes back
         result.error = describe_error(err, path)
         result.exception = err
         result.details = "".join(traceback.format_exception(err))
         return result
-    result.names = [key for key, cls in registry._REGISTRY.items() if before.get(key) is not cls]
+    result.names = [key for key, cls in registry.snapshot().items()
+                    if before.get(key) is not cls]
     return result
 
 
@@ -139,7 +138,7 @@ def unload_file(path: str | Path) -> list[str]:
     """Forget a strategy file: unregister the strategies its module registered and drop the
     module. Returns the names removed."""
     name = module_name(path)
-    removed = [key for key, cls in list(registry._REGISTRY.items()) if cls.__module__ == name]
+    removed = [key for key, cls in registry.snapshot().items() if cls.__module__ == name]
     for key in removed:
         registry.unregister(key)
     sys.modules.pop(name, None)

@@ -28,6 +28,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from .errors import Reason, StrategyError
+
 __all__ = ["Message", "Messages", "PersonStrategy", "Strategy"]
 
 
@@ -154,46 +156,48 @@ class PersonStrategy(Strategy):
             me, opener = int(world.src[t]), int(world.dst[t])
             msg = self.answer(world, me, opener)
             if not isinstance(msg, Message):
-                raise _error(self, "answer", f"must return a Message, not {type(msg).__name__}")
+                raise _error(self, "answer", Reason.WRONG_TYPE,
+                             f"must return a Message, not {type(msg).__name__}")
             if _whole(self, "answer", msg.to, world.n) != opener:
-                raise _error(self, "answer", f"must answer the person who opened the "
-                                             f"conversation ({opener}), not {msg.to}")
+                raise _error(self, "answer", Reason.NOT_TO_OPENER,
+                             f"must answer the person who opened the conversation ({opener}), "
+                             f"not {msg.to}")
             out_two[i], out_topic[i] = bool(msg.two_way), _angle(self, "answer", msg.topic)
         return out_two, out_topic
 
 
-def _error(strategy, method: str, why: str) -> Exception:
-    from sim.world import StrategyError  # the engine's error type; imported late, no cycle
-
-    return StrategyError(f"strategy {strategy.name!r}: {method}() {why}")
+def _error(strategy, method: str, reason: Reason, why: str) -> StrategyError:
+    return StrategyError(reason, strategy.name, method, why)
 
 
 def _as_messages(strategy, method: str, chosen) -> list[Message]:
     if chosen is None:
         return []
     if isinstance(chosen, Message):
-        raise _error(strategy, method, "must return a list of Message, not a single Message")
+        raise _error(strategy, method, Reason.WRONG_TYPE,
+                     "must return a list of Message, not a single Message")
     try:
         chosen = list(chosen)
     except TypeError:
-        raise _error(strategy, method,
+        raise _error(strategy, method, Reason.WRONG_TYPE,
                      f"must return a list of Message, not {type(chosen).__name__}") from None
     for msg in chosen:
         if not isinstance(msg, Message):
-            raise _error(strategy, method, f"must return Message objects, not "
-                                           f"{type(msg).__name__}")
+            raise _error(strategy, method, Reason.WRONG_TYPE,
+                         f"must return Message objects, not {type(msg).__name__}")
     return chosen
 
 
 def _whole(strategy, method: str, value, n: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= value < n:
-        raise _error(strategy, method, f"addressed a message to {value!r}; people are whole "
-                                       f"numbers from 0 to {n - 1}")
+        raise _error(strategy, method, Reason.BAD_PERSON,
+                     f"addressed a message to {value!r}; people are whole numbers from 0 to "
+                     f"{n - 1}")
     return int(value)
 
 
 def _angle(strategy, method: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise _error(strategy, method, f"gave topic {value!r}; a topic is a finite number "
-                                       "(an angle in radians)")
+        raise _error(strategy, method, Reason.BAD_TOPIC,
+                     f"gave topic {value!r}; a topic is a finite number (an angle in radians)")
     return float(value)

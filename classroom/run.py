@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from agents import group_of
 from sim import NetworkingModel
 
 from .layout import layout_for
@@ -220,7 +221,7 @@ class ClassroomRun:
     def _count(self, group: str, initial: bool = False) -> int:
         w = self.model.world
         ids = w.initial_strategy_id if initial else w.strategy_id
-        names = np.array([s.group or s.name for s in w.strategies], dtype=object)[ids]
+        names = np.array([group_of(s) for s in w.strategies], dtype=object)[ids]
         return int(np.sum(names == group))
 
 

@@ -504,13 +504,13 @@ def _no_repeats(values: list, field: str) -> None:
 
 
 def _reporters(value: Any) -> list[str]:
-    from agents import available_strategies, get_strategy
+    from agents import available_strategies, get_strategy_class, group_of
     from sim import reporter_names
     from sim.model import FAMILIES
 
     # the two families' reporters, and those of any registered strategy with a group of
     # its own (a participant's strategy is reported as `attention_to_<its group>` ...)
-    groups = [s.group or s.name for s in map(get_strategy, available_strategies())]
+    groups = [group_of(get_strategy_class(name)) for name in available_strategies()]
     known = reporter_names(list(dict.fromkeys([*FAMILIES, *groups])))
     if value is None:
         return reporter_names()

@@ -11,7 +11,7 @@ import argparse
 import sys
 import time
 
-from .model import NetworkingModel
+from .model import BY_START_SUFFIX, NetworkingModel
 from .params import PARAMETERS, ParameterError, from_text
 
 
@@ -75,18 +75,23 @@ def summary(model: NetworkingModel, elapsed: float | None = None) -> str:
     w = model.world
     lines = [
         f"{w.n} people on a {p['network'] if p['graph'] is None else 'custom'} network, "
-        f"{int((w.strategy_id == 0).sum())} broadcasters, seed {model._seed}, "
+        f"{int((w.initial_strategy_id == 0).sum())} broadcasters at the start, "
+        f"seed {model._seed}, "
         f"{model.steps} steps" + (f" in {elapsed:.2f} s" if elapsed is not None else ""),
         "",
         f"{'per person, at the end':28s} {'broadcasters':>13s} {'interactors':>13s}",
     ]
+    by_start = p["adaptation"]  # follow the people who started in each group
+    if by_start:
+        lines[-1] = f"{'per person who started as':28s} {'broadcasters':>13s} {'interactors':>13s}"
     for label, prefix, fmt in rows:
-        b, i = end[f"{prefix}_broadcasters"], end[f"{prefix}_interactors"]
+        suffix = BY_START_SUFFIX if by_start and prefix not in ("conversions", "faded") else ""
+        b, i = end[f"{prefix}_broadcasters{suffix}"], end[f"{prefix}_interactors{suffix}"]
         lines.append(f"{label:28s} {_fmt(fmt, b):>13s} {_fmt(fmt, i):>13s}")
     if len(first):
         lines.append(f"{'noticed reach, steps 1-10':28s} "
-                     f"{_fmt('{:.1f}', first.reach_broadcasters.sum()):>13s} "
-                     f"{_fmt('{:.1f}', first.reach_interactors.sum()):>13s}")
+                     f"{_fmt('{:.1f}', first.reach_broadcasters.sum(min_count=1)):>13s} "
+                     f"{_fmt('{:.1f}', first.reach_interactors.sum(min_count=1)):>13s}")
     return "\n".join(lines)
 
 

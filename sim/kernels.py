@@ -12,8 +12,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["learn_towards", "look_within_budget", "per_sender_summaries", "range_min",
-           "scale_by_receiver"]
+__all__ = ["hold_conversations", "learn_towards", "look_within_budget", "per_sender_summaries",
+           "range_min", "scale_by_receiver"]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -104,3 +104,23 @@ def learn_towards(estimate, ties, truth, rate):  # pragma: no cover - compiled
         moved[i] = estimate[ties[i]] + rate * gap
     for i in range(ties.shape[0]):
         estimate[ties[i]] = moved[i]
+
+
+@numba.njit(cache=True, nogil=True)
+def hold_conversations(opener, partner, willing, order, capacity, n):  # pragma: no cover
+    """Which opened conversations are held: openings are taken in the random ``order`` (a
+    permutation of their indices); one is held when its partner is ``willing`` to answer in
+    kind and both people still have time, that is fewer than ``capacity`` conversations
+    held so far this step (opened and answered count alike). Returns a mask over openings."""
+    busy = np.zeros(n, dtype=np.int64)
+    held = np.zeros(opener.shape[0], dtype=np.bool_)
+    for i in range(order.shape[0]):
+        k = order[i]
+        if not willing[k]:
+            continue
+        a, b = opener[k], partner[k]
+        if busy[a] < capacity and busy[b] < capacity:
+            busy[a] += 1
+            busy[b] += 1
+            held[k] = True
+    return held

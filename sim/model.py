@@ -11,36 +11,65 @@ import mesa
 import numpy as np
 
 from agents.person import Person
-from agents.registry import get_strategy
+from agents.registry import get_strategy, group_of
 
 from .networks import build_network, to_networkx
 from .params import MAX_COMPLETE, PARAMETERS, ParameterError, validate, validate_one
 from .world import World
 
-__all__ = ["BY_START", "REPORTER_HELP", "REPORTER_KEYS", "NetworkingModel", "check_rng",
-           "keyword_signature", "make_reporter", "reporter_names"]
+__all__ = ["BY_START", "BY_START_SUFFIX", "REPORTER_HELP", "REPORTER_KEYS", "NetworkingModel",
+           "check_rng", "keyword_signature", "make_reporter", "reporter_help", "reporter_names"]
 
 #: The two families of the essay; reporters exist for both even when one is empty.
 FAMILIES = ("broadcasters", "interactors")
 
-#: What each group reporter measures (``{g}`` is the group: broadcasters, interactors, ...).
+#: How a reporter counts people into a group when faded broadcasters adapt (``adaptation``).
+NOW = "; people counted in the group of the strategy they use now"
+AT_START = "; people counted in the group they started in"
+
+#: What each group reporter measures (``{g}`` is the group: broadcasters, interactors, ...),
+#: and which grouping it uses. Under the Bass rule (``conversion_rule="bass"``) there are no
+#: messages, attention, trust or memory: every group reporter but ``conversions_{g}`` is NaN.
 REPORTER_HELP = {
-    "attention_to_{g}": "mean attention their contacts pay them (0..1)",
-    "trust_in_{g}": "mean trust their contacts have in them (0..1)",
-    "recall_of_{g}": "mean strength of their contacts' memory of them (0..1)",
-    "value_per_message_{g}": "mean value of their messages noticed this step (0..1)",
-    "reach_{g}": "messages of theirs noticed this step, per person",
-    "sent_{g}": "messages they sent this step, per person",
-    "noticed_share_{g}": "share of their messages sent this step that were noticed",
-    "conversions_{g}": "people won over so far, per person who started in the group",
-    "faded_{g}": "share of those who started in the group that have faded so far",
+    "attention_to_{g}": "mean attention their contacts pay them (0..1)" + NOW,
+    "trust_in_{g}": "mean trust their contacts have in them (0..1)" + NOW,
+    "recall_of_{g}": "mean strength of their contacts' memory of them (0..1)" + NOW,
+    "value_per_message_{g}": "mean value of their messages noticed this step (0..1)" + NOW,
+    "reach_{g}": "messages of theirs noticed this step, per person" + NOW,
+    "sent_{g}": "messages they sent this step, per person" + NOW,
+    "noticed_share_{g}": "share of their messages sent this step that were noticed" + NOW,
+    "conversions_{g}": "people won over so far, per person" + AT_START,
+    "faded_{g}": "share of them that have faded so far" + AT_START,
 }
+
+#: Suffix of the starting-group view of a reporter grouped by the current strategy:
+#: ``attention_to_broadcasters_by_start`` follows the people who *started* as broadcasters,
+#: also after they adapt (without adaptation it equals ``attention_to_broadcasters``).
+BY_START_SUFFIX = "_by_start"
 
 
 def reporter_names(groups=FAMILIES) -> list[str]:
-    """Names of the model reporters for the given groups, plus the model-wide ones."""
+    """Names of the model reporters for the given groups, plus the model-wide ones; each
+    reporter grouped by the current strategy also comes in its starting-group view."""
     names = [pattern.format(g=g) for g in groups for pattern in REPORTER_HELP]
+    names += [pattern.format(g=g) + BY_START_SUFFIX for g in groups
+              for pattern in REPORTER_HELP if REPORTER_HELP[pattern].endswith(NOW)]
     return names + ["converted_share", "noticed_share_all"]
+
+
+def reporter_help(name: str) -> str:
+    """What the reporter ``name`` measures, in words (KeyError for an unknown name)."""
+    model_wide = {"converted_share": "share of people won over by at least one sender",
+                  "noticed_share_all": "share of all messages delivered this step that were "
+                                       "noticed"}
+    if name in model_wide:
+        return model_wide[name]
+    base = name.removesuffix(BY_START_SUFFIX)
+    for pattern, text in REPORTER_HELP.items():
+        prefix = pattern.removesuffix("{g}")
+        if base.startswith(prefix) and base != prefix:
+            return text.replace(NOW, AT_START) if base != name else text
+    raise KeyError(f"no reporter named {name!r}")
 
 
 def check_rng(rng):
@@ -88,7 +117,7 @@ class NetworkingModel(mesa.Model):
         self.world = World(n, u, v, values, self.rng, slots, strategy_id, interactor_sid=1,
                            implicit_complete=implicit)
         self.people = [Person(self, i, None if labels is None else labels[i]) for i in range(n)]
-        self.groups = list(dict.fromkeys(list(FAMILIES) + [s.group or s.name for s in slots]))
+        self.groups = list(dict.fromkeys(list(FAMILIES) + [group_of(s) for s in slots]))
         self._stats = self._means = None
         self._stats_at = -1
         self._graph, self._graph_ties = None, -1
@@ -160,34 +189,47 @@ class NetworkingModel(mesa.Model):
     def _group_codes(self, initial: bool = False) -> np.ndarray:
         """Per person: index into ``self.groups`` of their (initial) strategy's group."""
         w = self.world
-        slot_code = np.array([self.groups.index(s.group or s.name) for s in w.strategies])
+        slot_code = np.array([self.groups.index(group_of(s)) for s in w.strategies])
         return slot_code[w.initial_strategy_id if initial else w.strategy_id]
 
-    def group_means(self) -> dict[tuple[str, str], float]:
-        """Every per-person number's mean over each group, NaN for an empty group."""
+    def group_means(self) -> dict[tuple[str, str, bool], float]:
+        """Every per-person number's mean over each group, NaN for an empty group, keyed by
+        (number, group, counted by starting group?). Cumulative numbers (BY_START) are
+        counted by the starting group only."""
         stats = self.person_stats()
         if self._means is None:
             means = {}
-            for initial in (False, True):  # cumulative numbers count by the starting group
-                keys = [k for k in stats if (k in BY_START) == initial]
+            bass = self.params["conversion_rule"] == "bass"
+            for initial in (False, True):
+                keys = [k for k in stats if initial or k not in BY_START]
                 codes = self._group_codes(initial)
                 for g, group in enumerate(self.groups):
                     members = np.flatnonzero(codes == g)
                     for key in keys:
                         values = stats[key][members]
                         values = values[~np.isnan(values)]
-                        means[key, group] = float(values.mean()) if len(values) else float("nan")
+                        means[key, group, initial] = (
+                            float(values.mean()) if len(values) and not
+                            (bass and key not in MEANINGFUL_UNDER_BASS) else float("nan"))
             self._means = means
         return self._means
 
-    def group_mean(self, key: str, group: str) -> float:
-        """Mean over the people of ``group`` of the per-person number ``key`` (NaN if none)."""
-        return self.group_means()[key, group]
+    def group_mean(self, key: str, group: str, by_start: bool | None = None) -> float:
+        """Mean over the people of ``group`` of the per-person number ``key`` (NaN if none).
+        ``by_start``: count people by their starting group (default: only for the
+        cumulative numbers in BY_START; the rest by their current strategy)."""
+        if by_start is None:
+            by_start = key in BY_START
+        return self.group_means()[key, group, bool(by_start)]
 
 
 #: Per-person numbers that accumulate over a run: reported by the group people *started*
 #: in, so that they never fall when faded broadcasters adapt and change strategy.
 BY_START = ("conversions", "faded")
+
+#: The per-person numbers that mean something under the Bass rule (no messages, attention,
+#: trust or memory there): the rest are reported as NaN, not as a misleading 0.
+MEANINGFUL_UNDER_BASS = ("conversions",)
 
 #: Reporter name prefix -> the per-person number it averages over a group.
 REPORTER_KEYS = {
@@ -202,9 +244,11 @@ def make_reporter(name: str, model_wide: dict):
     model), or a group mean read through the model's ``group_mean(key, group)``."""
     if name in model_wide:
         return partial(model_wide[name])
+    by_start = name.endswith(BY_START_SUFFIX)
+    base = name.removesuffix(BY_START_SUFFIX)
     for prefix, key in REPORTER_KEYS.items():
-        if name.startswith(prefix + "_"):
-            return partial(_group_value, key, name[len(prefix) + 1:])
+        if base.startswith(prefix + "_") and not (by_start and key in BY_START):
+            return partial(_group_value, key, base[len(prefix) + 1:], by_start or key in BY_START)
     raise KeyError(f"no reporter named {name!r}")
 
 
@@ -213,9 +257,9 @@ def _reporter(name: str):
                                 "noticed_share_all": _noticed_share_all})
 
 
-def _group_value(key: str, group: str, model) -> float:
+def _group_value(key: str, group: str, by_start: bool, model) -> float:
     """Reporter body: the group mean of one per-person number (picklable via partial)."""
-    return model.group_mean(key, group)
+    return model.group_mean(key, group, by_start)
 
 
 def _converted_share(model: NetworkingModel) -> float:

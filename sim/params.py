@@ -221,8 +221,12 @@ PARAMETERS: dict[str, Param] = {p.name: p for p in [
        "Strategy used by everyone else.",
        "People", "Interactors' strategy", advanced=True),
     _p("exchanges_per_step", "int", 1,
-       "How many contacts an interactor talks with, two ways, each step.",
-       "People", "Conversations per step", low=1, high=20, live=True),
+       "How many conversations an interactor opens each step, each with a different contact.",
+       "People", "Conversations opened per step", low=1, high=20, live=True),
+    _p("conversation_capacity", "int", 2,
+       "How many conversations anyone has time for in a step, opened and answered together; "
+       "an opening beyond it arrives as a one-way interruption.",
+       "People", "Time for conversations", low=1, high=20, live=True),
     # Network -----------------------------------------------------------------------------
     _p("network", "choice", "watts_strogatz", "The shape of the social network.",
        "Network", "Network", choices=tuple(NETWORKS)),
@@ -291,7 +295,7 @@ PARAMETERS: dict[str, Param] = {p.name: p for p in [
     _p("habituation_on", "bool", True,
        "People learn to ignore senders who keep interrupting (off: a captive audience).",
        "Mechanisms", "Habituation", live=True),
-    _p("generalization", "float", 0.03,
+    _p("generalization", "float", 0.015,
        "Each interruption also lowers attention to everyone else by this share of it.",
        "Mechanisms", "Spill-over to all senders", low=0.0, high=1.0, live=True),
     _p("generalization_on", "bool", True,

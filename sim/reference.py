@@ -23,7 +23,8 @@ exactly as in :mod:`sim.world`:
   ``stranger_attention`` and the set ``won_over_by_strangers`` of cold callers who have
   won it over;
 * the **sender** holds what it knows of the receiver: ``guess[receiver]`` (its estimate of
-  the receiver's interest) and ``talks[receiver]`` (how many conversations it opened with
+  the receiver's interest), ``talks[receiver]`` (how many conversations it opened with
+  them) and ``held[receiver]`` (how many of those were held, that is answered in kind;
   them).
 
 One step, in the order of :meth:`sim.world.World.step`
@@ -138,6 +139,8 @@ class ReferencePerson(mesa.Agent):
         # What I know of each contact as a receiver (the sender's end of me -> contact).
         self.guess: dict[ReferencePerson, float] = {}
         self.talks: dict[ReferencePerson, int] = {}
+        self.held: dict[ReferencePerson, int] = {}
+        self.busy = 0  # conversations I take part in this step (opened or answered)
         # Towards strangers (cold reach): one attention for all of them, and the cold
         # callers who have won me over (each can do so once).
         self.stranger_attention = base
@@ -165,6 +168,7 @@ class ReferencePerson(mesa.Agent):
         self.muted[other] = False
         self.guess[other] = 0.0
         self.talks[other] = 0
+        self.held[other] = 0
 
     # -- what others see -------------------------------------------------------------------
     @property
@@ -206,6 +210,7 @@ class ReferencePerson(mesa.Agent):
     def start_step(self) -> None:
         """Clear this step's traffic."""
         self.inbox = []
+        self.busy = 0
         self.sent = 0
         self.reach = 0
         self.value_sum = 0.0
@@ -251,10 +256,12 @@ class ReferencePerson(mesa.Agent):
 
     def weights_of(self, contacts: list[ReferencePerson]) -> list[float]:
         """How much I want to talk with each of ``contacts``: my trust in them plus what I
-        have yet to learn about them, (1 - interest_learning) ** conversations I opened."""
+        have yet to learn about them, (1 - interest_learning) ** conversations I opened,
+        times the share of my openings they answered in kind, (held + 1) / (opened + 1)."""
         unknown = 1.0 - self.params["interest_learning"]
-        trust, talks = self.trust, self.talks
-        return [trust[c] + unknown ** talks[c] for c in contacts]
+        trust, talks, held = self.trust, self.talks, self.held
+        return [(trust[c] + unknown ** talks[c]) * (held[c] + 1.0) / (talks[c] + 1.0)
+                for c in contacts]
 
     def choose_partners(self, how_many: int) -> list[ReferencePerson]:
         """Draw up to ``how_many`` distinct contacts, each with chance proportional to
@@ -315,9 +322,10 @@ class ReferencePerson(mesa.Agent):
     # -- 4. trust --------------------------------------------------------------------------
     def update_trust(self) -> None:
         """Beta evidence with forgetting, r <- lambda r + new successes, s <- lambda s + new
-        failures: all evidence decays by ``trust_forgetting``, then each noticed message from
-        a contact adds its value as success and one minus its value as failure. Trust is
-        (r + 1) / (r + s + 2), refreshed as the evidence changes."""
+        failures: all evidence decays by ``trust_forgetting``, then each noticed message of a
+        held conversation adds its value as success and one minus its value as failure (a
+        one-way message adds nothing: trust grows in exchange). Trust is (r + 1) / (r + s +
+        2), refreshed as the evidence changes."""
         lam = self.params["trust_forgetting"]
         r, s, trust = self.evidence_r, self.evidence_s, self.trust
         for c in self.contacts:
@@ -325,7 +333,7 @@ class ReferencePerson(mesa.Agent):
             sc = s[c] = lam * s[c]
             trust[c] = (rc + 1.0) / (rc + sc + 2.0)
         for msg in self.inbox:
-            if msg.noticed and not msg.cold:
+            if msg.noticed and msg.two_way:
                 c = msg.sender
                 rc = r[c] = r[c] + msg.value
                 sc = s[c] = s[c] + 1.0 - msg.value
@@ -347,21 +355,21 @@ class ReferencePerson(mesa.Agent):
 
     # -- 6. attention ----------------------------------------------------------------------
     def update_attention(self) -> None:
-        """Recovery at rest, then habituation to each interruption I looked at, then one
-        restoring per contact who talked with me, then spill-over, then muting."""
+        """Recovery at rest, then habituation to each one-way message I looked at, then one
+        restoring per contact whose conversation I noticed (by its best value this step),
+        then spill-over, then muting."""
         self.recover()
         exposures = 0
-        talked = []
+        best: dict[ReferencePerson, float] = {}  # restored once a step, however many talks
         for msg in self.inbox:
-            if not msg.looked:
-                continue
             if msg.two_way:
-                talked.append(msg.sender)
-            else:
+                if msg.noticed:
+                    best[msg.sender] = max(best.get(msg.sender, 0.0), msg.value)
+            elif msg.looked:
                 exposures += 1
                 self.habituate(msg)
-        for contact in dict.fromkeys(talked):  # restored once a step, however many talks
-            self.restore(contact)
+        for contact, worth in best.items():
+            self.restore(contact, worth)
         if exposures:
             self.spill_over(exposures)
         if self.params["muting"]:
@@ -388,9 +396,12 @@ class ReferencePerson(mesa.Agent):
         else:
             self.attention[msg.sender] *= 1.0 - h
 
-    def restore(self, contact: ReferencePerson) -> None:
-        """A conversation gives back a share ``sensitization`` of the attention lost."""
-        self.attention[contact] += self.params["sensitization"] * (1.0 - self.attention[contact])
+    def restore(self, contact: ReferencePerson, worth: float) -> None:
+        """A conversation I noticed gives back a share ``sensitization`` x ``worth`` (what
+        it was worth to me) of the attention lost: talk about what I care about and I
+        listen again; talk past me and it gives back little."""
+        g = self.params["sensitization"] * worth
+        self.attention[contact] += g * (1.0 - self.attention[contact])
 
     def spill_over(self, exposures: int) -> None:
         """Generalization: each interruption I looked at also lowers attention to all
@@ -572,20 +583,42 @@ class ReferenceModel(mesa.Model):
         self.datacollector.collect(self)
 
     def deliver(self, opened: list[Message]) -> list[Message]:
-        """Drop messages from muted senders; count each opened conversation and have the
-        partner answer it (the answer is dropped too if the opener muted the partner)."""
+        """Drop messages from muted senders, then settle each opened conversation, in a
+        random order (:meth:`hold`), and collect the answers (an answer is dropped too if
+        the opener muted the partner)."""
         muting = self.params["muting"]
-        delivered, answers = [], []
-        for msg in opened:
-            if muting and not msg.cold and msg.receiver.muted[msg.sender]:
-                continue
-            delivered.append(msg)
-            if msg.two_way:
-                msg.sender.talks[msg.receiver] += 1
-                reply = msg.receiver.answer(msg.sender)
-                if not (muting and msg.sender.muted[msg.receiver]):
-                    answers.append(reply)
+        delivered = [msg for msg in opened
+                     if not (muting and not msg.cold and msg.receiver.muted[msg.sender])]
+        openings = [msg for msg in delivered if msg.two_way]
+        answers = []
+        for i in self.rng.permutation(len(openings)).tolist():
+            reply = self.hold(openings[i])
+            if reply is not None and not (muting and reply.receiver.muted[reply.sender]):
+                answers.append(reply)
         return delivered + answers
+
+    def hold(self, opening: Message) -> Message | None:
+        """What makes an exchange an exchange. The opener counts the attempt; the partner's
+        strategy says how it would answer. The conversation is *held* when the partner
+        answers in kind and both still have time (fewer than ``conversation_capacity``
+        conversations this step, opened and answered together): the answer comes back
+        two-way. Otherwise the opening arrives as a one-way message: a partner who declined
+        answers one-way (a broadcaster's pitch), a partner without time does not answer.
+        Returns the answer, or None."""
+        opener, partner = opening.sender, opening.receiver
+        opener.talks[partner] += 1
+        reply = partner.answer(opener)
+        capacity = self.params["conversation_capacity"]
+        if not reply.two_way:
+            opening.two_way = False
+            return reply
+        if opener.busy < capacity and partner.busy < capacity:
+            opener.busy += 1
+            partner.busy += 1
+            opener.held[partner] += 1
+            return reply
+        opening.two_way = False
+        return None
 
     def set_parameter(self, name: str, value: Any) -> None:
         """Change a ``live`` parameter while the run is going (as the fast model allows)."""
@@ -614,27 +647,33 @@ class ReferenceModel(mesa.Model):
         rows = [p.numbers() for p in self.people]
         return {key: [row[key] for row in rows] for key in REPORTER_KEYS.values()}
 
-    def group_means(self) -> dict[tuple[str, str], float]:
+    def group_means(self) -> dict[tuple[str, str, bool], float]:
         """Every per-person number's mean over each group, NaN for an empty group (cached
-        until the next step). The cumulative numbers (``conversions``, ``faded``) count
-        people by the group they started in, the rest by their current strategy's group."""
+        until the next step), keyed by (number, group, counted by starting group?). Each
+        number is counted both ways, except the cumulative ones (``conversions``,
+        ``faded``), which always count people by the group they started in."""
         if self._stats_at != self.steps:
-            total = {(key, g): 0.0 for key in REPORTER_KEYS.values() for g in self.groups}
+            total = {(key, g, initial): 0.0 for key in REPORTER_KEYS.values()
+                     for g in self.groups for initial in (False, True)}
             count = dict.fromkeys(total, 0)
             for p, first in zip(self.people, self.initial_group, strict=True):
                 now = p.group
                 for key, x in p.numbers().items():
                     if x == x:  # not NaN
-                        where = (key, first if key in BY_START else now)
-                        total[where] += x
-                        count[where] += 1
+                        for where in ((key, first, True),
+                                      (key, first if key in BY_START else now, False)):
+                            total[where] += x
+                            count[where] += 1
             self._stats = {k: total[k] / count[k] if count[k] else NAN for k in total}
             self._stats_at = self.steps
         return self._stats
 
-    def group_mean(self, key: str, group: str) -> float:
-        """Mean over the people of ``group`` of the per-person number ``key`` (NaN if none)."""
-        return self.group_means()[key, group]
+    def group_mean(self, key: str, group: str, by_start: bool | None = None) -> float:
+        """Mean over the people of ``group`` of the per-person number ``key`` (NaN if none);
+        ``by_start`` as in :meth:`sim.NetworkingModel.group_mean`."""
+        if by_start is None:
+            by_start = key in BY_START
+        return self.group_means()[key, group, bool(by_start)]
 
     def converted_share(self) -> float:
         """Share of people won over by at least one sender, contact or cold caller."""

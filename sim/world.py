@@ -37,9 +37,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from agents.errors import Reason, StrategyError
+from agents.registry import group_of
 from agents.strategy import Messages
 
 from .kernels import (
+    hold_conversations,
     learn_towards,
     look_within_budget,
     per_sender_summaries,
@@ -49,10 +52,6 @@ from .kernels import (
 from .params import INTRODUCTION_CHANCE, MUTE_BELOW, STRANGER_TRUST
 
 __all__ = ["INTRODUCTION_CHANCE", "MUTE_BELOW", "STRANGER_TRUST", "StrategyError", "World"]
-
-
-class StrategyError(RuntimeError):
-    """A strategy returned something the world cannot deliver; the message names it."""
 
 #: Floating-point type of the per-tie state (attention, trust evidence, memory): single
 #: precision halves the memory traffic of the whole-array updates.
@@ -99,6 +98,7 @@ class World:
         self.forget = np.ones(e, dtype=TIE_FLOAT)  # 1 - memory: boosts become products
         self.estimate = rng.uniform(0, 2 * np.pi, e)
         self.talks = np.zeros(e, dtype=np.int64)
+        self.held = np.zeros(e, dtype=np.int64)
         self.converted = np.zeros(e, dtype=bool)
         self.muted = np.zeros(e, dtype=bool)
         self.interest = rng.uniform(0, 2 * np.pi, self.n)
@@ -185,14 +185,14 @@ class World:
 
     def uncertainty(self, ties):
         """How much the sender still has to find out about the receiver: 1 before their
-        first conversation, shrinking by the learning rate with each one the sender opens."""
-        table = (1.0 - self.params["interest_learning"]) ** np.arange(65)
-        return table[np.minimum(self.talks[ties], 64)]
+        first conversation, shrinking by the learning rate with each one the sender opens,
+        ``(1 - interest_learning) ** talks`` (exact, however many talks)."""
+        return (1.0 - self.params["interest_learning"]) ** self.talks[ties]
 
     def most_uncertain(self, people: np.ndarray) -> np.ndarray:
         """Per person: the largest :meth:`uncertainty` over their ties (0 without ties)."""
         fewest = range_min(self.talks, self.out_start, np.asarray(people, dtype=np.int64))
-        return (1.0 - self.params["interest_learning"]) ** np.minimum(fewest, 64)
+        return (1.0 - self.params["interest_learning"]) ** fewest.astype(float)
 
     def pick_ties(self, people: np.ndarray, weight, max_weight,
                   exclude: np.ndarray | None = None) -> np.ndarray:
@@ -265,7 +265,7 @@ class World:
         value = match(heard.topic, self.interest[heard.receiver])
         self.update_trust(heard, value)
         self.learn_interests(heard)
-        self.update_attention(msgs, looked)
+        self.update_attention(msgs, looked, heard, value)
         self.update_memory(heard)
         self.convert(heard, value)
         self._account(msgs, looked, heard, value)
@@ -291,47 +291,55 @@ class World:
             return seen[1]
         name = getattr(strategy, "name", type(strategy).__name__)
 
-        def refuse(why: str) -> StrategyError:
-            return StrategyError(f"strategy {name!r}: decide() {why}")
+        def refuse(reason: Reason, why: str) -> StrategyError:
+            return StrategyError(reason, name, "decide", why)
 
         if not isinstance(msgs, Messages):
-            raise refuse(f"must return agents.Messages, not {type(msgs).__name__}")
+            raise refuse(Reason.WRONG_TYPE,
+                         f"must return agents.Messages, not {type(msgs).__name__}")
         fields = {f: np.asarray(getattr(msgs, f)) for f in
                   ("sender", "receiver", "tie", "topic", "two_way")}
         sizes = {f: a.shape for f, a in fields.items()}
         if any(a.ndim != 1 for a in fields.values()) or len(set(sizes.values())) != 1:
-            raise refuse(f"returned fields of different shapes: {sizes}")
+            raise refuse(Reason.BAD_SHAPE, f"returned fields of different shapes: {sizes}")
         for f in ("sender", "receiver", "tie"):
             if fields[f].dtype.kind not in "iu":
-                raise refuse(f"returned {f} of type {fields[f].dtype}; it must hold integers")
+                raise refuse(Reason.NOT_INTEGERS,
+                             f"returned {f} of type {fields[f].dtype}; it must hold integers")
         if fields["two_way"].dtype != bool:
-            raise refuse(f"returned two_way of type {fields['two_way'].dtype}; it must be bool")
+            raise refuse(Reason.NOT_BOOL,
+                         f"returned two_way of type {fields['two_way'].dtype}; it must be bool")
         if fields["topic"].dtype.kind not in "iuf" or not np.all(np.isfinite(fields["topic"])):
-            raise refuse("returned a topic that is not a finite number (an angle in radians)")
+            raise refuse(Reason.BAD_TOPIC,
+                         "returned a topic that is not a finite number (an angle in radians)")
         sender, receiver, tie = (fields[f].astype(np.int64, copy=False)
                                  for f in ("sender", "receiver", "tie"))
         if len(receiver) and (receiver.min() < 0 or receiver.max() >= self.n):
-            raise refuse(f"sent a message to someone who does not exist (people are 0 to "
-                         f"{self.n - 1})")
+            raise refuse(Reason.BAD_PERSON, f"sent a message to someone who does not exist "
+                                            f"(people are 0 to {self.n - 1})")
         if len(sender) and (sender.min() < 0 or sender.max() >= self.n
                             or not np.all(self.strategy_id[sender] == sid)):
-            raise refuse("sent a message on behalf of someone who does not use this strategy")
+            raise refuse(Reason.NOT_OWN_PERSON,
+                         "sent a message on behalf of someone who does not use this strategy")
         if np.any(sender == receiver):
-            raise refuse("sent a message to its own sender")
+            raise refuse(Reason.SELF_MESSAGE, "sent a message to its own sender")
         on_tie = tie >= 0
         all_on_ties = bool(on_tie.all())
         t_on = tie if all_on_ties else tie[on_tie]
         if (len(tie) and (tie.min() < -1 or tie.max() >= self.n_ties)) or not (
                 np.array_equal(self.src[t_on], sender if all_on_ties else sender[on_tie])
                 and np.array_equal(self.dst[t_on], receiver if all_on_ties else receiver[on_tie])):
-            raise refuse("gave a tie index that is not the tie from sender to receiver "
+            raise refuse(Reason.BAD_TIE,
+                         "gave a tie index that is not the tie from sender to receiver "
                          "(use Messages.on_ties, or world.tie(sender, receiver))")
         if not all_on_ties:
             stranger = ~on_tie
             if np.any(self.ties_between(sender[stranger], receiver[stranger]) >= 0):
-                raise refuse("marked a message to a contact as a cold call (tie -1); give its tie")
+                raise refuse(Reason.COLD_TO_CONTACT,
+                             "marked a message to a contact as a cold call (tie -1); give its tie")
             if np.any(fields["two_way"] & stranger):
-                raise refuse("opened a two-way exchange with a stranger; conversations need a "
+                raise refuse(Reason.TWO_WAY_TO_STRANGER,
+                             "opened a two-way exchange with a stranger; conversations need a "
                              "tie")
         out = Messages(sender, receiver, tie, fields["topic"].astype(float, copy=False),
                        fields["two_way"])
@@ -344,38 +352,72 @@ class World:
             two_way, topic = answer
             two_way, topic = np.asarray(two_way), np.asarray(topic)
         except (TypeError, ValueError):
-            raise StrategyError(f"strategy {name!r}: reply() must return (two_way, topic) "
-                                "arrays") from None
+            raise StrategyError(Reason.WRONG_TYPE, name, "reply",
+                                "must return (two_way, topic) arrays") from None
         if two_way.shape != ties.shape or topic.shape != ties.shape:
-            raise StrategyError(f"strategy {name!r}: reply() returned {two_way.shape} and "
-                                f"{topic.shape} values for {len(ties)} answers")
+            raise StrategyError(Reason.BAD_SHAPE, name, "reply",
+                                f"returned {two_way.shape} and {topic.shape} values for "
+                                f"{len(ties)} answers")
         if two_way.dtype != bool:
-            raise StrategyError(f"strategy {name!r}: reply() two_way must be bool")
+            raise StrategyError(Reason.NOT_BOOL, name, "reply", "two_way must be bool")
         if topic.dtype.kind not in "iuf" or not np.all(np.isfinite(topic)):
-            raise StrategyError(f"strategy {name!r}: reply() gave a topic that is not a finite "
-                                "number")
+            raise StrategyError(Reason.BAD_TOPIC, name, "reply",
+                                "gave a topic that is not a finite number")
         return two_way, topic
 
     def deliver(self, parts: list[Messages]) -> Messages:
-        """Drop messages to people who muted their sender; add answers to exchanges."""
+        """Drop messages to people who muted their sender, then settle every opened
+        conversation (:meth:`hold_conversations`) and add the answers."""
         if self.params["muting"]:
             parts = [m.select(~((m.tie >= 0) & self.muted[np.maximum(m.tie, 0)])) for m in parts]
-        opened = [m.tie[m.two_way & (m.tie >= 0)] for m in parts]
-        opened = np.concatenate(opened) if opened else np.empty(0, dtype=np.int64)
-        np.add.at(self.talks, opened, 1)  # every opened conversation counts
-        back = self.rev[opened]
-        two_way = np.zeros(len(back), dtype=bool)
+        msgs = Messages.concat(parts)
+        opening = np.flatnonzero(msgs.two_way)  # openings are on ties (checked in decide)
+        if len(opening) == 0:
+            return msgs
+        ties = msgs.tie[opening]
+        back = self.rev[ties]
+        willing, topic = self.replies(back)
+        np.add.at(self.talks, ties, 1)  # every opening counts, held or not
+        held = self.hold_conversations(ties, willing)
+        np.add.at(self.held, ties[held], 1)
+        two_way = msgs.two_way.copy()
+        two_way[opening[~held]] = False  # an opening nobody took part in is an interruption
+        # Answers: a held conversation is answered in kind; a partner who declined answers
+        # one-way (a broadcaster's pitch); a partner who had no time does not answer.
+        answered = held | ~willing
+        b = back[answered]
+        answers = Messages(self.src[b], self.dst[b], b, topic[answered], held[answered])
+        if self.params["muting"]:
+            answers = answers.select(~self.muted[answers.tie])
+        return Messages.concat([Messages(msgs.sender, msgs.receiver, msgs.tie, msgs.topic,
+                                         two_way), answers])
+
+    def replies(self, back: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """How each partner would answer the conversations opened with them: ``back`` are
+        the ties from partner to opener. Each partner's strategy says whether it answers
+        in kind (two-way) and on which topic."""
+        willing = np.zeros(len(back), dtype=bool)
         topic = np.zeros(len(back))
         answering = self.strategy_id[self.src[back]]
         for sid, strategy in enumerate(self.strategies):
             mask = answering == sid
             if mask.any():
-                two_way[mask], topic[mask] = self._checked_reply(
+                willing[mask], topic[mask] = self._checked_reply(
                     strategy, back[mask], strategy.reply(self, back[mask]))
-        answers = Messages(self.src[back], self.dst[back], back, topic, two_way)
-        if self.params["muting"]:
-            answers = answers.select(~self.muted[answers.tie])
-        return Messages.concat([*parts, answers])
+        return willing, topic
+
+    def hold_conversations(self, ties: np.ndarray, willing: np.ndarray) -> np.ndarray:
+        """The rule of what makes an exchange an exchange (docs/model.md, section 7.2).
+
+        A conversation takes both people's time: nobody takes part in more than
+        ``conversation_capacity`` conversations a step, opened and answered together. The
+        openings ``ties`` are settled one at a time in a random order; one is *held* when
+        its partner is ``willing`` to answer in kind and both still have time. Returns a
+        mask over ``ties``. Whatever a strategy labels its messages, only held
+        conversations restore attention, leave the strong memory trace and teach."""
+        order = self.rng.permutation(len(ties))
+        return hold_conversations(self.src[ties], self.dst[ties], willing, order,
+                                  self.params["conversation_capacity"], self.n)
 
     def look(self, receiver: np.ndarray) -> np.ndarray:
         """Which delivered messages their receivers look at.
@@ -403,13 +445,14 @@ class World:
 
     def update_trust(self, heard: Messages, value: np.ndarray) -> None:
         """Beta evidence with forgetting: r <- lambda r + value, s <- lambda s + 1 - value,
-        for every noticed message on a tie; all evidence fades by lambda each step."""
+        for every noticed message of a held conversation; all evidence fades by lambda each
+        step. Trust grows in exchange: a one-way message, however apt, adds no evidence."""
         lam = self.params["trust_forgetting"]
         self.evidence_r *= lam
         self.evidence_s *= lam
-        on_tie = heard.tie >= 0
-        np.add.at(self.evidence_r, heard.tie[on_tie], value[on_tie])
-        np.add.at(self.evidence_s, heard.tie[on_tie], 1.0 - value[on_tie])
+        talk = heard.two_way  # held conversations, always on ties
+        np.add.at(self.evidence_r, heard.tie[talk], value[talk])
+        np.add.at(self.evidence_s, heard.tie[talk], 1.0 - value[talk])
 
     def learn_interests(self, heard: Messages) -> None:
         """A noticed two-way message tells its receiver what the sender values: the
@@ -421,9 +464,11 @@ class World:
         # estimate += rate * wrap(truth - estimate), once per tie a step
         learn_towards(self.estimate, back, truth, self.params["interest_learning"])
 
-    def update_attention(self, msgs: Messages, looked: np.ndarray) -> None:
-        """Recovery at rest, habituation to interruptions, restoring by conversations,
-        spill-over to all senders (generalization) and muting."""
+    def update_attention(self, msgs: Messages, looked: np.ndarray, heard: Messages,
+                         value: np.ndarray) -> None:
+        """Recovery at rest, habituation to the one-way messages looked at, restoring by the
+        conversations noticed (by as much as they were worth), spill-over to all senders
+        (generalization) and muting."""
         p = self.params
         a = self.attention
         base, r = p["baseline_attention"], p["recovery"]
@@ -440,8 +485,10 @@ class World:
                 np.multiply.at(self.cold_attention, msgs.receiver[cold], 1.0 - h)
         g = p["sensitization"]
         if g > 0:
-            ties = msgs.tie[looked & msgs.two_way]  # exchanges are always on ties
-            a[ties] += g * (1.0 - a[ties])  # a tie is restored once a step, however many talks
+            talk = np.flatnonzero(heard.two_way)  # held conversations noticed, on ties
+            order = talk[np.argsort(value[talk], kind="stable")]  # a tie is restored once
+            ties, worth = heard.tie[order], value[order]  # a step, by its best talk (last wins)
+            a[ties] += g * worth * (1.0 - a[ties])
         spill = p["generalization"] * h if p["generalization_on"] else 0.0
         if spill > 0:
             exposures = np.bincount(msgs.receiver[one_way], minlength=self.n)
@@ -497,10 +544,10 @@ class World:
     def introduce(self, heard: Messages) -> None:
         """A person who noticed a conversation from a sender they trust (at least
         ``introduction_trust``) may, with chance ``INTRODUCTION_CHANCE``, introduce that
-        sender to one of their own contacts: a new tie, with fresh state."""
-        ties = heard.tie[heard.two_way & (heard.tie >= 0)]
-        ties = np.unique(np.minimum(ties, self.rev[ties]))  # one chance per conversation
-        ties = np.concatenate([ties, self.rev[ties]])  # either side may introduce the other
+        sender to one of their own contacts: a new tie, with fresh state. Only the side that
+        noticed a two-way message from the other introduces that other: someone who only
+        pitches is never introduced."""
+        ties = np.unique(heard.tie[heard.two_way])  # one chance per noticed partner a step
         ties = ties[self.trust_of(ties) >= self.params["introduction_trust"]]
         ties = ties[self.rng.random(len(ties)) < INTRODUCTION_CHANCE]
         if len(ties) == 0:
@@ -526,7 +573,8 @@ class World:
             "evidence_r": np.zeros(k, dtype=TIE_FLOAT), "evidence_s": np.zeros(k, dtype=TIE_FLOAT),
             "forget": np.ones(k, dtype=TIE_FLOAT),
             "estimate": self.rng.uniform(0, 2 * np.pi, k),
-            "talks": np.zeros(k, dtype=np.int64), "converted": np.zeros(k, dtype=bool),
+            "talks": np.zeros(k, dtype=np.int64), "held": np.zeros(k, dtype=np.int64),
+            "converted": np.zeros(k, dtype=bool),
             "muted": np.zeros(k, dtype=bool),
         }
         carry = {name: np.concatenate([getattr(self, name), arr]) for name, arr in fresh.items()}
@@ -569,7 +617,7 @@ class World:
         return self._summaries()[2]
 
     def group_of_people(self) -> np.ndarray:
-        groups = np.array([s.group or s.name for s in self.strategies], dtype=object)
+        groups = np.array([group_of(s) for s in self.strategies], dtype=object)
         return groups[self.strategy_id]
 
     # -- the Bass rule (docking) -----------------------------------------------------------

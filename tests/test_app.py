@@ -3,14 +3,17 @@ compare, the link and the exports."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import ipyvuetify as v
+import numpy as np
 import pytest
 import solara
 from solara.routing import Router, router_context
 
 import app
+from classroom.network_view import quantize
 from classroom.share import from_query
 from sim.params import defaults
 
@@ -51,6 +54,19 @@ def click(rc, label):
     rc.find(v.Btn, children=[label]).widget.click()
 
 
+#: How long a test waits for something the page does in a thread of its own (seconds).
+TIMEOUT = 10.0
+
+
+def wait_until(condition, what: str, timeout: float = TIMEOUT) -> None:
+    """Poll ``condition()`` until it holds; fail naming ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"not within {timeout:.0f} s: {what}")
+        time.sleep(0.02)
+
+
 def test_step_button_advances_the_run_and_the_views(page):
     session, rc = page
     click(rc, "Step")
@@ -58,7 +74,27 @@ def test_step_button_advances_the_run_and_the_views(page):
     assert session.run.steps == 2
     chart = session.charts["attention"]
     assert len(chart.data) == 3  # the start and two steps
-    assert session.view.opacity  # the network view got this step's opacities
+    # the network view got this step's opacities: each person's audience's attention
+    attention = [p.attention_received for p in session.run.model.people]
+    assert session.view.opacity == quantize(np.nan_to_num(attention, nan=1.0),
+                                            session.view.n, "opacity")
+
+
+def test_the_network_view_draws_faded_people_faint(page):
+    session, rc = page
+    view = session.view
+    assert view.opacity == b"\xff" * view.n  # just built: everyone fully drawn
+    people = session.run.model.people
+    wait_steps = 0
+    while not any(p.faded for p in people) and wait_steps < 60:
+        click(rc, "Step")
+        wait_steps += 1
+    faded = np.array([p.faded for p in people])
+    assert faded.any(), "nobody faded in 60 steps at the defaults"
+    opacity = np.frombuffer(view.opacity, dtype=np.uint8)
+    assert opacity[faded].mean() < opacity[~faded].mean()
+    threshold = session.run.model.params["fade_threshold"]
+    assert np.median(opacity[faded]) < 255 * threshold  # their audience stopped listening
 
 
 def test_reset_starts_again_and_keeps_the_old_curves_faint(page):
@@ -105,16 +141,23 @@ def test_an_invalid_value_is_refused_at_the_control(page):
 
 def test_play_runs_until_paused(page):
     session, rc = page
+    before = set(threading.enumerate())
     click(rc, "Play")
-    deadline = time.time() + 10
-    while session.run.steps < 3 and time.time() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: session.run.steps >= 3, "three steps played")
+    # The play loop runs in a thread started by Play (Pause may start another, which only
+    # sees that it must stop): once they have all ended, nothing steps the run any more.
+    players = {t for t in threading.enumerate() if t not in before}
+    assert players, "Play started no thread"
     click(rc, "Pause")
-    time.sleep(0.3)
+    assert rc.find(v.Btn, children=["Play"]).widgets
+    players |= {t for t in threading.enumerate() if t not in before}
+    for thread in players:
+        thread.join(timeout=TIMEOUT)
+    assert not [t for t in players if t.is_alive()], "the play loop still runs after Pause"
     stopped_at = session.run.steps
     assert stopped_at >= 3
-    time.sleep(0.5)
-    assert session.run.steps == stopped_at
+    click(rc, "Step")  # and stepping by hand moves it exactly one step
+    assert session.run.steps == stopped_at + 1
 
 
 def test_the_space_bar_plays_and_pauses(page):
@@ -258,7 +301,14 @@ def test_a_frame_renders_nothing_it_only_updates_widgets(page):
     for _ in range(3):
         session.step()  # what the play loop does each frame
     assert counter.lines == ["Step 3"]
-    assert session.stories[0].lines  # the story is kept up to date too
+    for _ in range(27):
+        session.step()
+    # the story is kept up to date too: by step 30 the run's own events are told (not the
+    # line shown before anything happened)
+    events = session.run.story()
+    assert events, "nothing worth telling happened in 30 steps at the defaults"
+    assert session.stories[0].lines == [f"Step {e.step}: {e.text}"
+                                        for e in reversed(events[-6:])]
     assert rc.render_count == renders
 
 

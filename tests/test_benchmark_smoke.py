@@ -1,9 +1,15 @@
-"""The benchmarks run end to end at tiny sizes and print their tables (no timing checks);
-the browser ones drive Chromium against a real server for a few seconds."""
+"""The benchmarks run end to end at tiny sizes and print their tables; the browser ones
+drive Chromium against a real server for a few seconds.
+
+No timing checks: how fast something ran is the benchmarks' own business (they print the
+numbers and judge them against their targets). Here a time or a speed must only be a
+measured number (finite, not negative); counts, sizes and structure are checked as usual.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -15,6 +21,11 @@ if str(ROOT) not in sys.path:  # benchmarks/ is run from the checkout, not insta
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import TARGETS, main  # noqa: E402
+
+
+def measured(value) -> bool:
+    """A time or speed the benchmark measured: a finite number, not negative."""
+    return isinstance(value, int | float) and math.isfinite(value) and value >= 0
 
 
 def test_benchmark_main_prints_the_table(capsys, tmp_path):
@@ -39,7 +50,7 @@ def test_benchmark_main_prints_the_table(capsys, tmp_path):
     data = json.loads(out_json.read_text())
     assert [(r["implementation"], r["n"], r["steps"]) for r in data["results"]] == [
         ("fast", 200, 5), ("fast", 300, 5), ("reference", 200, 5)]
-    assert all(r["agent_steps_per_s"] > 0 and r["traced_peak_mb"] > 0
+    assert all(measured(r["agent_steps_per_s"]) and r["traced_peak_mb"] > 0
                for r in data["results"])
 
 
@@ -83,14 +94,14 @@ def test_app_browser_measures_a_small_run(app_server, capsys, tmp_path):
     assert "First render, 1 fresh contexts" in text and "Targets:" in text
     data = json.loads(out_json.read_text())
     first = data["first_render"]
-    assert first["errors"] == [] and 0 < first["cold_ms"] < 60_000
+    assert first["errors"] == [] and measured(first["cold_ms"])
     assert first["cold_complete_ms"] >= first["cold_ms"]
     (row,) = data["play"]
     assert row["people"] == 60 and row["error"] is None and row["page_errors"] == []
-    assert row["speed_setting"] is not None and row["steps"] >= 3
+    assert row["speed_setting"] is not None and row["steps"] >= 1  # it played
     # each frame brings the network view's bytes and the charts' appends (kilobytes)
     assert row["ws_bytes_per_step"] > 1000 and row["ws_messages_per_step"] >= 2
-    assert row["server_cpu_ms_per_step"] > 0
+    assert measured(row["server_cpu_ms_per_step"])
     # nothing at 300 or 2,000 people here: those targets are reported as not measured
     assert [t["met"] for t in data["targets"]][2:] == [None, None, None]
 
@@ -107,8 +118,9 @@ def test_classroom_load_two_tabs(app_server, capsys, tmp_path):
     data = json.loads(out_json.read_text())
     assert [t["tab"] for t in data["tabs"]] == [1, 2]
     for tab in data["tabs"]:
-        assert tab["problems"] == [] and tab["ready_ms"] > 0 and tab["steps_per_s"] > 0.5
-    assert data["frames"] > 0 and data["server_cpu_ms_per_frame"] > 0
+        assert tab["problems"] == [] and measured(tab["ready_ms"])
+        assert measured(tab["steps_per_s"]) and tab["steps_per_s"] > 0  # it played
+    assert data["frames"] > 0 and measured(data["server_cpu_ms_per_frame"])
     assert data["rss_loaded_mb"] > 50 and data["rss_peak_mb"] >= data["rss_loaded_mb"] - 1
 
 
@@ -133,7 +145,9 @@ def test_sweep_benchmark_measures_overhead_and_memory_on_a_few_runs():
     from benchmarks.sweep import memory, overhead
 
     o = overhead(2)
-    assert o["runs"] == 2 and 0 < o["model_s"] <= o["runs_s"] <= o["sweep_s"]
+    # nested measurements: the model's time is part of the runs', which are part of the sweep
+    assert o["runs"] == 2 and measured(o["model_s"]) and o["model_s"] > 0
+    assert o["model_s"] <= o["runs_s"] <= o["sweep_s"]
     assert o["overhead"] == (o["runs_s"] - o["model_s"]) / o["model_s"]
     m = memory([2, 3])
     assert [r["runs"] for r in m] == [2, 3] and all(r["peak_mb"] > 50 for r in m)

@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from agents import group_of as strategy_group
 from sim import NETWORKS, PARAMETERS, NetworkingModel, reporter_names
 from sim.params import validate
 
@@ -82,7 +83,7 @@ runs = st.tuples(parameter_sets(), st.integers(0, 2**32 - 1), st.integers(3, 15)
 
 
 def group_of(world, strategy_ids) -> np.ndarray:
-    names = np.array([s.group or s.name for s in world.strategies], dtype=object)
+    names = np.array([strategy_group(s) for s in world.strategies], dtype=object)
     return names[strategy_ids]
 
 
@@ -183,6 +184,22 @@ def check_reporters(model, row):
         assert math.isfinite(value), f"{name} is {value}"
         assert lo <= value <= hi, f"{name} = {value}"
 
+    if model.params["conversion_rule"] == "bass":  # no messages, attention, trust, memory
+        for name in reporter_names(model.groups):
+            if name.startswith("conversions_"):
+                if (initial == name.removeprefix("conversions_")).any():
+                    in_unit(name, 0.0, math.inf)
+            elif name != "converted_share":
+                assert math.isnan(row[name]), f"{name} means nothing under the Bass rule"
+        in_unit("converted_share")
+        return
+    for g in model.groups:  # the starting-group views follow the people who started in g
+        started = initial == g
+        for prefix, key in (("attention_to", "attention_received"), ("recall_of", "recall")):
+            values = stats[key][started]
+            values = values[~np.isnan(values)]
+            expected = values.mean() if len(values) else math.nan
+            assert row[f"{prefix}_{g}_by_start"] == pytest.approx(expected, nan_ok=True)
     for g in model.groups:
         mine = current == g
         if not mine.any():

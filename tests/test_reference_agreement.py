@@ -30,6 +30,17 @@ Tolerance. For one reporter statistic with per-seed values ``f`` (fast) and ``r`
   unseen at this size (restoring attention once per message instead of once per tie and
   step, learning once per message, spill-over sparing the attention to strangers: all
   under 3.1 standard errors); the mechanism tests cover those directly.
+
+NaN. A reporter is NaN at step 0 for the per-message reporters (nothing sent yet) and
+where its group is empty; here that happens only when adaptation has switched every
+broadcaster, at a random step that each implementation reaches with its own random
+numbers. So: the NaN pattern at step 0 must be identical (same graph, same start); the
+set of reporters that are ever NaN later must be the same on both sides; and how many
+steps each reporter is NaN in a run is compared in distribution like any other statistic
+("NaN steps"), so that a group emptying systematically earlier on one side fails. Values are
+compared over the seeds where they exist; a comparison is left out only when both sides
+have fewer than 3 such seeds (a one-sided shortage is a disagreement), and the test counts
+the comparisons made, so that it cannot pass by comparing nothing.
 """
 
 from __future__ import annotations
@@ -65,6 +76,14 @@ CONFIGS = {
                                      "exchanges_per_step": 2},
 }
 
+#: Configurations in which no group can empty: every comparison must be made.
+NO_EMPTY_GROUPS = ("default", "captive_audience", "unlimited_attention_many_broadcasters")
+#: Values compared per reporter: CHECK_STEPS, the run mean and the NaN steps.
+STATISTICS = len(CHECK_STEPS) + 2
+#: The fewest comparisons any configuration may make, per reporter (a group that empties
+#: leaves out its reporters' late steps; the early steps and run means always count).
+MIN_PER_REPORTER = 4
+
 REPORTERS = reporter_names()
 
 
@@ -85,21 +104,51 @@ def run_mean(values: np.ndarray) -> np.ndarray:
     return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
-def disagreements(fast: np.ndarray, ref: np.ndarray) -> list[str]:
-    """Compare per-seed reporter values (arrays seeds x steps x reporters) at CHECK_STEPS
-    and as run means; return a line per reporter and statistic whose means over seeds
-    disagree (see the module docstring). Seeds where a reporter is NaN (its group is
-    empty) are left out of that comparison."""
+def nan_steps(values: np.ndarray) -> np.ndarray:
+    """Per seed and reporter: at how many of the steps 1.. the reporter is NaN."""
+    return np.isnan(values[:, 1:, :]).sum(axis=1).astype(float)
+
+
+def nan_pattern_problems(fast: np.ndarray, ref: np.ndarray) -> list[str]:
+    """Where the two sides' NaN patterns differ beyond the random timing of a group
+    emptying (see the module docstring): a line per difference."""
+    problems = []
+    start_f, start_r = np.isnan(fast[:, 0, :]), np.isnan(ref[:, 0, :])
+    for j in np.flatnonzero((start_f != start_r).any(axis=0)):
+        problems.append(f"step  0 {REPORTERS[j]}: NaN in seeds "
+                        f"{np.flatnonzero(start_f[:, j]).tolist()} (engine) vs "
+                        f"{np.flatnonzero(start_r[:, j]).tolist()} (reference)")
+    ever_f = np.isnan(fast[:, 1:, :]).any(axis=(0, 1))
+    ever_r = np.isnan(ref[:, 1:, :]).any(axis=(0, 1))
+    for j in np.flatnonzero(ever_f != ever_r):
+        side = "engine" if ever_f[j] else "reference"
+        problems.append(f"{REPORTERS[j]}: NaN after step 0 in the {side} only")
+    return problems
+
+
+def compare(fast: np.ndarray, ref: np.ndarray) -> tuple[list[str], int]:
+    """Compare per-seed reporter values (arrays seeds x steps x reporters) at CHECK_STEPS,
+    as run means and as NaN steps; return a line per reporter and statistic whose means
+    over seeds disagree (see the module docstring), and how many comparisons were made.
+    Seeds where a reporter is NaN (its group is empty) are left out of that comparison;
+    when fewer than 3 seeds are left on one side only, that is a disagreement."""
     statistics = [(f"step {step:2d}", fast[:, step, :], ref[:, step, :])
                   for step in CHECK_STEPS]
     statistics.append(("run mean", run_mean(fast), run_mean(ref)))
+    statistics.append(("NaN steps", nan_steps(fast), nan_steps(ref)))
     problems = []
+    compared = 0
     for label, fast_values, ref_values in statistics:
         for j, name in enumerate(REPORTERS):
             f, r = fast_values[:, j], ref_values[:, j]
             f, r = f[~np.isnan(f)], r[~np.isnan(r)]
+            if len(f) < 3 and len(r) < 3:
+                continue  # (nearly) empty on both sides: nothing to compare
             if len(f) < 3 or len(r) < 3:
+                problems.append(f"{label} {name}: a value in {len(f)} seeds (engine) vs "
+                                f"{len(r)} (reference)")
                 continue
+            compared += 1
             se = math.sqrt(f.var(ddof=1) / len(f) + r.var(ddof=1) / len(r))
             gap = abs(f.mean() - r.mean())
             floor = ABS_FLOOR + REL_FLOOR * max(abs(f.mean()), abs(r.mean()))
@@ -107,7 +156,12 @@ def disagreements(fast: np.ndarray, ref: np.ndarray) -> list[str]:
                 problems.append(
                     f"{label} {name}: engine {f.mean():.4f} vs reference {r.mean():.4f}"
                     f" (gap {gap:.4f} = {gap / se if se else math.inf:.1f} standard errors)")
-    return problems
+    return problems, compared
+
+
+def disagreements(fast: np.ndarray, ref: np.ndarray) -> list[str]:
+    """The lines of :func:`compare` only."""
+    return compare(fast, ref)[0]
 
 
 @pytest.mark.parametrize("config", list(CONFIGS))
@@ -118,8 +172,15 @@ def test_engine_agrees_with_reference(config):
         values, model = run(ReferenceModel, CONFIGS[config], seed)
         ref.append(values)
         ref_models.append(model)
-    problems = disagreements(np.array(fast), np.array(ref))
+    fast, ref = np.array(fast), np.array(ref)
+    problems = nan_pattern_problems(fast, ref)
+    assert not problems, f"{config}: NaN where the other side has none:\n" + "\n".join(problems)
+    problems, compared = compare(fast, ref)
     assert not problems, f"{config}: engine and reference disagree:\n" + "\n".join(problems)
+    if config in NO_EMPTY_GROUPS:
+        assert not np.isnan(fast[:, 1:, :]).any()  # hence nothing was left out
+        assert compared == STATISTICS * len(REPORTERS)
+    assert compared >= MIN_PER_REPORTER * len(REPORTERS), f"{config}: {compared} comparisons"
     if config == "muting_cold_reach_adaptation":  # the switches really were in play
         for model in ref_models:
             assert any(any(p.muted.values()) for p in model.people)
@@ -146,6 +207,21 @@ def test_comparison_can_fail():
     drift[:, 1:, 1] += 0.015  # small but throughout the run: only the run mean shows it
     assert [line.split(":")[0] for line in disagreements(a, drift)] == [
         f"run mean {REPORTERS[1]}"]
+    assert compare(a, b)[1] == STATISTICS * len(REPORTERS)
+    assert nan_pattern_problems(a, b) == []
+    # a reporter missing on one side: it is not skipped silently
+    gap = b.copy()
+    gap[:, 20, 2] = np.nan
+    assert [line.split(":")[0] for line in disagreements(a, gap)] == [
+        f"step 20 {REPORTERS[2]}", f"NaN steps {REPORTERS[2]}"]
+    assert nan_pattern_problems(a, gap) == [
+        f"{REPORTERS[2]}: NaN after step 0 in the reference only"]
+    gap[:, 0, 3] = np.nan
+    assert nan_pattern_problems(a, gap)[0].startswith(f"step  0 {REPORTERS[3]}: NaN in seeds")
+    # missing on both sides: left out, and counted as not compared
+    both = a.copy()
+    both[:, 20, 2] = np.nan
+    assert compare(both, gap)[1] == STATISTICS * len(REPORTERS) - 1
 
 
 @pytest.mark.parametrize("network", ["watts_strogatz", "erdos_renyi", "barabasi_albert",

@@ -9,8 +9,8 @@ strategy interface (agents/strategy.py, docs/model.md section 12):
    what to send (``decide`` or ``choose``);
 3. it does not read ``world.interest`` (the truth people have to find out);
 4. as the broadcasters' strategy and as the interactors', a small model runs with it: the
-   engine's own checks accept every message it returns (a ``sim.StrategyError`` is turned
-   into a sentence naming what was wrong);
+   engine's own checks accept every message it returns (an ``agents.StrategyError`` is
+   turned into a sentence naming what was wrong, and advice chosen by its ``reason``);
 5. it leaves the world's state alone (it only chooses messages);
 6. it is deterministic: two runs with the same seed give the same numbers;
 7. it is fast enough at the app's size.
@@ -44,8 +44,20 @@ from pathlib import Path
 
 import numpy as np
 
-from agents import PersonStrategy, Strategy, get_strategy, plugins, registry
-from sim import PARAMETERS, NetworkingModel, StrategyError
+from agents import (
+    PersonStrategy,
+    Reason,
+    RegistrationError,
+    RegistrationReason,
+    Strategy,
+    StrategyError,
+    get_strategy,
+    get_strategy_class,
+    group_of,
+    plugins,
+    registry,
+)
+from sim import PARAMETERS, NetworkingModel
 
 BUILT_INS = ("interrupt", "interact")
 ROLES = {"broadcasters": "broadcaster_strategy", "interactors": "interactor_strategy"}
@@ -167,7 +179,7 @@ def _load(path: Path) -> tuple[str, tuple[str, type]]:
         raise Failed(f"It registers {len(result.names)} strategies ("
                      f"{', '.join(result.names)}); keep one strategy per file.")
     name = result.names[0]
-    cls = next((c for c in classes if c.name == name), None) or registry._REGISTRY[name]
+    cls = next((c for c in classes if c.name == name), None) or get_strategy_class(name)
     kind = "one person at a time" if issubclass(cls, PersonStrategy) else "vectorized"
     return (f"It defines one strategy, {cls.__name__} ({kind}), registered as {name!r}.",
             (name, cls))
@@ -179,24 +191,23 @@ def _explain_load_error(result: plugins.LoadResult) -> str:
         return (f"Python cannot read the file: {error}.\n"
                 "Fix that line (look at the line before it too: an unclosed bracket or a "
                 "missing ':' shows up one line late).")
-    text = str(err)
-    if isinstance(err, ValueError) and "already registered as" in text:
-        taken = text.rsplit("as ", 1)[-1].strip("'\"")
+    reason = err.reason if isinstance(err, RegistrationError) else None
+    if reason == RegistrationReason.NAME_TAKEN:
+        taken = err.value
         owner = ("a built-in strategy" if taken in BUILT_INS
                  else f"another strategy ({_owner(taken, result.module)})")
         return (f"Its name {taken!r} is already taken by {owner}.\n"
                 "Give your class a new name = '...' (a short identifier such as "
                 "'my_listener').")
-    given = text.rsplit("(got ", 1)[-1].rstrip(")") if "(got " in text else "?"
-    if isinstance(err, ValueError) and ".group must be" in text:
-        return (f"Its group {given} is not a valid label. A group names the people who use "
+    if reason == RegistrationReason.BAD_GROUP:
+        return (f"Its group {err.value!r} is not a valid label. A group names the people who use "
                 f"the strategy: a short identifier (letters, digits, _) such as 'listeners', "
                 f"and not {' or '.join(map(repr, registry.RESERVED_GROUPS))} (kept for the "
                 "whole model's numbers).")
-    if isinstance(err, ValueError) and ".name must be" in text:
-        return (f"Its name {given} is not valid: a name is a short identifier (letters, "
+    if reason == RegistrationReason.BAD_NAME:
+        return (f"Its name {err.value!r} is not valid: a name is a short identifier (letters, "
                 "digits, _, not starting with a digit) such as 'my_listener'.")
-    if isinstance(err, TypeError) and "is not a subclass of agents.Strategy" in text:
+    if reason == RegistrationReason.NOT_A_STRATEGY:
         return ("@register is above something that is not a strategy class: the class must "
                 "subclass agents.Strategy or agents.PersonStrategy.")
     if isinstance(err, ImportError):
@@ -207,7 +218,7 @@ def _explain_load_error(result: plugins.LoadResult) -> str:
 
 
 def _owner(name: str, module: str) -> str:
-    cls = registry._REGISTRY.get(name)
+    cls = registry.snapshot().get(name)
     if cls is None or cls.__module__ == module:  # (a failed import registers nothing)
         return "a class earlier in this same file"
     for path, result in plugins.loaded().items():
@@ -233,7 +244,7 @@ def _interface(name: str, cls: type) -> str:
     elif cls.decide is Strategy.decide:
         raise Failed(f"{cls.__name__} does not say what to send: write decide(self, world, "
                      "people), returning Messages.")
-    group = cls.group or name
+    group = group_of(cls)
     return f"Its name {name!r} is new and its group {group!r} is a valid label.", None
 
 
@@ -294,41 +305,53 @@ def _counting(decide, count: list[int]):
     return counted
 
 
-#: What to do about each of the engine's refusals (a phrase of its message -> advice).
-ADVICE = {
-    "fields of different shapes": "Messages needs one entry per message in each of sender, "
+#: What to do about each of the engine's refusals: (reason, method) -> advice; method None
+#: is the advice for any method without one of its own. Every reason has a None entry.
+_REPLY_ADVICE = ("reply(world, ties) returns two arrays with one entry per tie: two_way (bool) "
+                 "and topic (numbers).")
+ADVICE: dict[tuple[Reason, str | None], str] = {
+    (Reason.WRONG_TYPE, None): "return what the method promises: see agents/strategy.py.",
+    (Reason.WRONG_TYPE, "decide"): "decide() returns a Messages batch (Messages.empty() to "
+    "send nothing).",
+    (Reason.WRONG_TYPE, "choose"): "choose() returns a list of Message(to=..., topic=..., "
+    "two_way=...) ([] to send nothing).",
+    (Reason.WRONG_TYPE, "answer"): "answer() returns one Message back to the opener.",
+    (Reason.WRONG_TYPE, "reply"): _REPLY_ADVICE,
+    (Reason.BAD_SHAPE, None): "Messages needs one entry per message in each of sender, "
     "receiver, tie, topic and two_way; Messages.on_ties(world, ties, topic, two_way) builds "
     "them from ties.",
-    "it must hold integers": "people and ties are whole numbers: use int arrays.",
-    "it must be bool": "two_way says True or False for each message: an array of bool.",
-    "finite number": "a topic is an angle in radians: a plain number, not NaN or infinity.",
-    "does not exist": "people are numbered from 0 to world.n - 1: take them from "
-    "world.contacts_of(me) or world.dst[ties].",
-    "people are whole numbers": "address each message to a contact, e.g. one from "
+    (Reason.BAD_SHAPE, "reply"): _REPLY_ADVICE,
+    (Reason.NOT_INTEGERS, None): "people and ties are whole numbers: use int arrays.",
+    (Reason.NOT_BOOL, None): "two_way says True or False for each message: an array of bool.",
+    (Reason.NOT_BOOL, "reply"): _REPLY_ADVICE,
+    (Reason.BAD_TOPIC, None): "a topic is an angle in radians: a plain number, not NaN or "
+    "infinity.",
+    (Reason.BAD_PERSON, None): "address each message to a contact, e.g. one from "
     "world.contacts_of(me).",
-    "on behalf of someone": "send only from the people you were given (the people argument).",
-    "its own sender": "nobody sends a message to themselves.",
-    "tie index": "use Messages.on_ties(world, ties, ...), or world.tie(sender, receiver).",
-    "cold call": "a message to a contact travels on their tie: give its tie index.",
-    "stranger": "conversations (two_way=True) need a contact at the other end.",
-    "must return agents.Messages": "decide() returns a Messages batch (Messages.empty() to "
-    "send nothing).",
-    "list of Message": "choose() returns a list of Message ([] to send nothing).",
-    "Message objects": "choose() returns a list of Message(to=..., topic=..., two_way=...).",
-    "must return a Message": "answer() returns one Message back to the opener.",
-    "must answer the person": "answer() must send its Message to the opener.",
-    "reply()": "reply(world, ties) returns two arrays with one entry per tie: two_way (bool) "
-    "and topic (numbers).",
+    (Reason.BAD_PERSON, "decide"): "people are numbered from 0 to world.n - 1: take them from "
+    "world.contacts_of(me) or world.dst[ties].",
+    (Reason.NOT_OWN_PERSON, None): "send only from the people you were given (the people "
+    "argument).",
+    (Reason.SELF_MESSAGE, None): "nobody sends a message to themselves.",
+    (Reason.BAD_TIE, None): "use Messages.on_ties(world, ties, ...), or world.tie(sender, "
+    "receiver).",
+    (Reason.COLD_TO_CONTACT, None): "a message to a contact travels on their tie: give its tie "
+    "index.",
+    (Reason.TWO_WAY_TO_STRANGER, None): "conversations (two_way=True) need a contact at the "
+    "other end.",
+    (Reason.NOT_TO_OPENER, None): "answer() must send its Message to the opener.",
 }
 
 
+def advice_for(err: StrategyError) -> str:
+    """How to fix what the engine refused, chosen by the error's reason and method."""
+    return ADVICE.get((err.reason, err.method)) or ADVICE[(err.reason, None)]
+
+
 def _explain_strategy_error(err: StrategyError, role: str, step: int | None) -> str:
-    text = str(err)
-    what = text.split(": ", 1)[1] if text.startswith("strategy ") and ": " in text else text
-    advice = next((tip for key, tip in ADVICE.items() if key in text), "")
     when = f"at step {step}" if step is not None else "in a run of the sweep"
     return (f"As the {role}' strategy, {when}, the engine refused what it sent: "
-            f"{what}." + (f"\nHow to fix it: {advice}" if advice else ""))
+            f"{err.method}() {err.detail}.\nHow to fix it: {advice_for(err)}")
 
 
 def _hands_off(name: str, size: Size, seed: int) -> str:
@@ -436,7 +459,7 @@ def _sweep(name: str, path: Path, size: Size, seed: int, out) -> dict[str, dict]
             _strategy_env(path):
         for i, contender in enumerate(contenders):
             spec = parse_spec(_spec_text(contender, size, seed))
-            group = get_strategy(contender).group or contender
+            group = group_of(get_strategy_class(contender))
             # The spec accepts reporters of the two families only; a strategy with a group
             # of its own has its numbers under its group's name, so ask for those.
             spec.reporters = [f"{prefix}_{group}" for prefix in OUTCOMES]
@@ -588,10 +611,12 @@ def check(path: Path, quick: bool = False, seed: int = 1, out=None) -> int:
     print(f"Checking {path}\n", file=out)
     previous = plugins.loaded().get(path)
     plugins.unload_file(path)  # loaded from my_strategies/? check it afresh, on its own
+    saved = registry.snapshot()
     try:
         return _check(path, QUICK if quick else FULL, seed, out)
     finally:
         plugins.unload_file(path)
+        registry.restore(saved)  # whatever the check registered goes
         if previous is not None:  # put it back as the strategy folder had it
             plugins.load_file(path, record=True)
 
