@@ -40,9 +40,10 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in [
              "Inboxes overflow: see what it does to the interactors' conversations too.",
              {"broadcaster_share": 0.6, "cold_reach": 5}),
     Scenario("coffee", "The coffee-meeting networker",
-             "Almost everyone talks two ways, two conversations a step. A few broadcasters "
-             "remain: how long do they last among good listeners?",
-             {"broadcaster_share": 0.1, "exchanges_per_step": 2}),
+             "Almost everyone talks two ways: each opens two conversations a step and has "
+             "time for four. A few broadcasters remain: how long do they last among good "
+             "listeners?",
+             {"broadcaster_share": 0.1, "exchanges_per_step": 2, "conversation_capacity": 4}),
     Scenario("half", "Half and half",
              "Equal numbers of broadcasters and interactors on the same network.",
              {"broadcaster_share": 0.5}),

@@ -12,7 +12,8 @@ except ``estimate``):
 ``evidence_r[e]``, ``evidence_s[e]``  Beta trust evidence; trust = (r + 1) / (r + s + 2)
 ``memory[e]``     strength of the receiver's memory trace of the sender (0..1)
 ``estimate[e]``   the *sender's* guess of the receiver's interest (an angle)
-``talks[e]``      how many conversations the sender has opened with the receiver
+``talks[e]``      how many conversations the sender has tried to open with the receiver
+``held[e]``       how many of those were held (the receiver answered in kind, both had time)
 ``converted[e]``  the receiver has been won over by the sender (a tie converts once)
 ``muted[e]``      the receiver has blocked the sender (when muting is on)
 
@@ -21,7 +22,7 @@ pushes), ``strategy_id``, ``faded``.
 
 What strategies may read: ``n``, ``n_ties``, ``src``, ``dst``, ``rev``, ``out_start``,
 ``interest`` is *not* for strategies (a person cannot read minds: learn it through
-``estimate``), ``pitch``, ``estimate``, ``talks``, ``rng``, ``params``, and the helper
+``estimate``), ``pitch``, ``estimate``, ``talks``, ``held``, ``rng``, ``params``, and the helper
 methods ``ties_of``, ``contacts_of``, ``tie``, ``attention_of``, ``trust_of``,
 ``uncertainty`` and ``pick_ties``.
 
@@ -29,7 +30,8 @@ A few passes that numpy could only do with sorting or many temporaries are small
 loops in :mod:`sim.kernels` (numba); they take their random draws from ``rng`` as arguments.
 
 One step (:meth:`World.step`) runs the processes of ``docs/model.md`` in this order:
-decide, deliver (answers to opened exchanges included), look (limited attention), notice,
+decide, deliver (the world settles which openings are held conversations and adds the
+answers: :meth:`World.hold_conversations`), look (limited attention), notice,
 value, trust, learning, attention, memory, conversion, introductions, fade.
 """
 

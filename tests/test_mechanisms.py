@@ -633,3 +633,38 @@ def test_pick_ties_draws_in_proportion_to_weight(bound):
     share = np.bincount(picked - hub_ties[0], minlength=4) / len(people)
     assert share[3] == 0
     assert np.all(np.abs(share[:3] - np.array([1, 2, 3]) / 6) < 0.015)
+
+
+def test_what_is_left_to_learn_is_exact_after_many_conversations():
+    """(1 - interest_learning) ** talks, exactly, also far beyond 64 talks (the engine once
+    stopped counting there: 0.99 ** 64 = 0.526 where 0.99 ** 300 = 0.049)."""
+    model = NetworkingModel(rng=0, graph=nx.path_graph(3), interest_learning=0.01)
+    w = model.world
+    w.talks[:] = [300, 64, 1000, 5]
+    assert w.uncertainty(np.arange(4)) == pytest.approx(0.99 ** np.array([300, 64, 1000, 5]))
+    people = np.array([0, 1, 2])
+    expected = [0.99 ** w.talks[w.ties_of([p])].min() for p in people]
+    assert w.most_uncertain(people) == pytest.approx(expected)
+
+
+def test_long_runs_agree_with_the_reference_on_what_is_left_to_learn():
+    """A ring where everyone talks with its two neighbours for 300 steps at learning rate
+    0.01: the mean of (1 - rate) ** talks over all ties, fast engine against the reference
+    (4 seeds each). Long enough to show the old cap at 64 talks (0.526 against about 0.2)."""
+    from sim.reference import ReferenceModel
+
+    params = dict(network="ring", n_agents=40, mean_degree=2, broadcaster_share=0.0,
+                  interest_learning=0.01)
+
+    def left(model_cls, seed):
+        model = model_cls(rng=seed, **params)
+        model.run_for(300)
+        if model_cls is NetworkingModel:
+            w = model.world
+            return float(w.uncertainty(np.arange(w.n_ties)).mean())
+        return float(np.mean([0.99 ** p.talks[c] for p in model.people for c in p.contacts]))
+
+    fast = np.mean([left(NetworkingModel, s) for s in range(4)])
+    ref = np.mean([left(ReferenceModel, s) for s in range(4)])
+    assert fast < 0.4  # far below the old floor of 0.526
+    assert fast == pytest.approx(ref, abs=0.03)

@@ -274,3 +274,30 @@ def test_reference_settles_openings_by_the_same_rule():
     ref = np.mean([hub_attention(ReferenceModel, s) for s in range(8)])
     assert fast < 0.6  # the rule bites: most openings are interruptions
     assert fast == pytest.approx(ref, abs=0.05)
+
+
+# -- introductions ----------------------------------------------------------------------------
+
+
+def test_introductions_introduce_only_the_one_who_was_heard(monkeypatch):
+    """On the path x - a - b - c, b notices a two-way message from a and trusts a (and a
+    trusts b). Only b introduces a (to c); a, who noticed nothing from b, never introduces
+    b (to x). Before the fix either side introduced the other, so broadcasters who only
+    answered with a pitch got introduced too."""
+    import sim.world as world_module
+
+    monkeypatch.setattr(world_module, "INTRODUCTION_CHANCE", 1.0)
+    g = nx.Graph([("x", "a"), ("a", "b"), ("b", "c")])
+    seen = set()
+    for seed in range(20):
+        model = NetworkingModel(rng=seed, graph=g, broadcaster_share=0.0,
+                                introductions=True, introduction_trust=0.7)
+        w = model.world
+        ix = {name: model.labels.index(name) for name in "xabc"}
+        ab, ba = w.tie(ix["a"], ix["b"]), w.tie(ix["b"], ix["a"])
+        w.evidence_r[[ab, ba]] = 20.0  # each trusts the other: (20 + 1) / (20 + 2)
+        heard = Messages.on_ties(w, np.array([ab]), 0.0, two_way=True)  # b heard a
+        w.introduce(heard)
+        assert w.tie(ix["b"], ix["x"]) < 0, "a introduced b without having heard b"
+        seen.add(w.tie(ix["a"], ix["c"]) >= 0)
+    assert seen == {True, False}  # b picks among its contacts: c, or a itself (no tie)

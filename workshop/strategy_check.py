@@ -70,8 +70,8 @@ OUTCOMES = {
     "faded": ("share faded", True),
 }
 #: World state a strategy must not change (it only chooses messages).
-STATE = ("attention", "evidence_r", "evidence_s", "forget", "estimate", "talks", "converted",
-         "muted", "interest", "pitch", "faded", "strategy_id", "src", "dst")
+STATE = ("attention", "evidence_r", "evidence_s", "forget", "estimate", "talks", "held",
+         "converted", "muted", "interest", "pitch", "faded", "strategy_id", "src", "dst")
 #: Seconds per step (300 people) above which the strategy is too slow to use, or slowish.
 TOO_SLOW, SLOWISH = 1.0, 0.1
 #: The longest any one model run of the checks may take.

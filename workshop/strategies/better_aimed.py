@@ -1,8 +1,9 @@
 """Broadcast less often, but better aimed.
 
 A broadcaster that holds back: it pitches only every third step, and then only to the
-contacts whose interest, as far as it can tell, lies close to its pitch. Its guess of a
-contact's interest improves whenever that contact talks to it (interactors do).
+contacts whose interest, as far as it can tell, lies close to its pitch. When a contact
+opens a conversation with it, it answers in kind: a conversation that is held teaches it
+what that contact values, so its aim improves (a pitch back would teach it nothing).
 
 This one is written the fast way, for all its people at once (a ``Strategy`` with
 ``decide`` on numpy arrays). Copy it into my_strategies/, give the class a new ``name`` and
@@ -32,5 +33,7 @@ class BetterAimed(Strategy):
         aimed = ties[np.cos(guess - pitch) > self.closeness]
         return Messages.on_ties(world, aimed, world.pitch[world.src[aimed]], two_way=False)
 
-    # No reply() here: like the built-in broadcasters, it answers a conversation with its
-    # pitch, one-way (the default of Strategy.reply).
+    def reply(self, world, ties):
+        # Answer in kind, on my guess of what the opener values: only a conversation that
+        # both take part in teaches me anything (``ties`` run from me back to the opener).
+        return np.ones(len(ties), dtype=bool), world.estimate[ties].astype(float)
