@@ -13,7 +13,7 @@ import numba
 import numpy as np
 
 __all__ = ["hold_conversations", "learn_towards", "look_within_budget", "per_sender_summaries",
-           "range_min", "scale_by_receiver"]
+           "range_min", "restore_by_best", "scale_by_receiver"]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -124,3 +124,21 @@ def hold_conversations(opener, partner, willing, order, capacity, n):  # pragma:
             busy[b] += 1
             held[k] = True
     return held
+
+
+@numba.njit(cache=True, nogil=True)
+def restore_by_best(attention, ties, worth, g):  # pragma: no cover - compiled
+    """Restoring by conversations, once per tie: ``attention[t] += g * w * (1 -
+    attention[t])`` where ``w`` is the largest of ``worth`` over the messages on tie ``t``
+    (``ties[i]`` carries a message worth ``worth[i]``)."""
+    best = np.empty(attention.shape[0], dtype=np.float32)  # only the touched ties are read
+    for i in range(ties.shape[0]):
+        best[ties[i]] = -1.0
+    for i in range(ties.shape[0]):
+        if worth[i] > best[ties[i]]:
+            best[ties[i]] = worth[i]
+    for i in range(ties.shape[0]):
+        t = ties[i]
+        if best[t] >= 0.0:
+            attention[t] += g * best[t] * (1.0 - attention[t])
+            best[t] = -1.0  # once per tie

@@ -200,8 +200,14 @@ class NetworkingModel(mesa.Model):
         if self._means is None:
             means = {}
             bass = self.params["conversion_rule"] == "bass"
+            w = self.world
+            nobody_switched = np.array_equal(w.strategy_id, w.initial_strategy_id)
             for initial in (False, True):
                 keys = [k for k in stats if initial or k not in BY_START]
+                if initial and nobody_switched:  # the same groups: copy, do not recount
+                    keys = [k for k in keys if k in BY_START]
+                    means.update({(k, g, True): means[k, g, False] for (k, g, _) in list(means)
+                                  if k not in BY_START})
                 codes = self._group_codes(initial)
                 for g, group in enumerate(self.groups):
                     members = np.flatnonzero(codes == g)

@@ -49,6 +49,7 @@ from .kernels import (
     look_within_budget,
     per_sender_summaries,
     range_min,
+    restore_by_best,
     scale_by_receiver,
 )
 from .params import INTRODUCTION_CHANCE, MUTE_BELOW, STRANGER_TRUST
@@ -372,18 +373,26 @@ class World:
         conversation (:meth:`hold_conversations`) and add the answers."""
         if self.params["muting"]:
             parts = [m.select(~((m.tie >= 0) & self.muted[np.maximum(m.tie, 0)])) for m in parts]
-        msgs = Messages.concat(parts)
-        opening = np.flatnonzero(msgs.two_way)  # openings are on ties (checked in decide)
-        if len(opening) == 0:
-            return msgs
-        ties = msgs.tie[opening]
-        back = self.rev[ties]
+        where = [np.flatnonzero(m.two_way) for m in parts]  # openings, part by part
+        if not any(len(w) for w in where):
+            return Messages.concat(parts)
+        ties = np.concatenate([m.tie[w] for m, w in zip(parts, where, strict=True)])
+        back = self.rev[ties]  # openings are on ties (checked in decide)
         willing, topic = self.replies(back)
         np.add.at(self.talks, ties, 1)  # every opening counts, held or not
         held = self.hold_conversations(ties, willing)
         np.add.at(self.held, ties[held], 1)
-        two_way = msgs.two_way.copy()
-        two_way[opening[~held]] = False  # an opening nobody took part in is an interruption
+        # An opening nobody took part in arrives as what it is: a one-way message. (A part
+        # may be a strategy's cached batch: change a copy, never the batch itself.)
+        settled, k = [], 0
+        for m, w in zip(parts, where, strict=True):
+            missed = w[~held[k:k + len(w)]]
+            k += len(w)
+            if len(missed):
+                two_way = m.two_way.copy()
+                two_way[missed] = False
+                m = Messages(m.sender, m.receiver, m.tie, m.topic, two_way)
+            settled.append(m)
         # Answers: a held conversation is answered in kind; a partner who declined answers
         # one-way (a broadcaster's pitch); a partner who had no time does not answer.
         answered = held | ~willing
@@ -391,8 +400,7 @@ class World:
         answers = Messages(self.src[b], self.dst[b], b, topic[answered], held[answered])
         if self.params["muting"]:
             answers = answers.select(~self.muted[answers.tie])
-        return Messages.concat([Messages(msgs.sender, msgs.receiver, msgs.tie, msgs.topic,
-                                         two_way), answers])
+        return Messages.concat([*settled, answers])
 
     def replies(self, back: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """How each partner would answer the conversations opened with them: ``back`` are
@@ -487,10 +495,8 @@ class World:
                 np.multiply.at(self.cold_attention, msgs.receiver[cold], 1.0 - h)
         g = p["sensitization"]
         if g > 0:
-            talk = np.flatnonzero(heard.two_way)  # held conversations noticed, on ties
-            order = talk[np.argsort(value[talk], kind="stable")]  # a tie is restored once
-            ties, worth = heard.tie[order], value[order]  # a step, by its best talk (last wins)
-            a[ties] += g * worth * (1.0 - a[ties])
+            talk = heard.two_way  # held conversations noticed, always on ties
+            restore_by_best(a, heard.tie[talk], value[talk], TIE_FLOAT(g))
         spill = p["generalization"] * h if p["generalization_on"] else 0.0
         if spill > 0:
             exposures = np.bincount(msgs.receiver[one_way], minlength=self.n)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -342,3 +343,25 @@ def test_the_checker_runs_its_sweep_on_two_processes(tmp_path):
     assert "running 30 runs on 2 processes" in out
     assert "10 runs each: 300 people, 200 steps" in out
     assert "aimed_copy (yours)" in out
+
+
+def test_the_checker_says_how_many_of_the_conversations_it_opened_were_held(tmp_path, capsys):
+    """A strategy that labels a pitch to every contact 'two-way' is told that most of those
+    openings were not held conversations but arrived as interruptions."""
+    path = _write(tmp_path, "flag_everyone", """
+        @register
+        class FlagEveryone(Strategy):
+            name = "flag_everyone"
+            group = "flaggers"
+
+            def decide(self, world, people):
+                ties = world.ties_of(people)
+                return Messages.on_ties(world, ties, world.pitch[world.src[ties]],
+                                        two_way=True)
+        """)
+    assert main([str(path), "--quick"]) == 0
+    out = _flat(capsys.readouterr().out)
+    shares = [int(m) for m in re.findall(r"conversations; (\d+)% were held", out)]
+    assert len(shares) == 2, out  # as the broadcasters and as the interactors
+    assert all(share < 50 for share in shares)
+    assert "reached their receivers as one-way interruptions" in out

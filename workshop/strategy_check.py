@@ -291,7 +291,25 @@ def _messages(name: str, path: Path, size: Size, seed: int):
             f"interactors' ({size.steps} steps of {size.people} people each).")
     if not sent[0]:
         text += "\nIt never started anything in those steps, though (it only answered)."
+    text += _held_share(models)
     return text, models
+
+
+def _held_share(models: dict[str, NetworkingModel]) -> str:
+    """What became of the conversations the strategy opened: the world holds one only when
+    the other person answers in kind and both have time (docs/model.md, section 7.2)."""
+    lines = []
+    for slot, (role, model) in enumerate(models.items()):
+        w = model.world
+        mine = w.initial_strategy_id[w.src] == slot
+        opened, held = int(w.talks[mine].sum()), int(w.held[mine].sum())
+        if opened:
+            lines.append(f"\nAs the {role}' strategy it opened {opened:,} conversations; "
+                         f"{held / opened:.0%} were held. The rest reached their receivers "
+                         "as one-way interruptions: the other person declined or had no time "
+                         f"(everyone has time for {model.params['conversation_capacity']} "
+                         "a step, opened and answered together).")
+    return "".join(lines)
 
 
 def _counting(decide, count: list[int]):
