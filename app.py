@@ -54,8 +54,9 @@ def _contrast(params: dict) -> dict:
 
 def differences(a: dict, b: dict) -> list[str]:
     """What run B changes, in words: "Habituation: on → off"."""
-    return [f"{PARAMETERS[name].label}: {_word(a[name])} → {_word(b[name])}"
-            for name in changed(b, a)]
+    return [
+        f"{PARAMETERS[name].label}: {_word(a[name])} → {_word(b[name])}" for name in changed(b, a)
+    ]
 
 
 def _word(value) -> str:
@@ -80,6 +81,7 @@ def Page(session: Session | None = None, on_session=None):
     compare, set_compare = solara.use_state(first.compare)  # run B's settings, or None
     editing, set_editing = solara.use_state(0)  # which run the controls edit
     problems, set_problems = solara.use_state(problems0)
+
     def make_session():
         made = session or Session(first.params, first.seed, compare=first.compare)
         if on_session is not None:
@@ -114,8 +116,7 @@ def Page(session: Session | None = None, on_session=None):
             due = max(due + period, time.perf_counter() - period)
             cancel.wait(max(0.0, due - time.perf_counter()))
 
-    solara.use_thread(play_loop, dependencies=[playing.value, fps, version],
-                      intrusive_cancel=False)
+    solara.use_thread(play_loop, dependencies=[playing.value, fps, version], intrusive_cancel=False)
 
     def toggle_play():
         playing.value = not playing.value
@@ -193,9 +194,11 @@ def Page(session: Session | None = None, on_session=None):
     def watch_selection():
         handlers = []
         for r, view in enumerate(session.views):
+
             def on_select(change, r=r):
                 session.select(r, change["new"])
                 set_selected((r, change["new"]))
+
             view.observe(on_select, "selected")
             handlers.append((view, on_select))
         return lambda: [view.unobserve(h, "selected") for view, h in handlers]
@@ -203,8 +206,12 @@ def Page(session: Session | None = None, on_session=None):
     solara.use_effect(watch_selection, [version])
 
     scale = PROJECTOR_SCALE if projector else 1.0
-    for widget in [*session.views, *session.charts.values(), session.person_chart,
-                   session.person_wins]:
+    for widget in [
+        *session.views,
+        *session.charts.values(),
+        session.person_chart,
+        session.person_wins,
+    ]:
         if hasattr(widget, "scale") and widget.scale != scale:
             widget.scale = scale
 
@@ -217,32 +224,49 @@ def Page(session: Session | None = None, on_session=None):
     with solara.AppBar():
         _show(session.counter)
         if NARROW.value:  # on a phone the sidebar is folded: play from the bar
-            solara.Button(icon_name="mdi-pause" if playing.value else "mdi-play",
-                          on_click=toggle_play, icon=True, classes=["bar-play"],
-                          attributes={"aria-label": "Pause" if playing.value else "Play"})
+            solara.Button(
+                icon_name="mdi-pause" if playing.value else "mdi-play",
+                on_click=toggle_play,
+                icon=True,
+                classes=["bar-play"],
+                attributes={"aria-label": "Pause" if playing.value else "Play"},
+            )
     with solara.Sidebar():
         Commands(playing.value, toggle_play, one_step, lambda: restart())
         NamedSlider(f"Speed: {fps} steps a second", fps, 1, 30, 1, lambda v: set_fps(int(v)))
         titles = {s.title: name for name, s in SCENARIOS.items()}
-        solara.Select("Scenario", values=list(titles), value=SCENARIOS[scenario].title,
-                      on_value=lambda title: choose_scenario(titles[title]))
+        solara.Select(
+            "Scenario",
+            values=list(titles),
+            value=SCENARIOS[scenario].title,
+            on_value=lambda title: choose_scenario(titles[title]),
+        )
         solara.Text(SCENARIOS[scenario].story, classes=["scenario-story"])
-        solara.InputInt("Seed (the same seed gives the same run)", value=seed,
-                        on_value=lambda s: set_seed(max(0, int(s))))
-        solara.Switch(label="Compare two runs side by side", value=compare is not None,
-                      on_value=set_comparing)
+        solara.InputInt(
+            "Seed (the same seed gives the same run)",
+            value=seed,
+            on_value=lambda s: set_seed(max(0, int(s))),
+        )
+        solara.Switch(
+            label="Compare two runs side by side", value=compare is not None, on_value=set_comparing
+        )
         if compare is not None:
             with solara.ToggleButtonsSingle(value=editing, on_value=set_editing):
                 solara.Button("Edit run A", value=0)
                 solara.Button("Edit run B", value=1)
-        solara.Switch(label="Projector mode (large text)", value=projector,
-                      on_value=set_projector)
-        solara.Text("The address bar holds this setup: copy it to share it.",
-                    classes=["share-hint"])
-        solara.FileDownload(lambda: session.run.csv(), filename=f"run-seed-{seed}.csv",
-                            label="Download this run's data (CSV)")
-        Fold("Your own network", lambda: OwnNetwork(params["graph"] is not None,
-                                                     upload_summary, run_on_network))
+        solara.Switch(label="Projector mode (large text)", value=projector, on_value=set_projector)
+        solara.Text(
+            "The address bar holds this setup: copy it to share it.", classes=["share-hint"]
+        )
+        solara.FileDownload(
+            lambda: session.run.csv(),
+            filename=f"run-seed-{seed}.csv",
+            label="Download this run's data (CSV)",
+        )
+        Fold(
+            "Your own network",
+            lambda: OwnNetwork(params["graph"] is not None, upload_summary, run_on_network),
+        )
         shown = compare if editing == 1 and compare is not None else params
         running = session.runs[min(editing, len(session.runs) - 1)].params
         ParameterControls(shown, running, on_change)
@@ -259,8 +283,11 @@ def Page(session: Session | None = None, on_session=None):
     if problems:
         solara.Button("Dismiss", on_click=lambda: set_problems([]), text=True)
     if reduced:
-        solara.Info("Your system asks for less motion: the run starts paused and plays "
-                    f"{REDUCED_SPEED} steps a second. Raise the speed if you like.", dense=True)
+        solara.Info(
+            "Your system asks for less motion: the run starts paused and plays "
+            f"{REDUCED_SPEED} steps a second. Raise the speed if you like.",
+            dense=True,
+        )
     if session.comparing:
         with solara.ColumnsResponsive(12, medium=6):
             for r, view in enumerate(session.views):
@@ -270,9 +297,15 @@ def Page(session: Session | None = None, on_session=None):
                         solara.Text("Your settings.")
                     else:
                         changes = differences(session.runs[0].params, session.runs[1].params)
-                        solara.Text("Differs in: " + ("; ".join(changes) if changes else
-                                    "nothing yet (edit run B, then press Reset)"),
-                                    classes=["run-b-differs"])
+                        solara.Text(
+                            "Differs in: "
+                            + (
+                                "; ".join(changes)
+                                if changes
+                                else "nothing yet (edit run B, then press Reset)"
+                            ),
+                            classes=["run-b-differs"],
+                        )
                     _show(view)
                     TiesNote(session.runs[r])
         with solara.ColumnsResponsive(12, medium=6):
@@ -298,8 +331,9 @@ def Page(session: Session | None = None, on_session=None):
 def Commands(playing: bool, toggle_play, one_step, reset):
     """Play/Pause, Step and Reset: first in the keyboard order."""
     with solara.Row(classes=["commands"]):
-        solara.Button("Pause" if playing else "Play", on_click=toggle_play, color="primary",
-                      classes=["play"])
+        solara.Button(
+            "Pause" if playing else "Play", on_click=toggle_play, color="primary", classes=["play"]
+        )
         solara.Button("Step", on_click=one_step, disabled=playing)
         solara.Button("Reset", on_click=reset)
     solara.Text("Space bar: play or pause.", classes=["keys-hint"])
@@ -309,11 +343,14 @@ def Commands(playing: bool, toggle_play, one_step, reset):
 def OwnNetwork(active: bool, summary: str, run_on_network):
     """Upload a network file; while one is in use, say so and offer the way back."""
     if active:
-        solara.Text(f"Running on your network ({summary}). People, network and contacts "
-                    "per person do not apply to it; the link cannot carry it.",
-                    classes=["upload-active"])
-        solara.Button("Back to generated networks", on_click=lambda: run_on_network(None),
-                      outlined=True)
+        solara.Text(
+            f"Running on your network ({summary}). People, network and contacts "
+            "per person do not apply to it; the link cannot carry it.",
+            classes=["upload-active"],
+        )
+        solara.Button(
+            "Back to generated networks", on_click=lambda: run_on_network(None), outlined=True
+        )
     NetworkUpload(on_graph=run_on_network)
 
 
@@ -330,8 +367,10 @@ def Inspector(session: Session, selected: tuple[int, int]):
     with solara.Column(classes=["inspector"]):
         solara.Markdown("### Person")
         if selected[1] < 0:
-            solara.Text("Click a dot (or focus the network and use the arrow keys) to see "
-                        "that person's numbers.")
+            solara.Text(
+                "Click a dot (or focus the network and use the arrow keys) to see "
+                "that person's numbers."
+            )
             return
         _show(session.person_text)
         _show(session.person_chart)
@@ -348,6 +387,3 @@ def _show(widget):
     """Place a widget in the page as a child element (unlike ``solara.display``, this also
     works, and can be found, when the page is rendered in-process by the tests)."""
     solara.Column(children=[widget], gap="0px")
-
-
-

@@ -31,8 +31,10 @@ class Interrupt(Strategy):
         key = (id(world), world.n_ties, people.tobytes())
         if self._cache[0] != key:  # the same people pitch the same ties every step
             ties = world.ties_of(people)
-            self._cache = (key, Messages.on_ties(world, ties, world.pitch[world.src[ties]],
-                                                 two_way=False))
+            self._cache = (
+                key,
+                Messages.on_ties(world, ties, world.pitch[world.src[ties]], two_way=False),
+            )
         msgs = self._cache[1]
         cold = world.params["cold_reach"]
         if cold > 0 and len(people):
@@ -56,5 +58,10 @@ class Interrupt(Strategy):
             todo = todo[~ok]
         placed = strangers >= 0
         senders, strangers = senders[placed], strangers[placed]
-        return Messages(senders, strangers, np.full(len(senders), -1, dtype=np.int64),
-                        world.pitch[senders].astype(float), np.zeros(len(senders), dtype=bool))
+        return Messages(
+            senders,
+            strangers,
+            np.full(len(senders), -1, dtype=np.int64),
+            world.pitch[senders].astype(float),
+            np.zeros(len(senders), dtype=bool),
+        )

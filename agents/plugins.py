@@ -129,8 +129,7 @@ def load_file(path: str | Path, record: bool = False) -> LoadResult:
         result.exception = err
         result.details = "".join(traceback.format_exception(err))
         return result
-    result.names = [key for key, cls in registry.snapshot().items()
-                    if before.get(key) is not cls]
+    result.names = [key for key, cls in registry.snapshot().items() if before.get(key) is not cls]
     return result
 
 

@@ -45,27 +45,35 @@ def register(cls):
 
     if not (isinstance(cls, type) and issubclass(cls, Strategy)):
         raise RegistrationError.make(
-            RegistrationReason.NOT_A_STRATEGY, cls,
-            f"register: {cls!r} is not a subclass of agents.Strategy")
+            RegistrationReason.NOT_A_STRATEGY,
+            cls,
+            f"register: {cls!r} is not a subclass of agents.Strategy",
+        )
     name = getattr(cls, "name", None)
     if not isinstance(name, str) or not name.isidentifier():
         raise RegistrationError.make(
-            RegistrationReason.BAD_NAME, name,
+            RegistrationReason.BAD_NAME,
+            name,
             f"register: {cls.__name__}.name must be a short identifier such as 'listen_first' "
-            f"(got {name!r})")
+            f"(got {name!r})",
+        )
     group = group_of(cls)
     if not isinstance(group, str) or not group.isidentifier() or group in RESERVED_GROUPS:
         raise RegistrationError.make(
-            RegistrationReason.BAD_GROUP, group,
+            RegistrationReason.BAD_GROUP,
+            group,
             f"register: {cls.__name__}.group must be a short identifier naming the people who "
             f"use it, such as 'listeners', and not one of {', '.join(RESERVED_GROUPS)} "
-            f"(got {group!r})")
+            f"(got {group!r})",
+        )
     if name in _REGISTRY and _REGISTRY[name] is not cls:
         old = _REGISTRY[name]
         if (old.__module__, old.__qualname__) != (cls.__module__, cls.__qualname__):
             raise RegistrationError.make(
-                RegistrationReason.NAME_TAKEN, name,
-                f"register: a different strategy is already registered as {name!r}")
+                RegistrationReason.NAME_TAKEN,
+                name,
+                f"register: a different strategy is already registered as {name!r}",
+            )
     _REGISTRY[name] = cls
     return cls
 

@@ -69,12 +69,21 @@ class Messages:
         parts = [p for p in parts if len(p)]
         if not parts:
             return Messages.empty()
-        return Messages(*(np.concatenate([getattr(p, f) for p in parts])
-                          for f in ("sender", "receiver", "tie", "topic", "two_way")))
+        return Messages(
+            *(
+                np.concatenate([getattr(p, f) for p in parts])
+                for f in ("sender", "receiver", "tie", "topic", "two_way")
+            )
+        )
 
     def select(self, mask: np.ndarray) -> Messages:
-        return Messages(self.sender[mask], self.receiver[mask], self.tie[mask],
-                        self.topic[mask], self.two_way[mask])
+        return Messages(
+            self.sender[mask],
+            self.receiver[mask],
+            self.tie[mask],
+            self.topic[mask],
+            self.two_way[mask],
+        )
 
 
 @dataclass
@@ -147,8 +156,13 @@ class PersonStrategy(Strategy):
         sender = np.array(senders, dtype=np.int64)
         receiver = np.array(receivers, dtype=np.int64)
         # every message's tie in one look-up (-1 for strangers, and for oneself: no self-ties)
-        return Messages(sender, receiver, world.ties_between(sender, receiver),
-                        np.array(topics, dtype=float), np.array(two_way, dtype=bool))
+        return Messages(
+            sender,
+            receiver,
+            world.ties_between(sender, receiver),
+            np.array(topics, dtype=float),
+            np.array(two_way, dtype=bool),
+        )
 
     def reply(self, world, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         out_two, out_topic = np.zeros(len(ties), bool), np.zeros(len(ties))
@@ -156,12 +170,19 @@ class PersonStrategy(Strategy):
             me, opener = int(world.src[t]), int(world.dst[t])
             msg = self.answer(world, me, opener)
             if not isinstance(msg, Message):
-                raise _error(self, "answer", Reason.WRONG_TYPE,
-                             f"must return a Message, not {type(msg).__name__}")
+                raise _error(
+                    self,
+                    "answer",
+                    Reason.WRONG_TYPE,
+                    f"must return a Message, not {type(msg).__name__}",
+                )
             if _whole(self, "answer", msg.to, world.n) != opener:
-                raise _error(self, "answer", Reason.NOT_TO_OPENER,
-                             f"must answer the person who opened the conversation ({opener}), "
-                             f"not {msg.to}")
+                raise _error(
+                    self,
+                    "answer",
+                    Reason.NOT_TO_OPENER,
+                    f"must answer the person who opened the conversation ({opener}), not {msg.to}",
+                )
             out_two[i], out_topic[i] = bool(msg.two_way), _angle(self, "answer", msg.topic)
         return out_two, out_topic
 
@@ -174,30 +195,49 @@ def _as_messages(strategy, method: str, chosen) -> list[Message]:
     if chosen is None:
         return []
     if isinstance(chosen, Message):
-        raise _error(strategy, method, Reason.WRONG_TYPE,
-                     "must return a list of Message, not a single Message")
+        raise _error(
+            strategy,
+            method,
+            Reason.WRONG_TYPE,
+            "must return a list of Message, not a single Message",
+        )
     try:
         chosen = list(chosen)
     except TypeError:
-        raise _error(strategy, method, Reason.WRONG_TYPE,
-                     f"must return a list of Message, not {type(chosen).__name__}") from None
+        raise _error(
+            strategy,
+            method,
+            Reason.WRONG_TYPE,
+            f"must return a list of Message, not {type(chosen).__name__}",
+        ) from None
     for msg in chosen:
         if not isinstance(msg, Message):
-            raise _error(strategy, method, Reason.WRONG_TYPE,
-                         f"must return Message objects, not {type(msg).__name__}")
+            raise _error(
+                strategy,
+                method,
+                Reason.WRONG_TYPE,
+                f"must return Message objects, not {type(msg).__name__}",
+            )
     return chosen
 
 
 def _whole(strategy, method: str, value, n: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= value < n:
-        raise _error(strategy, method, Reason.BAD_PERSON,
-                     f"addressed a message to {value!r}; people are whole numbers from 0 to "
-                     f"{n - 1}")
+        raise _error(
+            strategy,
+            method,
+            Reason.BAD_PERSON,
+            f"addressed a message to {value!r}; people are whole numbers from 0 to {n - 1}",
+        )
     return int(value)
 
 
 def _angle(strategy, method: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise _error(strategy, method, Reason.BAD_TOPIC,
-                     f"gave topic {value!r}; a topic is a finite number (an angle in radians)")
+        raise _error(
+            strategy,
+            method,
+            Reason.BAD_TOPIC,
+            f"gave topic {value!r}; a topic is a finite number (an angle in radians)",
+        )
     return float(value)

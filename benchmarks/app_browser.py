@@ -64,21 +64,44 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.app_browser",
         description="Measure the classroom app in headless Chromium against the real "
-                    "production server: first render, steps a second while playing, web "
-                    "socket bytes and server CPU per frame.")
-    parser.add_argument("--contexts", type=number(int, 1), default=5, metavar="K",
-                        help="fresh browser contexts (each a new Solara kernel) timed for "
-                             "the first render; the first is the cold one (default 5)")
-    parser.add_argument("--people", type=number(int, 10, 3000), nargs="+",
-                        default=[DEFAULT_PEOPLE, LARGE_PEOPLE], metavar="N",
-                        help=f"sizes to play at (default {DEFAULT_PEOPLE} {LARGE_PEOPLE}); "
-                             "other than the default, opened with the link ?n_agents=N")
-    parser.add_argument("--seconds", type=number(float, 0, above=True), default=10.0,
-                        help="how long to measure playing at each size (default 10)")
-    parser.add_argument("--warmup", type=number(float, 0), default=2.0,
-                        help="seconds of play before measuring (default 2)")
-    parser.add_argument("--timeout", type=number(float, 0, above=True), default=60.0,
-                        help="seconds a page may take to become ready (default 60)")
+        "production server: first render, steps a second while playing, web "
+        "socket bytes and server CPU per frame.",
+    )
+    parser.add_argument(
+        "--contexts",
+        type=number(int, 1),
+        default=5,
+        metavar="K",
+        help="fresh browser contexts (each a new Solara kernel) timed for "
+        "the first render; the first is the cold one (default 5)",
+    )
+    parser.add_argument(
+        "--people",
+        type=number(int, 10, 3000),
+        nargs="+",
+        default=[DEFAULT_PEOPLE, LARGE_PEOPLE],
+        metavar="N",
+        help=f"sizes to play at (default {DEFAULT_PEOPLE} {LARGE_PEOPLE}); "
+        "other than the default, opened with the link ?n_agents=N",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=number(float, 0, above=True),
+        default=10.0,
+        help="how long to measure playing at each size (default 10)",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=number(float, 0),
+        default=2.0,
+        help="seconds of play before measuring (default 2)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=number(float, 0, above=True),
+        default=60.0,
+        help="seconds a page may take to become ready (default 60)",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the numbers to PATH")
     return parser.parse_args(argv)
 
@@ -102,16 +125,18 @@ async def first_renders(browser, url: str, contexts: int, timeout: float) -> dic
             errors.append(f"context {i + 1}: {type(e).__name__}: {e}".splitlines()[0])
         errors += [f"context {i + 1}: {e}" for e in tab.errors]
         await tab.close()
-        _progress(f"first render {i + 1}/{contexts}: "
-                  f"{fmt(tab.ready_ms, '.0f', ' ms')}")
+        _progress(f"first render {i + 1}/{contexts}: {fmt(tab.ready_ms, '.0f', ' ms')}")
     warm = ready[1:] or ready
     warm_complete = complete[1:] or complete
     return {
-        "contexts": contexts, "ready_ms": ready, "complete_ms": complete,
+        "contexts": contexts,
+        "ready_ms": ready,
+        "complete_ms": complete,
         "cold_ms": ready[0] if ready else None,
         "cold_complete_ms": complete[0] if complete else None,
         "warm_median_ms": statistics.median(warm) if warm else None,
-        "warm_min_ms": min(warm) if warm else None, "warm_max_ms": max(warm) if warm else None,
+        "warm_min_ms": min(warm) if warm else None,
+        "warm_max_ms": max(warm) if warm else None,
         "warm_median_complete_ms": statistics.median(warm_complete) if warm_complete else None,
         "errors": errors,
     }
@@ -119,15 +144,21 @@ async def first_renders(browser, url: str, contexts: int, timeout: float) -> dic
 
 async def play_at(browser, server: Server, people: int, args, fastest: bool = False) -> dict:
     """Play at ``people`` with the default speed setting, or with the fastest one."""
-    row: dict = {"people": people, "url": _url(server.url, people), "error": None,
-                 "fastest": fastest}
+    row: dict = {
+        "people": people,
+        "url": _url(server.url, people),
+        "error": None,
+        "fastest": fastest,
+    }
     tab = await Tab.new(browser)
     try:
         row["ready_ms"] = await tab.load(row["url"], args.timeout)
         shown = await tab.people()
         if shown != people:
-            raise RuntimeError(f"the page shows {shown} people, not {people}: does the app "
-                               f"read the link ({row['url']})?")
+            raise RuntimeError(
+                f"the page shows {shown} people, not {people}: does the app "
+                f"read the link ({row['url']})?"
+            )
         row["speed_setting"] = await (tab.fastest() if fastest else tab.speed_setting())
         await tab.play()
         await asyncio.sleep(args.warmup)
@@ -139,25 +170,32 @@ async def play_at(browser, server: Server, people: int, args, fastest: bool = Fa
         end = await tab.snapshot()
         cpu1, bcpu1 = process_cpu_seconds(server.pid), cpu_seconds_of(browser_pids)
         w = window(start, end, await tab.step_log())
-        row.update({
-            "seconds": w.seconds, "steps": w.steps, "steps_per_s": w.steps_per_s,
-            "gap_median_ms": w.gap_median_ms, "gap_p90_ms": w.gap_p90_ms,
-            "gap_max_ms": w.gap_max_ms,
-            "ws_bytes_per_step": w.bytes_in_per_step,
-            "ws_messages_per_step": w.messages_in_per_step,
-            "ws_bytes_sent_per_step": w.bytes_out_per_step,
-            "server_cpu_ms_per_step": (cpu1 - cpu0) * 1e3 / w.steps if w.steps else None,
-            "server_cpu_share": (cpu1 - cpu0) / w.seconds,
-            "browser_cpu_ms_per_step": (bcpu1 - bcpu0) * 1e3 / w.steps if w.steps else None,
-        })
+        row.update(
+            {
+                "seconds": w.seconds,
+                "steps": w.steps,
+                "steps_per_s": w.steps_per_s,
+                "gap_median_ms": w.gap_median_ms,
+                "gap_p90_ms": w.gap_p90_ms,
+                "gap_max_ms": w.gap_max_ms,
+                "ws_bytes_per_step": w.bytes_in_per_step,
+                "ws_messages_per_step": w.messages_in_per_step,
+                "ws_bytes_sent_per_step": w.bytes_out_per_step,
+                "server_cpu_ms_per_step": (cpu1 - cpu0) * 1e3 / w.steps if w.steps else None,
+                "server_cpu_share": (cpu1 - cpu0) / w.seconds,
+                "browser_cpu_ms_per_step": (bcpu1 - bcpu0) * 1e3 / w.steps if w.steps else None,
+            }
+        )
         if w.steps <= 0:
             row["error"] = "the step counter did not move while playing"
     except Exception as e:
         row["error"] = f"{type(e).__name__}: {e}".splitlines()[0]
     row["page_errors"] = list(tab.errors)
     await tab.close()
-    _progress(f"played at {people:,} people: {fmt(row.get('steps_per_s'), '.1f')} steps/s"
-              + (f" ({row['error']})" if row["error"] else ""))
+    _progress(
+        f"played at {people:,} people: {fmt(row.get('steps_per_s'), '.1f')} steps/s"
+        + (f" ({row['error']})" if row["error"] else "")
+    )
     return row
 
 
@@ -165,35 +203,53 @@ def targets(data: dict) -> list[dict]:
     """Each target of the issue with what was measured and whether it is met (None: not
     measured in this run)."""
     fr = data["first_render"]
-    rows = {r["people"]: r for r in data["play"]
-            if r.get("error") is None and not r.get("fastest")}
-    fastest = next((r for r in data["play"] if r.get("fastest") and r.get("error") is None),
-                   None)
+    rows = {r["people"]: r for r in data["play"] if r.get("error") is None and not r.get("fastest")}
+    fastest = next((r for r in data["play"] if r.get("fastest") and r.get("error") is None), None)
     default, large = rows.get(DEFAULT_PEOPLE), rows.get(LARGE_PEOPLE)
 
     def check(text, value, ok, shown):
-        return {"target": text, "measured": value,
-                "met": None if value is None else ok(value),
-                "shown": "not measured" if value is None else shown(value)}
+        return {
+            "target": text,
+            "measured": value,
+            "met": None if value is None else ok(value),
+            "shown": "not measured" if value is None else shown(value),
+        }
 
     return [
-        check(f"first render under {FIRST_RENDER_LIMIT_MS / 1000:.0f} s (median of the fresh "
-              "contexts after the first)", fr["warm_median_ms"],
-              lambda v: v < FIRST_RENDER_LIMIT_MS, lambda v: f"{v / 1000:.2f} s"),
-        check(f"first render under {FIRST_RENDER_LIMIT_MS / 1000:.0f} s (the cold one, first "
-              "after the server started)", fr["cold_ms"],
-              lambda v: v < FIRST_RENDER_LIMIT_MS, lambda v: f"{v / 1000:.2f} s"),
-        check(f"at least {PLAY_MIN_STEPS_PER_S} frames a second at {DEFAULT_PEOPLE} people "
-              "(the default setting plays exactly 10; measured at the fastest setting)",
-              (fastest or default) and (fastest or default)["steps_per_s"],
-              lambda v: v >= PLAY_MIN_STEPS_PER_S, lambda v: f"{v:.1f} /s"),
-        check(f"at most {LARGE_MAX_BYTES // KB} KB received per frame at {LARGE_PEOPLE:,} "
-              "people", large and large["ws_bytes_per_step"],
-              lambda v: v <= LARGE_MAX_BYTES, lambda v: f"{v / KB:.1f} KB"),
-        check(f"at most {LARGE_MAX_SERVER_MS} ms of server time per frame at "
-              f"{LARGE_PEOPLE:,} people (here the mean CPU time, from /proc)",
-              large and large["server_cpu_ms_per_step"],
-              lambda v: v <= LARGE_MAX_SERVER_MS, lambda v: f"{v:.1f} ms"),
+        check(
+            f"first render under {FIRST_RENDER_LIMIT_MS / 1000:.0f} s (median of the fresh "
+            "contexts after the first)",
+            fr["warm_median_ms"],
+            lambda v: v < FIRST_RENDER_LIMIT_MS,
+            lambda v: f"{v / 1000:.2f} s",
+        ),
+        check(
+            f"first render under {FIRST_RENDER_LIMIT_MS / 1000:.0f} s (the cold one, first "
+            "after the server started)",
+            fr["cold_ms"],
+            lambda v: v < FIRST_RENDER_LIMIT_MS,
+            lambda v: f"{v / 1000:.2f} s",
+        ),
+        check(
+            f"at least {PLAY_MIN_STEPS_PER_S} frames a second at {DEFAULT_PEOPLE} people "
+            "(the default setting plays exactly 10; measured at the fastest setting)",
+            (fastest or default) and (fastest or default)["steps_per_s"],
+            lambda v: v >= PLAY_MIN_STEPS_PER_S,
+            lambda v: f"{v:.1f} /s",
+        ),
+        check(
+            f"at most {LARGE_MAX_BYTES // KB} KB received per frame at {LARGE_PEOPLE:,} people",
+            large and large["ws_bytes_per_step"],
+            lambda v: v <= LARGE_MAX_BYTES,
+            lambda v: f"{v / KB:.1f} KB",
+        ),
+        check(
+            f"at most {LARGE_MAX_SERVER_MS} ms of server time per frame at "
+            f"{LARGE_PEOPLE:,} people (here the mean CPU time, from /proc)",
+            large and large["server_cpu_ms_per_step"],
+            lambda v: v <= LARGE_MAX_SERVER_MS,
+            lambda v: f"{v:.1f} ms",
+        ),
     ]
 
 
@@ -216,24 +272,42 @@ def format_report(data: dict) -> str:
     ]
     lines += [f"  failed: {e}" for e in fr["errors"]]
     lines += ["", "Playing, with the default speed setting (and the fastest, last row):"]
-    header = ("people", "ready ms", "speed set", "seconds", "frames", "frames/s",
-              "gap med/p90/max ms", "KB/frame", "msgs/frame", "server CPU ms/frame",
-              "browser CPU ms/frame")
+    header = (
+        "people",
+        "ready ms",
+        "speed set",
+        "seconds",
+        "frames",
+        "frames/s",
+        "gap med/p90/max ms",
+        "KB/frame",
+        "msgs/frame",
+        "server CPU ms/frame",
+        "browser CPU ms/frame",
+    )
     rows = []
     for r in data["play"]:
         if r.get("steps") is None:
-            rows.append((f"{r['people']:,}", fmt(r.get("ready_ms"), ",.0f"),
-                         *["-"] * (len(header) - 2)))
+            rows.append(
+                (f"{r['people']:,}", fmt(r.get("ready_ms"), ",.0f"), *["-"] * (len(header) - 2))
+            )
             continue
-        gaps = "/".join(fmt(r[k], ".0f") for k in ("gap_median_ms", "gap_p90_ms",
-                                                   "gap_max_ms"))
-        rows.append((
-            f"{r['people']:,}", fmt(r["ready_ms"], ",.0f"), fmt(r["speed_setting"], "d"),
-            f"{r['seconds']:.1f}", str(r["steps"]), f"{r['steps_per_s']:.1f}", gaps,
-            fmt(r["ws_bytes_per_step"] and r["ws_bytes_per_step"] / KB, ".1f"),
-            fmt(r["ws_messages_per_step"], ".1f"), fmt(r["server_cpu_ms_per_step"], ".1f"),
-            fmt(r["browser_cpu_ms_per_step"], ".1f"),
-        ))
+        gaps = "/".join(fmt(r[k], ".0f") for k in ("gap_median_ms", "gap_p90_ms", "gap_max_ms"))
+        rows.append(
+            (
+                f"{r['people']:,}",
+                fmt(r["ready_ms"], ",.0f"),
+                fmt(r["speed_setting"], "d"),
+                f"{r['seconds']:.1f}",
+                str(r["steps"]),
+                f"{r['steps_per_s']:.1f}",
+                gaps,
+                fmt(r["ws_bytes_per_step"] and r["ws_bytes_per_step"] / KB, ".1f"),
+                fmt(r["ws_messages_per_step"], ".1f"),
+                fmt(r["server_cpu_ms_per_step"], ".1f"),
+                fmt(r["browser_cpu_ms_per_step"], ".1f"),
+            )
+        )
     lines.append(format_table(header, rows))
     for r in data["play"]:
         if r["error"]:
@@ -258,20 +332,24 @@ def format_report(data: dict) -> str:
 async def measure(args: argparse.Namespace, server: Server) -> dict:
     from playwright.async_api import async_playwright
 
-    data = {"machine": machine_line(), "loadavg_start": loadavg(),
-            "server_url": server.url, "settings": {
-                k: getattr(args, k) for k in ("contexts", "people", "seconds", "warmup")}}
+    data = {
+        "machine": machine_line(),
+        "loadavg_start": loadavg(),
+        "server_url": server.url,
+        "settings": {k: getattr(args, k) for k in ("contexts", "people", "seconds", "warmup")},
+    }
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=chromium_executable(),
-                                          args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
         try:
             data["chromium"] = browser.version
-            data["first_render"] = await first_renders(browser, server.url, args.contexts,
-                                                       args.timeout)
+            data["first_render"] = await first_renders(
+                browser, server.url, args.contexts, args.timeout
+            )
             data["play"] = [await play_at(browser, server, n, args) for n in args.people]
             if DEFAULT_PEOPLE in args.people:  # the headroom: the fastest setting
-                data["play"].append(await play_at(browser, server, DEFAULT_PEOPLE, args,
-                                                  fastest=True))
+                data["play"].append(
+                    await play_at(browser, server, DEFAULT_PEOPLE, args, fastest=True)
+                )
         finally:
             await browser.close()
     data["loadavg_end"] = loadavg()

@@ -23,14 +23,27 @@ import time
 
 #: Settings at the edges of the app's ranges (classroom.limits), each a name and overrides.
 EXTREMES = [
-    ("3,000 people, 30 contacts, every mechanism on, most talk and cold calls",
-     {"n_agents": 3000, "mean_degree": 30, "muting": True, "adaptation": True,
-      "introductions": True, "cold_reach": 50, "exchanges_per_step": 20}),
+    (
+        "3,000 people, 30 contacts, every mechanism on, most talk and cold calls",
+        {
+            "n_agents": 3000,
+            "mean_degree": 30,
+            "muting": True,
+            "adaptation": True,
+            "introductions": True,
+            "cold_reach": 50,
+            "exchanges_per_step": 20,
+        },
+    ),
     ("3,000 people, nobody broadcasts", {"n_agents": 3000, "broadcaster_share": 0.0}),
-    ("3,000 people, everybody broadcasts, 50 cold calls",
-     {"n_agents": 3000, "broadcaster_share": 1.0, "cold_reach": 50}),
-    ("3,000 people, scale free, 30 contacts",
-     {"n_agents": 3000, "network": "barabasi_albert", "mean_degree": 30}),
+    (
+        "3,000 people, everybody broadcasts, 50 cold calls",
+        {"n_agents": 3000, "broadcaster_share": 1.0, "cold_reach": 50},
+    ),
+    (
+        "3,000 people, scale free, 30 contacts",
+        {"n_agents": 3000, "network": "barabasi_albert", "mean_degree": 30},
+    ),
     ("2,000 people who all know each other", {"n_agents": 2000, "network": "complete"}),
 ]
 
@@ -51,12 +64,16 @@ def time_frames(session, frames: int) -> tuple[list[float], list[int]]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.app_frames",
-                                     description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.app_frames", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--people", type=int, default=2000, help="people (default 2000)")
     parser.add_argument("--frames", type=int, default=100, help="frames to time (default 100)")
-    parser.add_argument("--extremes", action="store_true",
-                        help="time the app's extreme settings instead (20 frames each)")
+    parser.add_argument(
+        "--extremes",
+        action="store_true",
+        help="time the app's extreme settings instead (20 frames each)",
+    )
     args = parser.parse_args(argv)
     if args.frames < 1:
         parser.error("--frames must be at least 1")
@@ -67,16 +84,20 @@ def main(argv=None) -> int:
     from sim.params import defaults, validate
 
     if args.extremes:
-        print("setting                                                       new run   "
-              "frame median   frame max")
+        print(
+            "setting                                                       new run   "
+            "frame median   frame max"
+        )
         for name, over in EXTREMES:
             params = validate({**defaults(), **over})
             start = time.perf_counter()
             session = Session(params, 0)
             built = time.perf_counter() - start
             times, _ = time_frames(session, 20)
-            print(f"{name:62s} {built:6.2f} s   {statistics.median(times) * 1e3:8.1f} ms"
-                  f"   {times[-1] * 1e3:7.1f} ms")
+            print(
+                f"{name:62s} {built:6.2f} s   {statistics.median(times) * 1e3:8.1f} ms"
+                f"   {times[-1] * 1e3:7.1f} ms"
+            )
         return 0
 
     try:
@@ -85,11 +106,13 @@ def main(argv=None) -> int:
         parser.error(f"--people: {err}")
     session = Session({**defaults(), "n_agents": args.people}, 0)
     times, payload = time_frames(session, args.frames)
-    print(f"{args.people:,} people, {args.frames} frames: server time per frame median "
-          f"{statistics.median(times) * 1e3:.1f} ms, 90th percentile "
-          f"{times[int(0.9 * len(times))] * 1e3:.1f} ms; payload per frame "
-          f"{statistics.median(payload) / 1024:.1f} KB (plus about 0.7 KB of envelope per "
-          f"message, {1 + len(session.charts)} messages)")
+    print(
+        f"{args.people:,} people, {args.frames} frames: server time per frame median "
+        f"{statistics.median(times) * 1e3:.1f} ms, 90th percentile "
+        f"{times[int(0.9 * len(times))] * 1e3:.1f} ms; payload per frame "
+        f"{statistics.median(payload) / 1024:.1f} KB (plus about 0.7 KB of envelope per "
+        f"message, {1 + len(session.charts)} messages)"
+    )
     return 0
 
 

@@ -107,9 +107,12 @@ def solara_executable() -> Path:
 
 
 @contextlib.contextmanager
-def serve(production: bool = True, env: Mapping[str, str] | None = None,
-          log_path: Path | None = None,
-          timeout: float = SERVER_START_TIMEOUT) -> Iterator[Server]:
+def serve(
+    production: bool = True,
+    env: Mapping[str, str] | None = None,
+    log_path: Path | None = None,
+    timeout: float = SERVER_START_TIMEOUT,
+) -> Iterator[Server]:
     """The app served on 127.0.0.1 and a free port while the ``with`` block runs.
 
     ``env`` adds to (or overrides) this process's environment, after the offline settings.
@@ -134,9 +137,15 @@ def serve(production: bool = True, env: Mapping[str, str] | None = None,
         with open(log_path, "w") as log:
             log.write(f"$ {' '.join(cmd)}\n")
             log.flush()
-            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, env=full_env,
-                                    start_new_session=True)
+            proc = subprocess.Popen(
+                cmd,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=full_env,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while proc.poll() is None and time.monotonic() < deadline and not answers(url):
             time.sleep(0.2)
@@ -146,8 +155,10 @@ def serve(production: bool = True, env: Mapping[str, str] | None = None,
         log_tail = tail(log_path)
         if attempt < 2 and re.search(r"address already in use|Errno 98", log_tail, re.I):
             continue
-        raise ServerError(f"the app server did not answer at {url} within {timeout:.0f} s "
-                          f"(exit status {proc.returncode}); end of {log_path}:\n{log_tail}")
+        raise ServerError(
+            f"the app server did not answer at {url} within {timeout:.0f} s "
+            f"(exit status {proc.returncode}); end of {log_path}:\n{log_tail}"
+        )
     try:
         yield Server(url=url, pid=proc.pid, log_path=log_path)
     finally:
@@ -162,7 +173,8 @@ def chromium_executable() -> str:
         raise FileNotFoundError(
             f"Chromium not found ({name!r} is not on PATH): run ./dev setup, which installs "
             "it as root, or `sudo apt-get install -y chromium`, or set "
-            "CHROMIUM=/path/to/chromium")
+            "CHROMIUM=/path/to/chromium"
+        )
     return exe
 
 

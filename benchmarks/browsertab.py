@@ -114,8 +114,9 @@ class Tab:
         page = await context.new_page()
         tab = cls(index=index, context=context, page=page)
         page.on("websocket", tab._watch_socket)
-        page.on("console", lambda m: m.type == "error" and tab.errors.append(
-            f"console error: {m.text}"))
+        page.on(
+            "console", lambda m: m.type == "error" and tab.errors.append(f"console error: {m.text}")
+        )
         page.on("pageerror", lambda e: tab.errors.append(f"page error: {e}"))
         page.on("crash", lambda _: tab.errors.append("the page crashed"))
         return tab
@@ -131,22 +132,29 @@ class Tab:
         ws.on("framereceived", received)
         ws.on("framesent", sent)
         ws.on("socketerror", lambda e: self.errors.append(f"web socket error: {e}"))
-        ws.on("close", lambda _: self.closing or self.errors.append(
-            f"web socket closed while the tab was open: {ws.url}"))
+        ws.on(
+            "close",
+            lambda _: (
+                self.closing
+                or self.errors.append(f"web socket closed while the tab was open: {ws.url}")
+            ),
+        )
 
     async def load(self, url: str, timeout_s: float) -> float:
         """Open ``url`` and wait until the page is ready; returns the in-page time to
         ready (ms since navigation start). Raises on timeout (Playwright's error)."""
         await self.page.goto(url, timeout=timeout_s * 1000)
-        await self.page.wait_for_function("() => window.__probe?.ready != null",
-                                          timeout=timeout_s * 1000, polling=50)
+        await self.page.wait_for_function(
+            "() => window.__probe?.ready != null", timeout=timeout_s * 1000, polling=50
+        )
         self.ready_ms = await self.page.evaluate("() => window.__probe.ready")
         return self.ready_ms
 
     async def wait_complete(self, timeout_s: float) -> float:
         """Wait until every chart has drawn too; returns that moment (ms)."""
-        await self.page.wait_for_function("() => window.__probe.complete != null",
-                                          timeout=timeout_s * 1000, polling=50)
+        await self.page.wait_for_function(
+            "() => window.__probe.complete != null", timeout=timeout_s * 1000, polling=50
+        )
         self.complete_ms = await self.page.evaluate("() => window.__probe.complete")
         return self.complete_ms
 
@@ -168,8 +176,10 @@ class Tab:
         await handle.press("End")
         top = await handle.get_attribute("aria-valuemax")
         await self.page.wait_for_function(
-            "(top) => /Speed: (\\d+)/.exec(document.body.innerText)?.[1] === top", arg=top,
-            timeout=timeout_s * 1000)
+            "(top) => /Speed: (\\d+)/.exec(document.body.innerText)?.[1] === top",
+            arg=top,
+            timeout=timeout_s * 1000,
+        )
         return await self.speed_setting()
 
     async def play(self, timeout_s: float = 30) -> None:
@@ -179,14 +189,16 @@ class Tab:
         await button.click(timeout=timeout_s * 1000)
         await self.page.wait_for_function(
             "() => document.querySelector('button.play')?.textContent.trim() === 'Pause'",
-            timeout=timeout_s * 1000)
+            timeout=timeout_s * 1000,
+        )
 
     async def snapshot(self) -> Snapshot:
         t_ms, step = await self.page.evaluate(SNAPSHOT_JS)
         # Playwright hands over the socket events the browser saw before this answer
         # first, so the byte counts belong to the same moment as the counter.
-        return Snapshot(t_ms, -1 if step is None else int(step), self.bytes_in,
-                        self.messages_in, self.bytes_out)
+        return Snapshot(
+            t_ms, -1 if step is None else int(step), self.bytes_in, self.messages_in, self.bytes_out
+        )
 
     async def step_log(self) -> list[tuple[float, int]]:
         return [(t, int(s)) for t, s in await self.page.evaluate("() => window.__probe.steps")]
@@ -218,7 +230,9 @@ def window(start: Snapshot, end: Snapshot, log: Sequence[tuple[float, int]]) -> 
         return (b - a) / steps if steps > 0 else None
 
     return Window(
-        seconds=seconds, steps=steps, steps_per_s=_rate(log, start, end, steps, seconds),
+        seconds=seconds,
+        steps=steps,
+        steps_per_s=_rate(log, start, end, steps, seconds),
         bytes_in_per_step=per_step(start.bytes_in, end.bytes_in),
         messages_in_per_step=per_step(start.messages_in, end.messages_in),
         bytes_out_per_step=per_step(start.bytes_out, end.bytes_out),
@@ -229,6 +243,7 @@ def window(start: Snapshot, end: Snapshot, log: Sequence[tuple[float, int]]) -> 
 
 
 # -- reporting helpers ---------------------------------------------------------------------
+
 
 def loadavg() -> str:
     try:
@@ -242,8 +257,10 @@ def machine_line() -> str:
     from benchmarks.speed import machine
 
     info = machine()
-    return (f"Machine: {info['cpu']}, {info['cores']}; Python {info['python']}; "
-            f"load average {loadavg()} (1, 5, 15 min)")
+    return (
+        f"Machine: {info['cpu']}, {info['cores']}; Python {info['python']}; "
+        f"load average {loadavg()} (1, 5, 15 min)"
+    )
 
 
 def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -252,8 +269,12 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     out = []
     for k, r in enumerate(table):
-        out.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                             for i, (c, w) in enumerate(zip(r, widths, strict=True))))
+        out.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
         if k == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
@@ -271,21 +292,25 @@ def write_json(path: str, data: dict) -> None:
 
 # -- the command line, shared by both browser benchmarks -----------------------------------
 
+
 def number(kind: type, low: float, high: float | None = None, above: bool = False):
     """An argparse type: a ``kind`` (int or float) from ``low`` (or above it, with
     ``above``) up to ``high``, with a message that says what is allowed."""
+
     def parse(text: str):
         try:
             value = kind(text.replace("_", "").replace(",", ""))
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"not a {'whole ' if kind is int else ''}number: {text!r}") from None
+                f"not a {'whole ' if kind is int else ''}number: {text!r}"
+            ) from None
         if above and value <= low:
             raise argparse.ArgumentTypeError(f"must be more than {low:g} (got {text})")
         if value < low or (high is not None and value > high):
             allowed = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
             raise argparse.ArgumentTypeError(f"must be {allowed} (got {text})")
         return value
+
     return parse
 
 
@@ -304,9 +329,14 @@ def _run_async(coro: Awaitable[dict]) -> dict:
         return pool.submit(asyncio.run, coro).result()
 
 
-def run_against_server(name: str, measure: Callable[..., Awaitable[dict]],
-                       args: argparse.Namespace, server: Server | None, log_name: str,
-                       env: dict[str, str] | None = None) -> dict | None:
+def run_against_server(
+    name: str,
+    measure: Callable[..., Awaitable[dict]],
+    args: argparse.Namespace,
+    server: Server | None,
+    log_name: str,
+    env: dict[str, str] | None = None,
+) -> dict | None:
     """``measure(args, server)`` against ``server``, or against a production server started
     for it (with ``env``; its output in ``artifacts/<log_name>``). None, with the reason
     on stderr, when Chromium or the server is missing."""

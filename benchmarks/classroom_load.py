@@ -62,19 +62,40 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.classroom_load",
         description="Open many tabs of the classroom app at once in headless Chromium, "
-                    "press Play in each and measure every tab's speed, the server's memory "
-                    "and CPU, and any failure. Exit status 1 if a tab failed.")
-    parser.add_argument("--tabs", type=number(int, 1, 60), default=30,
-                        help="browser contexts (students) to open, 1 to 60 (default 30; "
-                             "./dev classroom allows 60 tabs)")
-    parser.add_argument("--seconds", type=number(float, 1), default=30.0,
-                        help="how long to measure with every tab playing (default 30)")
-    parser.add_argument("--warmup", type=number(float, 0), default=3.0,
-                        help="seconds of play before measuring (default 3)")
-    parser.add_argument("--stagger", type=number(float, 0), default=0.0,
-                        help="seconds between two tabs opening (default 0: all at once)")
-    parser.add_argument("--timeout", type=number(float, 1), default=180.0,
-                        help="seconds a tab may take to become ready (default 180)")
+        "press Play in each and measure every tab's speed, the server's memory "
+        "and CPU, and any failure. Exit status 1 if a tab failed.",
+    )
+    parser.add_argument(
+        "--tabs",
+        type=number(int, 1, 60),
+        default=30,
+        help="browser contexts (students) to open, 1 to 60 (default 30; "
+        "./dev classroom allows 60 tabs)",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=number(float, 1),
+        default=30.0,
+        help="how long to measure with every tab playing (default 30)",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=number(float, 0),
+        default=3.0,
+        help="seconds of play before measuring (default 3)",
+    )
+    parser.add_argument(
+        "--stagger",
+        type=number(float, 0),
+        default=0.0,
+        help="seconds between two tabs opening (default 0: all at once)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=number(float, 1),
+        default=180.0,
+        help="seconds a tab may take to become ready (default 180)",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the numbers to PATH")
     return parser.parse_args(argv)
 
@@ -119,17 +140,20 @@ async def _with_timeout(coro, seconds: float):
 async def run_check(args: argparse.Namespace, server: Server) -> dict:
     from playwright.async_api import async_playwright
 
-    data: dict = {"machine": machine_line(), "loadavg_start": loadavg(),
-                  "server_url": server.url,
-                  "settings": {k: getattr(args, k) for k in
-                               ("tabs", "seconds", "warmup", "stagger", "timeout")},
-                  "server_env": {k: os.environ.get(k, v) for k, v in CLASSROOM_ENV.items()}}
+    data: dict = {
+        "machine": machine_line(),
+        "loadavg_start": loadavg(),
+        "server_url": server.url,
+        "settings": {
+            k: getattr(args, k) for k in ("tabs", "seconds", "warmup", "stagger", "timeout")
+        },
+        "server_env": {k: os.environ.get(k, v) for k, v in CLASSROOM_ENV.items()},
+    }
     sampler = Sampler(server.pid)
     data["rss_idle_mb"] = process_rss_mb(server.pid)
     sampler.start()
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=chromium_executable(),
-                                          args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
         data["chromium"] = browser.version
         tabs = [await Tab.new(browser, i) for i in range(args.tabs)]
         problems: dict[int, list[str]] = {t.index: [] for t in tabs}
@@ -139,24 +163,30 @@ async def run_check(args: argparse.Namespace, server: Server) -> dict:
             await asyncio.sleep(tab.index * args.stagger)
             return await tab.load(server.url, args.timeout)
 
-        _progress(f"opening {args.tabs} tabs"
-                  + (" at once" if args.stagger == 0 else f", {args.stagger:g} s apart"))
+        _progress(
+            f"opening {args.tabs} tabs"
+            + (" at once" if args.stagger == 0 else f", {args.stagger:g} s apart")
+        )
         cpu_open0, t_open0 = process_cpu_seconds(server.pid), time.monotonic()
         loaded = await asyncio.gather(*(open_one(t) for t in tabs), return_exceptions=True)
         data["open_seconds"] = time.monotonic() - t_open0
-        data["open_server_cpu_share"] = ((process_cpu_seconds(server.pid) - cpu_open0)
-                                         / data["open_seconds"])
+        data["open_server_cpu_share"] = (process_cpu_seconds(server.pid) - cpu_open0) / data[
+            "open_seconds"
+        ]
         data["rss_loaded_mb"] = process_rss_mb(server.pid)
         for tab, result in zip(tabs, loaded, strict=True):
             if isinstance(result, BaseException):
                 problems[tab.index].append(f"not ready: {_first_line(result)}")
         ready = [t for t in tabs if not problems[t.index]]
-        _progress(f"{len(ready)} of {args.tabs} tabs ready after "
-                  f"{data['open_seconds']:.1f} s; pressing Play in each")
+        _progress(
+            f"{len(ready)} of {args.tabs} tabs ready after "
+            f"{data['open_seconds']:.1f} s; pressing Play in each"
+        )
 
         # -- everyone presses Play ------------------------------------------------------
-        pressed = await asyncio.gather(*(_with_timeout(t.play(), args.timeout) for t in ready),
-                                       return_exceptions=True)
+        pressed = await asyncio.gather(
+            *(_with_timeout(t.play(), args.timeout) for t in ready), return_exceptions=True
+        )
         for tab, result in zip(ready, pressed, strict=True):
             if isinstance(result, BaseException):
                 problems[tab.index].append(f"Play did not start: {_first_line(result)}")
@@ -168,12 +198,18 @@ async def run_check(args: argparse.Namespace, server: Server) -> dict:
         browser_pids = [q for q in descendants(os.getpid()) if q not in server_tree]
         _progress(f"measuring {len(playing)} playing tabs for {args.seconds:g} s")
         starts = await asyncio.gather(*(t.snapshot() for t in playing))
-        cpu0, bcpu0, t0 = (process_cpu_seconds(server.pid), cpu_seconds_of(browser_pids),
-                           time.monotonic())
+        cpu0, bcpu0, t0 = (
+            process_cpu_seconds(server.pid),
+            cpu_seconds_of(browser_pids),
+            time.monotonic(),
+        )
         await asyncio.sleep(args.seconds)
         ends = await asyncio.gather(*(t.snapshot() for t in playing), return_exceptions=True)
-        cpu1, bcpu1, t1 = (process_cpu_seconds(server.pid), cpu_seconds_of(browser_pids),
-                           time.monotonic())
+        cpu1, bcpu1, t1 = (
+            process_cpu_seconds(server.pid),
+            cpu_seconds_of(browser_pids),
+            time.monotonic(),
+        )
         data["rss_end_mb"] = process_rss_mb(server.pid)
         windows = {}
         for tab, start, end in zip(playing, starts, ends, strict=True):
@@ -194,30 +230,41 @@ async def run_check(args: argparse.Namespace, server: Server) -> dict:
 
     wall = t1 - t0
     frames = sum(w.steps for w in windows.values())
-    data.update({
-        "window_seconds": wall, "frames": frames, "frames_per_s_total": frames / wall,
-        "server_cpu_share": (cpu1 - cpu0) / wall,
-        "server_cpu_ms_per_frame": (cpu1 - cpu0) * 1e3 / frames if frames else None,
-        "browser_cpu_share": (bcpu1 - bcpu0) / wall,
-        "rss_peak_mb": max(sampler.rss, default=None),
-        "loadavg_end": loadavg(),
-    })
-    data["tabs"] = [{
-        "tab": t.index + 1, "ready_ms": t.ready_ms,
-        "steps_per_s": windows[t.index].steps_per_s if t.index in windows else None,
-        "gap_max_ms": windows[t.index].gap_max_ms if t.index in windows else None,
-        "ws_bytes_per_step": (windows[t.index].bytes_in_per_step
-                              if t.index in windows else None),
-        "problems": problems[t.index],
-    } for t in tabs]
+    data.update(
+        {
+            "window_seconds": wall,
+            "frames": frames,
+            "frames_per_s_total": frames / wall,
+            "server_cpu_share": (cpu1 - cpu0) / wall,
+            "server_cpu_ms_per_frame": (cpu1 - cpu0) * 1e3 / frames if frames else None,
+            "browser_cpu_share": (bcpu1 - bcpu0) / wall,
+            "rss_peak_mb": max(sampler.rss, default=None),
+            "loadavg_end": loadavg(),
+        }
+    )
+    data["tabs"] = [
+        {
+            "tab": t.index + 1,
+            "ready_ms": t.ready_ms,
+            "steps_per_s": windows[t.index].steps_per_s if t.index in windows else None,
+            "gap_max_ms": windows[t.index].gap_max_ms if t.index in windows else None,
+            "ws_bytes_per_step": (
+                windows[t.index].bytes_in_per_step if t.index in windows else None
+            ),
+            "problems": problems[t.index],
+        }
+        for t in tabs
+    ]
     return data
 
 
 def _spread(values: list[float], spec: str) -> str:
     if not values:
         return "-"
-    return (f"min {min(values):{spec}}, median {statistics.median(values):{spec}}, "
-            f"max {max(values):{spec}}")
+    return (
+        f"min {min(values):{spec}}, median {statistics.median(values):{spec}}, "
+        f"max {max(values):{spec}}"
+    )
 
 
 def format_report(data: dict) -> str:
@@ -238,7 +285,7 @@ def format_report(data: dict) -> str:
         "competes with it for the same cores: in a real classroom each student's computer "
         "draws its own tab.",
         "",
-        f"Opening ({'all at once' if s['stagger'] == 0 else f'{s['stagger']:g} s apart'}): "
+        f"Opening ({'all at once' if s['stagger'] == 0 else f'{s["stagger"]:g} s apart'}): "
         f"{len(ready)} of {s['tabs']} tabs ready after {data['open_seconds']:.1f} s; "
         f"server CPU {data['open_server_cpu_share']:.0%} of one core meanwhile",
         f"  time to first render, s: {_spread(ready, '.1f')}",
@@ -256,20 +303,29 @@ def format_report(data: dict) -> str:
         f"(about {(data['rss_loaded_mb'] - data['rss_idle_mb']) / s['tabs']:.0f} MB a tab)",
         "",
     ]
-    rows = [(str(t["tab"]), fmt(t["ready_ms"] and t["ready_ms"] / 1000, ".1f"),
-             fmt(t["steps_per_s"], ".2f"), fmt(t["gap_max_ms"], ",.0f"),
-             fmt(t["ws_bytes_per_step"] and t["ws_bytes_per_step"] / 1024, ".1f"),
-             "failed" if t["problems"] else "ok") for t in tabs]
-    lines.append(format_table(("tab", "ready s", "steps/s", "max gap ms", "KB/frame",
-                               "status"), rows))
+    rows = [
+        (
+            str(t["tab"]),
+            fmt(t["ready_ms"] and t["ready_ms"] / 1000, ".1f"),
+            fmt(t["steps_per_s"], ".2f"),
+            fmt(t["gap_max_ms"], ",.0f"),
+            fmt(t["ws_bytes_per_step"] and t["ws_bytes_per_step"] / 1024, ".1f"),
+            "failed" if t["problems"] else "ok",
+        )
+        for t in tabs
+    ]
+    lines.append(
+        format_table(("tab", "ready s", "steps/s", "max gap ms", "KB/frame", "status"), rows)
+    )
     lines.append("")
     if failed:
         lines.append(f"FAILED: {len(failed)} of {len(tabs)} tabs")
         for t in failed:
             lines += [f"  tab {t['tab']}: {p}" for p in t["problems"]]
     else:
-        lines.append(f"No failures: every one of the {len(tabs)} tabs loaded, played and "
-                     "reported no error.")
+        lines.append(
+            f"No failures: every one of the {len(tabs)} tabs loaded, played and reported no error."
+        )
     return "\n".join(lines)
 
 
@@ -278,8 +334,9 @@ def main(argv: Sequence[str] | None = None, server: Server | None = None) -> int
     starting one (tests)."""
     args = parse_args(argv)
     env = {k: os.environ.get(k, v) for k, v in CLASSROOM_ENV.items()}  # as ./dev classroom
-    data = run_against_server("classroom_load", run_check, args, server,
-                              "classroom-load-server.log", env=env)
+    data = run_against_server(
+        "classroom_load", run_check, args, server, "classroom-load-server.log", env=env
+    )
     if data is None:
         return 1
     print(format_report(data))

@@ -95,8 +95,10 @@ def _memory(results):
     r = _find(results, "fast", 100_000)
     if r is None:
         return None
-    return (f"{r.traced_peak_mb:.0f} MB traced (process max RSS {r.max_rss_mb:.0f} MB)",
-            r.traced_peak_mb < 500)
+    return (
+        f"{r.traced_peak_mb:.0f} MB traced (process max RSS {r.max_rss_mb:.0f} MB)",
+        r.traced_peak_mb < 500,
+    )
 
 
 TARGETS = [
@@ -143,8 +145,14 @@ def traced_peak_mb(implementation: str, n: int, steps: int, seed: int) -> float:
     return peak / MB
 
 
-def measure(implementation: str, n: int, steps: int, seed: int = 1,
-            memory_steps: int = MEMORY_STEPS, short_run: bool = False) -> Result:
+def measure(
+    implementation: str,
+    n: int,
+    steps: int,
+    seed: int = 1,
+    memory_steps: int = MEMORY_STEPS,
+    short_run: bool = False,
+) -> Result:
     """Time one implementation at size ``n`` for ``steps`` steps, then trace its memory."""
     cls = _model_class(implementation)
     gc.collect()
@@ -169,11 +177,18 @@ def measure(implementation: str, n: int, steps: int, seed: int = 1,
     peak = traced_peak_mb(implementation, n, min(memory_steps, steps), seed)
     total = sum(durations)
     return Result(
-        implementation=implementation, n=n, steps=steps, setup_s=setup,
-        step_median_s=statistics.median(durations), step_mean_s=total / steps,
+        implementation=implementation,
+        n=n,
+        steps=steps,
+        setup_s=setup,
+        step_median_s=statistics.median(durations),
+        step_mean_s=total / steps,
         agent_steps_per_s=n * steps / total if total > 0 else float("inf"),
-        traced_peak_mb=peak, max_rss_mb=max_rss_mb(),
-        collect_share=collecting[0] / total if total > 0 else 0.0, short_run=short_run)
+        traced_peak_mb=peak,
+        max_rss_mb=max_rss_mb(),
+        collect_share=collecting[0] / total if total > 0 else 0.0,
+        short_run=short_run,
+    )
 
 
 def reference_steps(n: int, steps: int) -> int:
@@ -182,8 +197,9 @@ def reference_steps(n: int, steps: int) -> int:
     return min(steps, max(5, steps * 1_000 // max(n, 1)))
 
 
-def run_benchmarks(sizes: Sequence[int], steps: int, reference_sizes: Sequence[int],
-                   seed: int = 1, progress=None) -> list[Result]:
+def run_benchmarks(
+    sizes: Sequence[int], steps: int, reference_sizes: Sequence[int], seed: int = 1, progress=None
+) -> list[Result]:
     """Measure the fast engine at ``sizes`` (smallest first), then the reference at
     ``reference_sizes``; fill in the speed-up wherever both ran at a size."""
     say = progress or (lambda text: None)
@@ -231,27 +247,40 @@ def machine() -> dict[str, str]:
     }
 
 
-COLUMNS = ("implementation", "N", "steps", "set-up s", "step median ms", "step mean ms",
-           "collecting", "agent-steps/s", "traced peak MB", "max RSS MB", "speed-up")
+COLUMNS = (
+    "implementation",
+    "N",
+    "steps",
+    "set-up s",
+    "step median ms",
+    "step mean ms",
+    "collecting",
+    "agent-steps/s",
+    "traced peak MB",
+    "max RSS MB",
+    "speed-up",
+)
 
 
 def table_rows(results: list[Result]) -> list[tuple[str, ...]]:
     """The table's cells, one tuple per result, ordered by size then implementation."""
     rows = []
     for r in sorted(results, key=lambda r: (r.n, r.implementation != "fast")):
-        rows.append((
-            "fast engine" if r.implementation == "fast" else "reference",
-            f"{r.n:,}",
-            f"{r.steps}{'*' if r.short_run else ''}",
-            f"{r.setup_s:.3f}",
-            f"{r.step_median_s * 1e3:.2f}",
-            f"{r.step_mean_s * 1e3:.2f}",
-            f"{r.collect_share:.0%}",
-            f"{r.agent_steps_per_s:,.0f}",
-            f"{r.traced_peak_mb:.1f}",
-            f"{r.max_rss_mb:.0f}",
-            "" if r.speedup is None else f"{r.speedup:.1f}x",
-        ))
+        rows.append(
+            (
+                "fast engine" if r.implementation == "fast" else "reference",
+                f"{r.n:,}",
+                f"{r.steps}{'*' if r.short_run else ''}",
+                f"{r.setup_s:.3f}",
+                f"{r.step_median_s * 1e3:.2f}",
+                f"{r.step_mean_s * 1e3:.2f}",
+                f"{r.collect_share:.0%}",
+                f"{r.agent_steps_per_s:,.0f}",
+                f"{r.traced_peak_mb:.1f}",
+                f"{r.max_rss_mb:.0f}",
+                "" if r.speedup is None else f"{r.speedup:.1f}x",
+            )
+        )
     return rows
 
 
@@ -267,15 +296,19 @@ def format_report(results: list[Result], info: dict[str, str], steps: int) -> st
     rows = [COLUMNS, *table_rows(results)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     for k, row in enumerate(rows):
-        cells = [c.ljust(w) if i == 0 else c.rjust(w)
-                 for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        cells = [
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
         lines.append("  ".join(cells))
         if k == 0:
             lines.append("  ".join("-" * w for w in widths))
     lines.append("")
     if any(r.short_run for r in results):
-        lines.append(f"* the reference ran fewer steps than {steps} at this size "
-                     "(steps x 1,000 / N, at least 5); per-step numbers are comparable.")
+        lines.append(
+            f"* the reference ran fewer steps than {steps} at this size "
+            "(steps x 1,000 / N, at least 5); per-step numbers are comparable."
+        )
     lines += [
         "set-up: constructing the model; step: one model.step() including data collection;",
         "collecting: the share of the step spent in the DataCollector (every reporter, every "
@@ -315,26 +348,42 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Time the fast engine and the reference implementation and check the "
-                    "speed targets.")
-    parser.add_argument("--sizes", nargs="+", default=None, metavar="N",
-                        help="numbers of people for the fast engine "
-                             "(default: 1000 10000 100000)")
-    parser.add_argument("--steps", type=int, default=None,
-                        help=f"steps per run (default {DEFAULT_STEPS}; {QUICK_STEPS} with "
-                             "--quick)")
-    parser.add_argument("--reference-sizes", nargs="*", default=None, metavar="N",
-                        help="numbers of people for the reference implementation (default: "
-                             "1000 10000; give none to skip it)")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"a short run: {QUICK_STEPS} steps (sizes as given)")
+        "speed targets.",
+    )
+    parser.add_argument(
+        "--sizes",
+        nargs="+",
+        default=None,
+        metavar="N",
+        help="numbers of people for the fast engine (default: 1000 10000 100000)",
+    )
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=None,
+        help=f"steps per run (default {DEFAULT_STEPS}; {QUICK_STEPS} with --quick)",
+    )
+    parser.add_argument(
+        "--reference-sizes",
+        nargs="*",
+        default=None,
+        metavar="N",
+        help="numbers of people for the reference implementation (default: "
+        "1000 10000; give none to skip it)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help=f"a short run: {QUICK_STEPS} steps (sizes as given)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--json", metavar="PATH", help="also write the numbers to PATH")
     args = parser.parse_args(argv)
     try:
         args.sizes = _sizes(args.sizes) if args.sizes is not None else list(DEFAULT_SIZES)
-        args.reference_sizes = (_sizes(args.reference_sizes)
-                                if args.reference_sizes is not None
-                                else list(DEFAULT_REFERENCE_SIZES))
+        args.reference_sizes = (
+            _sizes(args.reference_sizes)
+            if args.reference_sizes is not None
+            else list(DEFAULT_REFERENCE_SIZES)
+        )
     except (ValueError, argparse.ArgumentTypeError) as err:
         parser.error(str(err))
     if args.steps is None:
@@ -352,17 +401,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     def progress(text):
         print(f"benchmarks: {text}", file=sys.stderr, flush=True)
 
-    results = run_benchmarks(args.sizes, args.steps, args.reference_sizes, args.seed,
-                             progress=progress)
+    results = run_benchmarks(
+        args.sizes, args.steps, args.reference_sizes, args.seed, progress=progress
+    )
     print(format_report(results, info, args.steps))
     if args.json:
         targets = {}
         for target in TARGETS:
             outcome = target.check(results)
-            targets[target.text] = (None if outcome is None
-                                    else {"measured": outcome[0], "met": outcome[1]})
+            targets[target.text] = (
+                None if outcome is None else {"measured": outcome[0], "met": outcome[1]}
+            )
         with open(args.json, "w") as f:
-            json.dump({"machine": info, "steps": args.steps, "settings": MODEL_SETTINGS,
-                       "results": [asdict(r) for r in results], "targets": targets},
-                      f, indent=2)
+            json.dump(
+                {
+                    "machine": info,
+                    "steps": args.steps,
+                    "settings": MODEL_SETTINGS,
+                    "results": [asdict(r) for r in results],
+                    "targets": targets,
+                },
+                f,
+                indent=2,
+            )
     return 0

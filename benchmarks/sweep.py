@@ -102,16 +102,23 @@ def overhead(runs: int) -> dict:
         with Store(folder) as store:
             model = float(store.read_runs()["wall_s"].sum())
     loop = end - first[0]
-    return {"runs": runs, "sweep_s": end - start, "setup_s": first[0] - start,
-            "runs_s": loop, "model_s": model, "overhead": (loop - model) / model}
+    return {
+        "runs": runs,
+        "sweep_s": end - start,
+        "setup_s": first[0] - start,
+        "runs_s": loop,
+        "model_s": model,
+        "overhead": (loop - model) / model,
+    }
 
 
 def speedup(replicates: int) -> dict:
     from experiments.execute import run_spec
     from experiments.spec import parse_spec
 
-    text = re.sub(r"(?m)^replicates = \d+", f"replicates = {replicates}",
-                  FADE_MAP.read_text(), count=1)
+    text = re.sub(
+        r"(?m)^replicates = \d+", f"replicates = {replicates}", FADE_MAP.read_text(), count=1
+    )
     spec = parse_spec(text, path=FADE_MAP)
     times = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -119,8 +126,12 @@ def speedup(replicates: int) -> dict:
             start = time.perf_counter()
             run_spec(spec, Path(tmp) / f"w{workers}", workers=workers)
             times[workers] = time.perf_counter() - start
-    return {"runs": spec.n_runs, "one_worker_s": times[1], "two_workers_s": times[2],
-            "speedup": times[1] / times[2]}
+    return {
+        "runs": spec.n_runs,
+        "one_worker_s": times[1],
+        "two_workers_s": times[2],
+        "speedup": times[1] / times[2],
+    }
 
 
 def memory(sizes: list[int]) -> list[dict]:
@@ -128,24 +139,46 @@ def memory(sizes: list[int]) -> list[dict]:
     for runs in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             child = subprocess.run(
-                [sys.executable, "-c", MEMORY_CHILD, SMALL_SPEC.format(runs=runs),
-                 str(Path(tmp) / "memory")],
-                cwd=ROOT, capture_output=True, text=True, check=True)
+                [
+                    sys.executable,
+                    "-c",
+                    MEMORY_CHILD,
+                    SMALL_SPEC.format(runs=runs),
+                    str(Path(tmp) / "memory"),
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
         peak = json.loads(child.stdout.strip().splitlines()[-1])["maxrss_kb"] / 1024
         out.append({"runs": runs, "peak_mb": peak})
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.sweep",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=40,
-                        help="runs of the default configuration for the overhead (default 40)")
-    parser.add_argument("--replicates", type=int, default=2,
-                        help="replicates per fade-map point for the speed-up (default 2: "
-                             "198 runs)")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200, 800],
-                        help="sweep sizes (runs) for the memory check (default 50 200 800)")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.sweep", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=40,
+        help="runs of the default configuration for the overhead (default 40)",
+    )
+    parser.add_argument(
+        "--replicates",
+        type=int,
+        default=2,
+        help="replicates per fade-map point for the speed-up (default 2: 198 runs)",
+    )
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[50, 200, 800],
+        help="sweep sizes (runs) for the memory check (default 50 200 800)",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the numbers to PATH")
     args = parser.parse_args(argv)
     for name in ("runs", "replicates"):
@@ -154,31 +187,43 @@ def main(argv: list[str] | None = None) -> int:
     if any(s < 1 for s in args.sizes):
         parser.error("--sizes must be at least 1 each")
 
-    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() \
-        else ["?"]
-    print(f"Sweep runner benchmark: {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}, load average "
-          f"{' '.join(load)}", flush=True)
+    load = (
+        Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"]
+    )
+    print(
+        f"Sweep runner benchmark: {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, load average "
+        f"{' '.join(load)}",
+        flush=True,
+    )
     o = overhead(args.runs)
     ok = o["overhead"] < OVERHEAD_TARGET
-    print(f"overhead: {o['runs']} runs at the default size in {o['runs_s']:.2f} s (after "
-          f"{o['setup_s']:.2f} s of setting up the folder and the process), of which the "
-          f"model {o['model_s']:.2f} s: {o['overhead']:.1%} per run "
-          f"[{'met' if ok else 'NOT MET'}: under {OVERHEAD_TARGET:.0%}]", flush=True)
+    print(
+        f"overhead: {o['runs']} runs at the default size in {o['runs_s']:.2f} s (after "
+        f"{o['setup_s']:.2f} s of setting up the folder and the process), of which the "
+        f"model {o['model_s']:.2f} s: {o['overhead']:.1%} per run "
+        f"[{'met' if ok else 'NOT MET'}: under {OVERHEAD_TARGET:.0%}]",
+        flush=True,
+    )
     s = speedup(args.replicates)
     ok = s["speedup"] >= SPEEDUP_TARGET
-    print(f"speed-up: fade map, {s['runs']} runs: one worker {s['one_worker_s']:.1f} s, two "
-          f"workers {s['two_workers_s']:.1f} s: {s['speedup']:.2f} times "
-          f"[{'met' if ok else 'NOT MET'}: at least {SPEEDUP_TARGET}]", flush=True)
+    print(
+        f"speed-up: fade map, {s['runs']} runs: one worker {s['one_worker_s']:.1f} s, two "
+        f"workers {s['two_workers_s']:.1f} s: {s['speedup']:.2f} times "
+        f"[{'met' if ok else 'NOT MET'}: at least {SPEEDUP_TARGET}]",
+        flush=True,
+    )
     m = memory(args.sizes)
     growth = m[-1]["peak_mb"] / m[0]["peak_mb"] - 1
-    print("memory: peak of the runner's process: " + ", ".join(
-        f"{r['runs']} runs {r['peak_mb']:.0f} MB" for r in m) +
-        f" ({growth:+.1%} from the smallest to the largest) "
-        f"[{'met' if growth < 0.1 else 'NOT MET'}: flat, within 10 %]", flush=True)
+    print(
+        "memory: peak of the runner's process: "
+        + ", ".join(f"{r['runs']} runs {r['peak_mb']:.0f} MB" for r in m)
+        + f" ({growth:+.1%} from the smallest to the largest) "
+        f"[{'met' if growth < 0.1 else 'NOT MET'}: flat, within 10 %]",
+        flush=True,
+    )
     if args.json:
-        Path(args.json).write_text(json.dumps({"overhead": o, "speedup": s, "memory": m},
-                                              indent=1))
+        Path(args.json).write_text(json.dumps({"overhead": o, "speedup": s, "memory": m}, indent=1))
     return 0
 
 

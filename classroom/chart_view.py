@@ -609,13 +609,15 @@ class LineChart(anywidget.AnyWidget):
                     f"series {key!r}: marker must be one of {MARKERS}, not {marker!r}"
                 )
             dash = s.get("dash", DEFAULT_DASHES[i % len(DEFAULT_DASHES)])
-            out.append({
-                "key": key,
-                "label": str(s.get("label", key)),
-                "color": str(s.get("color", DEFAULT_COLORS[i % len(DEFAULT_COLORS)])),
-                "dash": [float(d) for d in dash],
-                "marker": marker,
-            })
+            out.append(
+                {
+                    "key": key,
+                    "label": str(s.get("label", key)),
+                    "color": str(s.get("color", DEFAULT_COLORS[i % len(DEFAULT_COLORS)])),
+                    "dash": [float(d) for d in dash],
+                    "marker": marker,
+                }
+            )
         return out
 
     @t.observe("series")

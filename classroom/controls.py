@@ -19,25 +19,40 @@ from .limits import APP_LIMITS, bounds, check_in_app
 __all__ = ["APP_LIMITS", "Fold", "NamedSlider", "ParameterControls", "control_kind"]
 
 
-
 def control_kind(name: str) -> str:
     """Which widget a parameter gets: slider, switch, select or none."""
     p = PARAMETERS[name]
-    return {"int": "slider", "float": "slider", "bool": "switch", "choice": "select",
-            "strategy": "select", "graph": "none"}[p.kind]
+    return {
+        "int": "slider",
+        "float": "slider",
+        "bool": "switch",
+        "choice": "select",
+        "strategy": "select",
+        "graph": "none",
+    }[p.kind]
 
 
 @solara.component
 def NamedSlider(label: str, value, low, high, step, on_value: Callable):
     """A slider whose handle carries its label as its accessible name (Vuetify 3 names the
     handle only from ``name``; solara's sliders leave it unnamed)."""
-    return solara.v.Slider(v_model=value, on_v_model=on_value, label=label, name=label,
-                           min=low, max=high, step=step, density="default", hide_details=True)
+    return solara.v.Slider(
+        v_model=value,
+        on_v_model=on_value,
+        label=label,
+        name=label,
+        min=low,
+        max=high,
+        step=step,
+        density="default",
+        hide_details=True,
+    )
 
 
 @solara.component
-def ParameterControl(name: str, value, on_change: Callable[[str, object], None],
-                     pending: bool = False):
+def ParameterControl(
+    name: str, value, on_change: Callable[[str, object], None], pending: bool = False
+):
     """One parameter: its control, its one-line explanation and, for a structural
     parameter whose new value waits for Reset, a note saying so."""
     p = PARAMETERS[name]
@@ -61,12 +76,24 @@ def ParameterControl(name: str, value, on_change: Callable[[str, object], None],
             solara.Select(label=p.label, values=options, value=value, on_value=change)
         elif p.kind == "int":
             low, high = bounds(name)
-            NamedSlider(f"{p.label}: {int(value)}", int(value), int(low), int(high), 1,
-                        lambda v: change(int(v)))
+            NamedSlider(
+                f"{p.label}: {int(value)}",
+                int(value),
+                int(low),
+                int(high),
+                1,
+                lambda v: change(int(v)),
+            )
         else:
             low, high = bounds(name)
-            NamedSlider(f"{p.label}: {float(value):.2f}", float(value), float(low),
-                        float(high), (high - low) / 100, lambda v: change(float(v)))
+            NamedSlider(
+                f"{p.label}: {float(value):.2f}",
+                float(value),
+                float(low),
+                float(high),
+                (high - low) / 100,
+                lambda v: change(float(v)),
+            )
         solara.Text(p.help, classes=["param-help"])
         if pending:
             solara.Text("Applies when you press Reset.", classes=["param-pending"])
@@ -81,8 +108,13 @@ def Fold(summary: str, render: Callable[[], None], expand: bool = False):
     controls would otherwise be about 200 widgets, built and sent on the first render)."""
     is_open, set_open = solara.use_state(expand)
     label = ("▾ " if is_open else "▸ ") + summary
-    solara.Button(label, on_click=lambda: set_open(not is_open), text=True,
-                  classes=["fold"], attributes={"aria-expanded": "true" if is_open else "false"})
+    solara.Button(
+        label,
+        on_click=lambda: set_open(not is_open),
+        text=True,
+        classes=["fold"],
+        attributes={"aria-expanded": "true" if is_open else "false"},
+    )
     if is_open:
         with solara.Column(gap="4px", classes=["fold-body"]):
             render()
@@ -91,14 +123,15 @@ def Fold(summary: str, render: Callable[[], None], expand: bool = False):
 @solara.component
 def ParameterControls(values: dict, running: dict, on_change: Callable[[str, object], None]):
     """Every parameter, grouped as declared; advanced ones folded under "More"."""
+
     def controls(names):
         for n in names:
-            ParameterControl(n, values[n], on_change,
-                             pending=not PARAMETERS[n].live and values[n] != running[n])
+            ParameterControl(
+                n, values[n], on_change, pending=not PARAMETERS[n].live and values[n] != running[n]
+            )
 
     for group in GROUPS:
-        names = [n for n, p in PARAMETERS.items() if p.group == group
-                 and control_kind(n) != "none"]
+        names = [n for n, p in PARAMETERS.items() if p.group == group and control_kind(n) != "none"]
         if not names:
             continue
         simple = [n for n in names if not PARAMETERS[n].advanced]

@@ -31,10 +31,20 @@ def layout_key(params: dict, seed: int, edges: np.ndarray) -> tuple:
     """What the layout depends on: the network's shape parameters and seed, or for a
     custom graph its number of people and the ties themselves."""
     if params.get("graph") is not None:
-        return ("graph", params["graph"].number_of_nodes(), len(edges),
-                hash(np.ascontiguousarray(edges).tobytes()))
-    names = ("network", "n_agents", "mean_degree", "rewire_prob", "n_communities",
-             "community_mixing")
+        return (
+            "graph",
+            params["graph"].number_of_nodes(),
+            len(edges),
+            hash(np.ascontiguousarray(edges).tobytes()),
+        )
+    names = (
+        "network",
+        "n_agents",
+        "mean_degree",
+        "rewire_prob",
+        "n_communities",
+        "community_mixing",
+    )
     return (*(params[k] for k in names), seed)
 
 
@@ -86,8 +96,9 @@ def _compute(params: dict, seed: int, n: int, edges: np.ndarray) -> np.ndarray:
     return spring(start, edges, iterations=8)
 
 
-def spring(start: np.ndarray, edges: np.ndarray, iterations: int = 8,
-           chunk: int = 256) -> np.ndarray:
+def spring(
+    start: np.ndarray, edges: np.ndarray, iterations: int = 8, chunk: int = 256
+) -> np.ndarray:
     """Fruchterman-Reingold force-directed placement (Fruchterman and Reingold 1991), the
     rule NetworkX's ``spring_layout`` follows, in numpy: every pair repels (k^2 / d), tied
     pairs attract (d^2 / k), and each node moves at most a "temperature" that cools
@@ -106,11 +117,11 @@ def spring(start: np.ndarray, edges: np.ndarray, iterations: int = 8,
         push = np.empty_like(pos)
         x, y = pos[:, 0].astype(np.float32), pos[:, 1].astype(np.float32)
         for lo in range(0, n, chunk):
-            dx = x[lo:lo + chunk, None] - x[None, :]
-            dy = y[lo:lo + chunk, None] - y[None, :]
+            dx = x[lo : lo + chunk, None] - x[None, :]
+            dy = y[lo : lo + chunk, None] - y[None, :]
             weight = np.float32(k * k) / np.maximum(dx * dx + dy * dy, np.float32(1e-4))
-            push[lo:lo + chunk, 0] = (dx * weight).sum(axis=1)
-            push[lo:lo + chunk, 1] = (dy * weight).sum(axis=1)
+            push[lo : lo + chunk, 0] = (dx * weight).sum(axis=1)
+            push[lo : lo + chunk, 1] = (dy * weight).sum(axis=1)
         d = pos[src] - pos[dst]
         pull = d * (np.sqrt(np.einsum("ij,ij->i", d, d)) / k)[:, None]
         np.add.at(push, src, -pull)

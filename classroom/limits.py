@@ -14,8 +14,13 @@ from sim.params import validate_one
 __all__ = ["APP_LIMITS", "bounds", "check_in_app"]
 
 #: Ranges the app narrows: name -> (low, high).
-APP_LIMITS = {"n_agents": (10, 3000), "cold_reach": (0, 50), "fade_patience": (1, 50),
-              "attention_budget": (1, 30), "mean_degree": (2, 30)}
+APP_LIMITS = {
+    "n_agents": (10, 3000),
+    "cold_reach": (0, 50),
+    "fade_patience": (1, 50),
+    "attention_budget": (1, 30),
+    "mean_degree": (2, 30),
+}
 
 
 def bounds(name: str) -> tuple[float, float]:
@@ -30,7 +35,10 @@ def check_in_app(name: str, value: Any) -> Any:
     if name in APP_LIMITS:
         low, high = APP_LIMITS[name]
         if not low <= value <= high:
-            raise ParameterError(name, f"in the app, must be from {low:g} to {high:g} (got "
-                                       f"{value:g}); the model itself allows up to "
-                                       f"{PARAMETERS[name].high:g} from Python or a sweep")
+            raise ParameterError(
+                name,
+                f"in the app, must be from {low:g} to {high:g} (got "
+                f"{value:g}); the model itself allows up to "
+                f"{PARAMETERS[name].high:g} from Python or a sweep",
+            )
     return value

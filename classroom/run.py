@@ -76,8 +76,9 @@ class ClassroomRun:
         # (everyone knows everyone at 2,000 people: two million ties).
         drawn = np.arange(len(self.edges))
         if len(drawn) > MAX_DRAWN_TIES:
-            pick = np.random.default_rng(self.seed).choice(len(drawn), MAX_DRAWN_TIES,
-                                                           replace=False)
+            pick = np.random.default_rng(self.seed).choice(
+                len(drawn), MAX_DRAWN_TIES, replace=False
+            )
             drawn = np.sort(pick)
         self.drawn_edges = self.edges[drawn]
         self._n_ties = -1  # the model's tie count when the drawn ties' indices were found
@@ -128,8 +129,10 @@ class ClassroomRun:
 
     def latest(self) -> dict[str, dict[str, float]]:
         """Chart key -> group -> value at the current step."""
-        return {key: {g: self._value(f"{prefix}_{g}") for g in self.groups}
-                for key, _, _, prefix, _ in CHARTS}
+        return {
+            key: {g: self._value(f"{prefix}_{g}") for g in self.groups}
+            for key, _, _, prefix, _ in CHARTS
+        }
 
     def _value(self, name: str, at: int = -1) -> float:
         """A reporter's value at a recorded step (-1: now), straight from the collector."""
@@ -153,21 +156,32 @@ class ClassroomRun:
         idx = [s % HISTORY_STEPS for s in range(start, self.steps + 1)]
         hist = self._history[idx, :, person]
         return {
-            "label": self.labels[person], "strategy": p.strategy, "group": p.group,
-            "faded": p.faded, "attention_received": _num(p.attention_received),
-            "trust_earned": _num(p.trust_earned), "recall": _num(p.recall),
-            "conversions": p.conversions, "contacts": len(self.model.world.contacts_of(person)),
+            "label": self.labels[person],
+            "strategy": p.strategy,
+            "group": p.group,
+            "faded": p.faded,
+            "attention_received": _num(p.attention_received),
+            "trust_earned": _num(p.trust_earned),
+            "recall": _num(p.recall),
+            "conversions": p.conversions,
+            "contacts": len(self.model.world.contacts_of(person)),
             "history_steps": list(range(start, self.steps + 1)),
-            "history": {name: hist[:, i].tolist() for i, name in enumerate(
-                ("attention_received", "trust_earned", "recall", "conversions"))},
+            "history": {
+                name: hist[:, i].tolist()
+                for i, name in enumerate(
+                    ("attention_received", "trust_earned", "recall", "conversions")
+                )
+            },
         }
 
     def hover_text(self, person: int) -> str:
         p = self.model.people[person]
         faded = ", faded" if p.faded else ""
-        return (f"{self.labels[person]}: {p.strategy}{faded}; attention "
-                f"{_pct(p.attention_received)}, trust {_pct(p.trust_earned)}, "
-                f"recall {_pct(p.recall)}, won over {p.conversions}")
+        return (
+            f"{self.labels[person]}: {p.strategy}{faded}; attention "
+            f"{_pct(p.attention_received)}, trust {_pct(p.trust_earned)}, "
+            f"recall {_pct(p.recall)}, won over {p.conversions}"
+        )
 
     def story(self) -> list[StoryEvent]:
         return list(self._events)
@@ -193,30 +207,45 @@ class ClassroomRun:
         faded = v(f"faded_{b}")
         if faded > 0:
             n = int(round(faded * max(1, self._count(b, initial=True))))
-            self._say("first fade", f"The first broadcasters fade: their contacts stopped "
-                                    f"paying attention ({n} faded so far).")
+            self._say(
+                "first fade",
+                f"The first broadcasters fade: their contacts stopped "
+                f"paying attention ({n} faded so far).",
+            )
         if faded >= 0.5:
             self._say("half faded", "Half of the broadcasters have faded.")
         att_b = v(f"attention_to_{b}")
         if att_b == att_b and att_b <= 0.25 * v(f"attention_to_{b}", 0):
-            self._say("ignored", f"Attention to broadcasters is down to {att_b:.0%} of what it "
-                                 "was: people have learned to ignore them.")
+            self._say(
+                "ignored",
+                f"Attention to broadcasters is down to {att_b:.0%} of what it "
+                "was: people have learned to ignore them.",
+            )
         if self.steps == 10:
             mv = self.model.datacollector.model_vars
             reach_b, reach_i = sum(mv[f"reach_{b}"][1:11]), sum(mv[f"reach_{i}"][1:11])
             if reach_b > reach_i:
-                self._say("early reach", f"After 10 steps broadcasters lead in reach: "
-                                         f"{reach_b:.0f} noticed messages each, against "
-                                         f"{reach_i:.0f} for interactors.")
+                self._say(
+                    "early reach",
+                    f"After 10 steps broadcasters lead in reach: "
+                    f"{reach_b:.0f} noticed messages each, against "
+                    f"{reach_i:.0f} for interactors.",
+                )
         conv_b, conv_i = v(f"conversions_{b}"), v(f"conversions_{i}")
-        if self.steps > 1 and conv_i > conv_b > 0 and \
-                v(f"conversions_{i}", -2) <= v(f"conversions_{b}", -2):
-            self._say("conversions", "Interactors have now won over more people each than "
-                                     "broadcasters.")
+        if (
+            self.steps > 1
+            and conv_i > conv_b > 0
+            and v(f"conversions_{i}", -2) <= v(f"conversions_{b}", -2)
+        ):
+            self._say(
+                "conversions", "Interactors have now won over more people each than broadcasters."
+            )
         trust_b, trust_i = v(f"trust_in_{b}"), v(f"trust_in_{i}")
         if trust_i == trust_i and trust_b == trust_b and trust_i > trust_b + 0.1:
-            self._say("trust", f"Interactors are trusted clearly more: {trust_i:.2f} against "
-                               f"{trust_b:.2f}.")
+            self._say(
+                "trust",
+                f"Interactors are trusted clearly more: {trust_i:.2f} against {trust_b:.2f}.",
+            )
 
     def _count(self, group: str, initial: bool = False) -> int:
         w = self.model.world

@@ -24,10 +24,18 @@ __all__ = ["PERSON_SERIES", "RUN_NAMES", "SERIES_STYLE", "Session", "ties_note"]
 
 #: Colour, dash and marker per group: colour-blind safe (Okabe-Ito) and never colour alone.
 SERIES_STYLE = {
-    "broadcasters": {"label": "Broadcasters (interrupt)", "color": "#D55E00", "dash": [6, 3],
-                     "marker": "square"},
-    "interactors": {"label": "Interactors (interact)", "color": "#0072B2", "dash": [],
-                    "marker": "circle"},
+    "broadcasters": {
+        "label": "Broadcasters (interrupt)",
+        "color": "#D55E00",
+        "dash": [6, 3],
+        "marker": "square",
+    },
+    "interactors": {
+        "label": "Interactors (interact)",
+        "color": "#0072B2",
+        "dash": [],
+        "marker": "circle",
+    },
 }
 OTHER_STYLE = {"color": "#009E73", "dash": [2, 2], "marker": "triangle"}
 #: When two runs are compared, run A's lines are solid and run B's dashed; colour and marker
@@ -36,16 +44,36 @@ RUN_NAMES = ("A", "B")
 RUN_DASH = ([], [5, 4])
 #: The inspector's chart of one person: (key, label, colour, marker).
 PERSON_SERIES = [
-    {"key": "attention_received", "label": "attention paid to them", "color": "#0072B2",
-     "marker": "circle", "dash": []},
-    {"key": "trust_earned", "label": "trust earned", "color": "#D55E00", "marker": "square",
-     "dash": [6, 3]},
-    {"key": "recall", "label": "remembered", "color": "#009E73", "marker": "triangle",
-     "dash": [2, 2]},
+    {
+        "key": "attention_received",
+        "label": "attention paid to them",
+        "color": "#0072B2",
+        "marker": "circle",
+        "dash": [],
+    },
+    {
+        "key": "trust_earned",
+        "label": "trust earned",
+        "color": "#D55E00",
+        "marker": "square",
+        "dash": [6, 3],
+    },
+    {
+        "key": "recall",
+        "label": "remembered",
+        "color": "#009E73",
+        "marker": "triangle",
+        "dash": [2, 2],
+    },
 ]
 
-WINS_SERIES = {"key": "conversions", "label": "won over so far", "color": "#CC79A7",
-               "marker": "circle", "dash": []}
+WINS_SERIES = {
+    "key": "conversions",
+    "label": "won over so far",
+    "color": "#CC79A7",
+    "marker": "circle",
+    "dash": [],
+}
 
 
 def series_for(groups: list[str], runs: int = 1) -> list[dict]:
@@ -56,8 +84,14 @@ def series_for(groups: list[str], runs: int = 1) -> list[dict]:
     for r in range(runs):
         for g in groups:
             style = SERIES_STYLE.get(g, {"label": g, **OTHER_STYLE})
-            out.append({**style, "key": f"{RUN_NAMES[r]}:{g}", "dash": RUN_DASH[r],
-                        "label": f"Run {RUN_NAMES[r]}: {style['label']}"})
+            out.append(
+                {
+                    **style,
+                    "key": f"{RUN_NAMES[r]}:{g}",
+                    "dash": RUN_DASH[r],
+                    "label": f"Run {RUN_NAMES[r]}: {style['label']}",
+                }
+            )
     return out
 
 
@@ -67,14 +101,30 @@ class Session:
 
     def __init__(self, params: dict, seed: int, compare: dict | None = None):
         self.lock = threading.RLock()
-        self.charts = {key: LineChart(title=title, y_label=y_label,
-                                      y_min=None if rng is None else rng[0],
-                                      y_max=None if rng is None else rng[1])
-                       for key, title, y_label, _, rng in CHARTS}
-        self.person_chart = LineChart(title="Their numbers, step by step", y_label="0-1",
-                                      y_min=0.0, y_max=1.0, height=180, series=PERSON_SERIES)
-        self.person_wins = LineChart(title="People they won over", y_label="people",
-                                     y_min=0.0, height=140, series=[WINS_SERIES])
+        self.charts = {
+            key: LineChart(
+                title=title,
+                y_label=y_label,
+                y_min=None if rng is None else rng[0],
+                y_max=None if rng is None else rng[1],
+            )
+            for key, title, y_label, _, rng in CHARTS
+        }
+        self.person_chart = LineChart(
+            title="Their numbers, step by step",
+            y_label="0-1",
+            y_min=0.0,
+            y_max=1.0,
+            height=180,
+            series=PERSON_SERIES,
+        )
+        self.person_wins = LineChart(
+            title="People they won over",
+            y_label="people",
+            y_min=0.0,
+            height=140,
+            series=[WINS_SERIES],
+        )
         self.counter = LiveText(tag="span", css_class="step-counter")
         self.stories = [LiveText(css_class="story", polite=True) for _ in RUN_NAMES]
         self.person_text = LiveText(css_class="person-numbers", first_bold=True)
@@ -97,16 +147,24 @@ class Session:
     def comparing(self) -> bool:
         return len(self.runs) > 1
 
-    def start(self, params: dict, seed: int, compare: dict | None = None,
-              keep_ghosts: bool = False) -> None:
+    def start(
+        self, params: dict, seed: int, compare: dict | None = None, keep_ghosts: bool = False
+    ) -> None:
         """New runs from ``params`` (and run B's ``compare``) on the same seed, hence the
         same network when the network's settings agree."""
         with self.lock:
             settings = [params] if compare is None else [params, compare]
             self.runs = [ClassroomRun(params=dict(p), seed=seed) for p in settings]
-            self.views = [NetworkView.build(r.positions, r.drawn_edges, r.labels,
-                                            r.group_codes(), hover_formatter=r.hover_text)
-                          for r in self.runs]
+            self.views = [
+                NetworkView.build(
+                    r.positions,
+                    r.drawn_edges,
+                    r.labels,
+                    r.group_codes(),
+                    hover_formatter=r.hover_text,
+                )
+                for r in self.runs
+            ]
             groups = list(dict.fromkeys(g for r in self.runs for g in r.groups))
             series = series_for(groups, len(self.runs))
             for chart in self.charts.values():
@@ -144,8 +202,9 @@ class Session:
                 return
             info = self.runs[run].inspect(person)
             steps, history = info["history_steps"], info["history"]
-            self.person_chart.set_data(np.column_stack(
-                [steps] + [history[s["key"]] for s in PERSON_SERIES]))
+            self.person_chart.set_data(
+                np.column_stack([steps] + [history[s["key"]] for s in PERSON_SERIES])
+            )
             self.person_wins.set_data(np.column_stack([steps, history["conversions"]]))
             self.person_text.lines = self._person_lines()
 
@@ -164,12 +223,14 @@ class Session:
         state = "faded" if info["faded"] else "active"
         where = f"Run {info['run']}, " if info["run"] else ""
         shape = "square" if info["group"] == "broadcasters" else "circle"
-        return [f"{where}{info['label']}: {info['strategy']} ({state}; drawn as a {shape}), "
-                f"{info['contacts']} contacts",
-                f"attention paid to them: {_fmt(info['attention_received'])}",
-                f"trust earned: {_fmt(info['trust_earned'])}",
-                f"remembered: {_fmt(info['recall'])}",
-                f"people won over: {info['conversions']}"]
+        return [
+            f"{where}{info['label']}: {info['strategy']} ({state}; drawn as a {shape}), "
+            f"{info['contacts']} contacts",
+            f"attention paid to them: {_fmt(info['attention_received'])}",
+            f"trust earned: {_fmt(info['trust_earned'])}",
+            f"remembered: {_fmt(info['recall'])}",
+            f"people won over: {info['conversions']}",
+        ]
 
     def story_lines(self, run: int) -> list[str]:
         """The newest moments of a run's story first (at most six)."""

@@ -50,8 +50,9 @@ class Setup:
 def changed(params: dict, base: dict) -> list[str]:
     """Names of the parameters whose values differ between two setups (a network given as
     a graph is not compared: no link or label can carry it)."""
-    return [name for name, p in PARAMETERS.items()
-            if p.kind != "graph" and params[name] != base[name]]
+    return [
+        name for name, p in PARAMETERS.items() if p.kind != "graph" and params[name] != base[name]
+    ]
 
 
 def _differences(params: dict, base: dict) -> dict[str, str]:
@@ -91,28 +92,33 @@ def from_query(search: str | None) -> tuple[Setup, list[str]]:
     if name in SCENARIOS:
         setup.scenario = name
     else:
-        problems.append(f"scenario: no scenario called {name!r} (there are "
-                        f"{', '.join(SCENARIOS)}); the default one is used")
+        problems.append(
+            f"scenario: no scenario called {name!r} (there are "
+            f"{', '.join(SCENARIOS)}); the default one is used"
+        )
     setup.seed = SCENARIOS[setup.scenario].seed
     if "seed" in given:
         text = given.pop("seed")
         if text.isdigit() and int(text) <= MAX_SEED:
             setup.seed = int(text)
         else:
-            problems.append(f"seed: must be a whole number from 0 to {MAX_SEED} "
-                            f"(got {text!r}); seed {setup.seed} is used")
+            problems.append(
+                f"seed: must be a whole number from 0 to {MAX_SEED} "
+                f"(got {text!r}); seed {setup.seed} is used"
+            )
     setup.projector = _flag(given.pop("projector", "0"), "projector", problems)
     comparing = _flag(given.pop("compare", "0"), "compare", problems)
 
-    run_b = {k[len(COMPARE_PREFIX):]: v for k, v in given.items()
-             if k.startswith(COMPARE_PREFIX)}
+    run_b = {k[len(COMPARE_PREFIX) :]: v for k, v in given.items() if k.startswith(COMPARE_PREFIX)}
     run_a = {k: v for k, v in given.items() if not k.startswith(COMPARE_PREFIX)}
     setup.params = _apply(setup.base(), run_a, "", problems)
     if comparing:
         setup.compare = _apply(setup.params, run_b, COMPARE_PREFIX, problems)
     elif run_b:
-        problems.append(f"{', '.join(COMPARE_PREFIX + k for k in run_b)}: run B's "
-                        "settings need compare=1; ignored")
+        problems.append(
+            f"{', '.join(COMPARE_PREFIX + k for k in run_b)}: run B's "
+            "settings need compare=1; ignored"
+        )
     return setup, problems
 
 
@@ -123,8 +129,7 @@ def _flag(text: str, key: str, problems: list[str]) -> bool:
     return False
 
 
-def _apply(base: dict, texts: dict[str, str], prefix: str,
-           problems: list[str]) -> dict:
+def _apply(base: dict, texts: dict[str, str], prefix: str, problems: list[str]) -> dict:
     """``base`` with each readable setting of ``texts`` on top; the rest reported."""
     params = dict(base)
     for name, text in texts.items():

@@ -36,8 +36,20 @@ import traitlets
 
 from .limits import APP_LIMITS
 
-__all__ = ["FORMATS", "MAX_BYTES", "MAX_PEOPLE", "MAX_TIES", "NetworkUpload", "UploadError",
-           "FilePicker", "Uploaded", "allowed_types", "describe", "load_upload", "read_network"]
+__all__ = [
+    "FORMATS",
+    "MAX_BYTES",
+    "MAX_PEOPLE",
+    "MAX_TIES",
+    "NetworkUpload",
+    "UploadError",
+    "FilePicker",
+    "Uploaded",
+    "allowed_types",
+    "describe",
+    "load_upload",
+    "read_network",
+]
 
 #: The most people an uploaded network may have: the app's own limit on ``n_agents``.
 MAX_PEOPLE = APP_LIMITS["n_agents"][1]
@@ -48,15 +60,47 @@ MAX_BYTES = 5 * 1024 * 1024
 
 _EDGE_LIST = "edge list"
 #: Extension -> format name.
-FORMATS = {".csv": _EDGE_LIST, ".tsv": _EDGE_LIST, ".txt": _EDGE_LIST,
-           ".edgelist": _EDGE_LIST, ".graphml": "GraphML", ".gexf": "GEXF", ".gml": "GML",
-           ".net": "Pajek"}
+FORMATS = {
+    ".csv": _EDGE_LIST,
+    ".tsv": _EDGE_LIST,
+    ".txt": _EDGE_LIST,
+    ".edgelist": _EDGE_LIST,
+    ".graphml": "GraphML",
+    ".gexf": "GEXF",
+    ".gml": "GML",
+    ".net": "Pajek",
+}
 #: Spreadsheet files people may try first, and what to do instead.
 _SPREADSHEETS = (".xlsx", ".xls", ".ods", ".numbers")
 #: Words that mark a first line as column names rather than a tie.
-_HEADER_WORDS = {"source", "target", "from", "to", "src", "dst", "node", "node1", "node2",
-                 "node_1", "node_2", "person", "person1", "person2", "name", "name1", "name2",
-                 "id", "id1", "id2", "ego", "alter", "contact", "friend", "vertex1", "vertex2"}
+_HEADER_WORDS = {
+    "source",
+    "target",
+    "from",
+    "to",
+    "src",
+    "dst",
+    "node",
+    "node1",
+    "node2",
+    "node_1",
+    "node_2",
+    "person",
+    "person1",
+    "person2",
+    "name",
+    "name1",
+    "name2",
+    "id",
+    "id1",
+    "id2",
+    "ego",
+    "alter",
+    "contact",
+    "friend",
+    "vertex1",
+    "vertex2",
+}
 _SEPARATORS = {"\t": "tabs", ",": "commas", ";": "semicolons", None: "spaces"}
 
 
@@ -99,8 +143,7 @@ def load_upload(name: str, data: bytes) -> Uploaded:
     if ext not in FORMATS:
         hint = " (save the sheet as CSV first)" if ext in _SPREADSHEETS else ""
         what = f"file type {ext!r}" if ext else "a file without an extension"
-        raise UploadError(f"{name}: cannot read {what}{hint}; the app reads "
-                          f"{allowed_types()}.")
+        raise UploadError(f"{name}: cannot read {what}{hint}; the app reads {allowed_types()}.")
     if len(data) == 0:
         raise UploadError(f"{name}: the file is empty; it should hold {_what(ext)}.")
     _check_bytes(name, len(data))
@@ -114,8 +157,9 @@ def load_upload(name: str, data: bytes) -> Uploaded:
         nodes, pairs, directed = list(raw), list(raw.edges()), raw.is_directed()
     graph, self_loops, merged = _simple_graph(nodes, pairs)
     _check_size(name, graph)
-    summary = describe(graph, name, self_loops=self_loops, merged=merged, directed=directed,
-                       header=header)
+    summary = describe(
+        graph, name, self_loops=self_loops, merged=merged, directed=directed, header=header
+    )
     return Uploaded(name, graph, summary, self_loops, merged, directed, header)
 
 
@@ -124,15 +168,23 @@ def read_network(name: str, data: bytes) -> nx.Graph:
     return load_upload(name, data).graph
 
 
-def describe(graph: nx.Graph, name: str = "network", *, self_loops: int = 0,
-             merged: int = 0, directed: bool = False,
-             header: tuple[str, ...] | None = None) -> str:
+def describe(
+    graph: nx.Graph,
+    name: str = "network",
+    *,
+    self_loops: int = 0,
+    merged: int = 0,
+    directed: bool = False,
+    header: tuple[str, ...] | None = None,
+) -> str:
     """One line for the page, e.g. ``karate.csv: 34 people, 78 ties, 0 isolated; 2
     self-loops dropped``. The keywords report what reading the file changed."""
     n, m = graph.number_of_nodes(), graph.number_of_edges()
     isolated = sum(1 for _, d in graph.degree() if d == 0)
-    line = f"{name}: {_count(n, 'person', 'people')}, {_count(m, 'tie', 'ties')}, " \
-           f"{isolated:,} isolated"
+    line = (
+        f"{name}: {_count(n, 'person', 'people')}, {_count(m, 'tie', 'ties')}, "
+        f"{isolated:,} isolated"
+    )
     notes = []
     if header:
         notes.append(f"first line read as column names ({', '.join(header)})")
@@ -150,9 +202,11 @@ def _text(name: str, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        line = data[:err.start].count(b"\n") + 1
-        raise UploadError(f"{name}, line {line}: not UTF-8 text; save the file with the "
-                          "UTF-8 encoding (in Excel: 'CSV UTF-8').") from None
+        line = data[: err.start].count(b"\n") + 1
+        raise UploadError(
+            f"{name}, line {line}: not UTF-8 text; save the file with the "
+            "UTF-8 encoding (in Excel: 'CSV UTF-8')."
+        ) from None
 
 
 def _edge_list(name: str, text: str):
@@ -165,22 +219,31 @@ def _edge_list(name: str, text: str):
             continue
         if sep == "":
             sep = next((s for s in ("\t", ",", ";") if s in stripped), None)
-        fields = stripped.split() if sep is None else \
-            [f.strip() for f in next(csv.reader([stripped], delimiter=sep))]
+        fields = (
+            stripped.split()
+            if sep is None
+            else [f.strip() for f in next(csv.reader([stripped], delimiter=sep))]
+        )
         if len(fields) < 2 or not fields[0] or not fields[1]:
             found = "one name" if len([f for f in fields if f]) <= 1 else "an empty name"
-            raise UploadError(f"{name}, line {number}: expected two names separated by "
-                              f"{_SEPARATORS[sep]} (one tie per line), found {found}: "
-                              f"{_clip(stripped)!r}.")
+            raise UploadError(
+                f"{name}, line {number}: expected two names separated by "
+                f"{_SEPARATORS[sep]} (one tie per line), found {found}: "
+                f"{_clip(stripped)!r}."
+            )
         rows.append((number, fields[0], fields[1]))
     if not rows:
-        raise UploadError(f"{name}: no ties found; an edge list has one tie per line, two "
-                          "names separated by a comma, a tab or a space.")
+        raise UploadError(
+            f"{name}: no ties found; an edge list has one tie per line, two "
+            "names separated by a comma, a tab or a space."
+        )
     header = None
     first = rows[0][1:]
     if {f.lower() for f in first} <= _HEADER_WORDS or (
-            len(rows) > 1 and not any(map(_numeric, first))
-            and all(_numeric(a) and _numeric(b) for _, a, b in rows[1:])):
+        len(rows) > 1
+        and not any(map(_numeric, first))
+        and all(_numeric(a) and _numeric(b) for _, a, b in rows[1:])
+    ):
         header, rows = first, rows[1:]
     pairs = [(a, b) for _, a, b in rows]
     nodes = list(dict.fromkeys(x for pair in pairs for x in pair))
@@ -202,9 +265,11 @@ def _read_with_networkx(name: str, kind: str, data: bytes) -> nx.Graph:
         raise
     except Exception as err:  # whatever the reader trips on, the file is at fault
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise UploadError(f"{name}: could not be read as {kind}: {_clip(reason, 160)}. "
-                          f"Check that it is a {kind} file, or export the network as "
-                          "an edge list (.csv).") from None
+        raise UploadError(
+            f"{name}: could not be read as {kind}: {_clip(reason, 160)}. "
+            f"Check that it is a {kind} file, or export the network as "
+            "an edge list (.csv)."
+        ) from None
     return _friendly_labels(graph)
 
 
@@ -216,9 +281,13 @@ def _pajek_vertices(text: str) -> list[str]:
     for i, line in enumerate(lines):
         out.append(line)
         words = line.split()
-        following = next((x.strip() for x in lines[i + 1:] if x.strip()), "*")
-        if len(words) >= 2 and words[0].lower() == "*vertices" and words[1].isdigit() \
-                and following.startswith("*"):
+        following = next((x.strip() for x in lines[i + 1 :] if x.strip()), "*")
+        if (
+            len(words) >= 2
+            and words[0].lower() == "*vertices"
+            and words[1].isdigit()
+            and following.startswith("*")
+        ):
             out.extend(f"{k} {k}" for k in range(1, int(words[1]) + 1))
     return out
 
@@ -245,24 +314,28 @@ def _simple_graph(nodes, pairs):
 def _check_bytes(name: str, size: int) -> None:
     if size > MAX_BYTES:
         big = _mb(size) if _mb(size) != _mb(MAX_BYTES) else f"just over {_mb(MAX_BYTES)}"
-        raise UploadError(f"{name}: the file is {big}; the app reads files of up to "
-                          f"{_mb(MAX_BYTES)}.")
+        raise UploadError(
+            f"{name}: the file is {big}; the app reads files of up to {_mb(MAX_BYTES)}."
+        )
 
 
 def _check_size(name: str, graph: nx.Graph) -> None:
     n, m = graph.number_of_nodes(), graph.number_of_edges()
     if n > MAX_PEOPLE:
-        raise UploadError(f"{name}: {n:,} people; the app runs networks of at most "
-                          f"{MAX_PEOPLE:,} people.")
+        raise UploadError(
+            f"{name}: {n:,} people; the app runs networks of at most {MAX_PEOPLE:,} people."
+        )
     if n < 2:
-        raise UploadError(f"{name}: {_count(n, 'person', 'people')}; a network needs at "
-                          "least 2.")
+        raise UploadError(f"{name}: {_count(n, 'person', 'people')}; a network needs at least 2.")
     if m > MAX_TIES:
-        raise UploadError(f"{name}: {m:,} ties; the app runs networks of at most "
-                          f"{MAX_TIES:,} ties.")
+        raise UploadError(
+            f"{name}: {m:,} ties; the app runs networks of at most {MAX_TIES:,} ties."
+        )
     if m == 0:
-        raise UploadError(f"{name}: {n:,} people but no ties between them (a tie from a "
-                          "person to themselves does not count).")
+        raise UploadError(
+            f"{name}: {n:,} people but no ties between them (a tie from a "
+            "person to themselves does not count)."
+        )
 
 
 # -- small helpers ---------------------------------------------------------------------------
@@ -288,16 +361,20 @@ def _mb(size: int) -> str:
 
 
 def _clip(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[:width - 3] + "..."
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 # -- the drop zone ---------------------------------------------------------------------------
 #: What the drop zone says before a file is dropped.
-DROP_LABEL = (f"Drop a network file here: {allowed_types()}; up to {MAX_PEOPLE:,} people "
-              f"and {MAX_TIES:,} ties.")
+DROP_LABEL = (
+    f"Drop a network file here: {allowed_types()}; up to {MAX_PEOPLE:,} people "
+    f"and {MAX_TIES:,} ties."
+)
 #: The edge-list format in one line, shown under the drop zone.
-EDGE_LIST_HELP = ("Edge list: one tie per line, two names separated by a comma, a tab or a "
-                  "space; a first line of column names and extra columns are ignored.")
+EDGE_LIST_HELP = (
+    "Edge list: one tie per line, two names separated by a comma, a tab or a "
+    "space; a first line of column names and extra columns are ignored."
+)
 
 
 def _file_bytes(name: str, info: dict) -> bytes:
@@ -359,8 +436,13 @@ class FilePicker(anywidget.AnyWidget):
         if not isinstance(content, dict) or self.on_file is None:
             return
         data = bytes(buffers[0]) if buffers else None
-        self.on_file({"name": str(content.get("name") or "upload"),
-                      "size": int(content.get("size") or 0), "data": data})
+        self.on_file(
+            {
+                "name": str(content.get("name") or "upload"),
+                "size": int(content.get("size") or 0),
+                "data": data,
+            }
+        )
 
 
 @solara.component
@@ -383,8 +465,9 @@ def NetworkUpload(on_graph: Callable[[Uploaded], None]):
         except UploadError as err:
             refusal = str(err)
         except Exception as err:  # the transfer broke off, say: a message, not a crash
-            refusal = f"{name}: the upload failed ({_clip(str(err)) or type(err).__name__}); " \
-                      "try again."
+            refusal = (
+                f"{name}: the upload failed ({_clip(str(err)) or type(err).__name__}); try again."
+            )
         else:
             on_graph(uploaded)
             set_state(lambda old: (old[0] + 1, "", uploaded.summary))

@@ -31,24 +31,35 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m experiments",
-                     description="Parameter-sweep experiments on the model "
-                                 "(docs/experiments.md).")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
-                                     parser_class=_Parser)
+    parser = _Parser(
+        prog="python -m experiments",
+        description="Parameter-sweep experiments on the model (docs/experiments.md).",
+    )
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
     commands.add_parser("list", help="list the shipped experiments")
     run = commands.add_parser("run", help="run a spec into its results folder (resumes)")
     run.add_argument("spec", metavar="SPEC", help="a spec file, or a shipped experiment's name")
-    run.add_argument("--quick", action="store_true",
-                     help="apply the spec's [quick] overrides (results in results/NAME-quick)")
+    run.add_argument(
+        "--quick",
+        action="store_true",
+        help="apply the spec's [quick] overrides (results in results/NAME-quick)",
+    )
     run.add_argument("--out", metavar="DIR", help="results folder (default results/NAME)")
     backend = run.add_mutually_exclusive_group()
-    backend.add_argument("--workers", type=_positive, metavar="N",
-                         help="local worker processes (default: the number of cores)")
-    backend.add_argument("--serial", action="store_true",
-                         help="one run after another in this process")
-    backend.add_argument("--scheduler", metavar="ADDRESS",
-                         help="a Dask distributed scheduler, e.g. tcp://host:8786")
+    backend.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="local worker processes (default: the number of cores)",
+    )
+    backend.add_argument(
+        "--serial", action="store_true", help="one run after another in this process"
+    )
+    backend.add_argument(
+        "--scheduler", metavar="ADDRESS", help="a Dask distributed scheduler, e.g. tcp://host:8786"
+    )
     report = commands.add_parser("report", help="write report.md and figures for a folder")
     report.add_argument("folder", metavar="DIR", help="a results folder")
     return parser
@@ -91,10 +102,14 @@ def cmd_list() -> int:
             print(f"{path.stem:24s} error: {err}")
             status = 2
             continue
-        print(f"{full.name:24s} {full.n_runs:6,} runs x {full.steps} steps "
-              f"(--quick {quick.n_runs:,} x {quick.steps})  {full.title}")
-    print("\nrun one: python -m experiments run NAME [--quick]; "
-          "then: python -m experiments report results/NAME")
+        print(
+            f"{full.name:24s} {full.n_runs:6,} runs x {full.steps} steps "
+            f"(--quick {quick.n_runs:,} x {quick.steps})  {full.title}"
+        )
+    print(
+        "\nrun one: python -m experiments run NAME [--quick]; "
+        "then: python -m experiments report results/NAME"
+    )
     return status
 
 
@@ -111,8 +126,14 @@ def cmd_run(args) -> int:
     folder = Path(args.out) if args.out else spec.default_folder()
     progress = Progress(spec.name)
     try:
-        summary = run_spec(spec, folder, workers=args.workers, serial=args.serial,
-                           scheduler=args.scheduler, progress=progress)
+        summary = run_spec(
+            spec,
+            folder,
+            workers=args.workers,
+            serial=args.serial,
+            scheduler=args.scheduler,
+            progress=progress,
+        )
     except ResultsError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -121,13 +142,18 @@ def cmd_run(args) -> int:
         return 1
     except KeyboardInterrupt:
         progress.finish()
-        print(f"interrupted: {progress.done:,} of {spec.n_runs:,} runs are in {folder}; "
-              "run the same command again to do the rest", file=sys.stderr)
+        print(
+            f"interrupted: {progress.done:,} of {spec.n_runs:,} runs are in {folder}; "
+            "run the same command again to do the rest",
+            file=sys.stderr,
+        )
         return 130
     progress.finish()
     already = f" ({summary.skipped:,} were already done)" if summary.skipped else ""
-    print(f"{spec.name}: {summary.total:,} runs in {folder}{already}; {summary.ran:,} ran "
-          f"in {_duration(summary.seconds)} on {summary.backend}")
+    print(
+        f"{spec.name}: {summary.total:,} runs in {folder}{already}; {summary.ran:,} ran "
+        f"in {_duration(summary.seconds)} on {summary.backend}"
+    )
     print(f"next: python -m experiments report {folder}")
     return 0
 
@@ -137,8 +163,11 @@ def cmd_report(args) -> int:
 
     folder = Path(args.folder)
     if not (folder / "spec.toml").exists():
-        print(f"error: {folder} is not a results folder (no spec.toml); run "
-              "`python -m experiments run SPEC` first", file=sys.stderr)
+        print(
+            f"error: {folder} is not a results folder (no spec.toml); run "
+            "`python -m experiments run SPEC` first",
+            file=sys.stderr,
+        )
         return 2
     from .report import write_report  # written alongside; imported only when asked for
 
@@ -178,8 +207,9 @@ class Progress:
     def line(self, now: float | None = None) -> str:
         now = time.monotonic() if now is None else now
         text = f"{self.name}: {self.done:,}/{self.total:,} runs"
-        seconds, ran = (now - self._first[0], self.done - self._first[1]) if self._first \
-            else (0.0, 0)
+        seconds, ran = (
+            (now - self._first[0], self.done - self._first[1]) if self._first else (0.0, 0)
+        )
         if ran > 0 and seconds > 0:
             rate = ran / seconds
             text += f", {rate:.2f} runs/s, {_duration((self.total - self.done) / rate)} left"

@@ -50,8 +50,9 @@ class RunSummary:
     backend: str
 
 
-def run_one(run: RunSpec, steps: int, every: int,
-            reporters: Sequence[str]) -> tuple[dict, pd.DataFrame]:
+def run_one(
+    run: RunSpec, steps: int, every: int, reporters: Sequence[str]
+) -> tuple[dict, pd.DataFrame]:
     """Run the model for ``run`` and return ``(run_row, timeseries)``.
 
     ``run_row``: run_id, point, replicate, seed, every parameter, steps, the last value of
@@ -73,14 +74,27 @@ def run_one(run: RunSpec, steps: int, every: int,
     step = np.arange(steps + 1)
     half = np.flatnonzero(np.asarray(collected["faded_broadcasters"], dtype=float) >= 0.5)
     keep = (step % every == 0) | (step == steps)
-    series = {"run_id": np.full(int(keep.sum()), run.run_id), "point": np.int64(run.point),
-              "replicate": np.int64(run.replicate), "step": step[keep]}
-    row = {"run_id": run.run_id, "point": run.point, "replicate": run.replicate,
-           "seed": run.seed, **run.params, "steps": steps}
+    series = {
+        "run_id": np.full(int(keep.sum()), run.run_id),
+        "point": np.int64(run.point),
+        "replicate": np.int64(run.replicate),
+        "step": step[keep],
+    }
+    row = {
+        "run_id": run.run_id,
+        "point": run.point,
+        "replicate": run.replicate,
+        "seed": run.seed,
+        **run.params,
+        "steps": steps,
+    }
     for name in reporters:
         # a group no one in this run belongs to (a strategy swept in and out): NaN
-        values = (np.asarray(collected[name], dtype=float) if name in collected
-                  else np.full(steps + 1, math.nan))
+        values = (
+            np.asarray(collected[name], dtype=float)
+            if name in collected
+            else np.full(steps + 1, math.nan)
+        )
         series[name] = values[keep]
         row[name] = float(values[-1])
     series = pd.DataFrame(series)
@@ -90,9 +104,15 @@ def run_one(run: RunSpec, steps: int, every: int,
 
 
 # -- the sweep --------------------------------------------------------------------------------
-def run_spec(spec: Spec, folder: str | Path | None = None, *, workers: int | None = None,
-             serial: bool = False, scheduler: str | None = None,
-             progress: Callable[[int, int], None] | None = None) -> RunSummary:
+def run_spec(
+    spec: Spec,
+    folder: str | Path | None = None,
+    *,
+    workers: int | None = None,
+    serial: bool = False,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunSummary:
     """Run every run of ``spec`` that ``folder`` (default ``spec.default_folder()``) lacks.
 
     Backends: ``serial=True`` (one after another, here), ``scheduler="tcp://host:8786"``
@@ -128,8 +148,9 @@ def run_spec(spec: Spec, folder: str | Path | None = None, *, workers: int | Non
                 count += 1
                 if progress:
                     progress(count, spec.n_runs)
-    return RunSummary(folder, spec.n_runs, skipped, count - skipped,
-                      time.perf_counter() - start, backend)
+    return RunSummary(
+        folder, spec.n_runs, skipped, count - skipped, time.perf_counter() - start, backend
+    )
 
 
 def _serial(runs: list[RunSpec], args) -> Iterator[tuple[dict, pd.DataFrame]]:
@@ -147,8 +168,9 @@ def _processes(runs: list[RunSpec], args, workers: int) -> Iterator[tuple[dict, 
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["sim", "experiments.execute"])
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
-                               initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
+    )
     pending: set = set()
     queue = iter(runs)
     try:
@@ -207,8 +229,13 @@ def _dask(runs: list[RunSpec], args, address: str) -> Iterator[tuple[dict, pd.Da
         queue = iter(runs)
 
         def submit(run: RunSpec):
-            return client.submit(run_one, run, *args, pure=False,
-                                 key=f"run-{run.run_id}-{os.getpid()}-{time.time_ns()}")
+            return client.submit(
+                run_one,
+                run,
+                *args,
+                pure=False,
+                key=f"run-{run.run_id}-{os.getpid()}-{time.time_ns()}",
+            )
 
         batch = [submit(run) for run in _take(queue, AHEAD_PER_WORKER * threads)]
         finished = as_completed(batch, loop=client.loop)

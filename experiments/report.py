@@ -46,8 +46,15 @@ from sim.params import PARAMETERS
 from .sensitivity import RESAMPLES, infer_order, sobol_indices
 from .spec import QUICK_MARK
 
-__all__ = ["KINDS", "bass_curve", "mean_ci", "outcome_values", "read_results", "summarize",
-           "write_report"]
+__all__ = [
+    "KINDS",
+    "bass_curve",
+    "mean_ci",
+    "outcome_values",
+    "read_results",
+    "summarize",
+    "write_report",
+]
 
 #: 95 % normal quantile: a confidence interval is the mean plus or minus Z95 standard errors.
 Z95 = 1.96
@@ -74,10 +81,14 @@ LINE_CYCLE = [
 NEUTRAL = "#009E73"
 #: Axis labels of the reporter families.
 FAMILY_LABELS = {
-    "attention_to": "attention paid to them", "trust_in": "trust in them",
-    "recall_of": "recall of them", "value_per_message": "value per noticed message",
-    "reach": "reach (messages noticed)", "sent": "messages sent",
-    "noticed_share": "share of messages noticed", "conversions": "people won over",
+    "attention_to": "attention paid to them",
+    "trust_in": "trust in them",
+    "recall_of": "recall of them",
+    "value_per_message": "value per noticed message",
+    "reach": "reach (messages noticed)",
+    "sent": "messages sent",
+    "noticed_share": "share of messages noticed",
+    "conversions": "people won over",
     "faded": "share faded",
 }
 #: Colour map of the heatmaps (cividis: readable with every kind of colour blindness).
@@ -95,6 +106,7 @@ ID_COLUMNS = ("run_id", "point", "replicate", "step", "seed")
 
 
 # -- statistics ------------------------------------------------------------------------------
+
 
 def mean_ci(values) -> tuple[float, float, int]:
     """Mean, 95 % half-width (1.96 standard errors) and count of the non-missing values.
@@ -114,8 +126,14 @@ def summarize(values: pd.Series, keys) -> pd.DataFrame:
     """Per group of ``keys``: ``mean``, ``half`` (95 % half-width), ``n`` (values present)
     and ``runs`` (all runs, missing values included); the same numbers as :func:`mean_ci`."""
     grouped = pd.to_numeric(values, errors="coerce").groupby(keys)
-    out = pd.DataFrame({"mean": grouped.mean(), "sd": grouped.std(ddof=1),
-                        "n": grouped.count(), "runs": grouped.size()})
+    out = pd.DataFrame(
+        {
+            "mean": grouped.mean(),
+            "sd": grouped.std(ddof=1),
+            "n": grouped.count(),
+            "runs": grouped.size(),
+        }
+    )
     out["half"] = Z95 * out["sd"] / np.sqrt(out["n"])
     return out.drop(columns="sd")
 
@@ -130,6 +148,7 @@ def bass_curve(p: float, q: float, steps: int) -> np.ndarray:
 
 # -- reading a results folder ----------------------------------------------------------------
 
+
 def read_parquet_folder(path: Path) -> pd.DataFrame:
     """All the parts of a Parquet folder (or one file) as one frame; empty if none.
 
@@ -141,8 +160,9 @@ def read_parquet_folder(path: Path) -> pd.DataFrame:
         return pd.read_parquet(path)
     if not path.is_dir():
         return pd.DataFrame()
-    parts = sorted(p for p in path.rglob("*.parquet")
-                   if p.is_file() and not p.name.startswith((".", "_")))
+    parts = sorted(
+        p for p in path.rglob("*.parquet") if p.is_file() and not p.name.startswith((".", "_"))
+    )
     if not parts:
         return pd.DataFrame()
     table = pa.concat_tables([pq.read_table(p) for p in parts], promote_options="permissive")
@@ -194,11 +214,12 @@ def read_results(folder) -> Results:
 
 # -- outcomes --------------------------------------------------------------------------------
 
+
 def split_reporter(name: str) -> tuple[str, str]:
     """``trust_in_interactors`` -> (``trust_in``, ``interactors``); model-wide -> (name, all)."""
     for prefix in sorted(REPORTER_KEYS, key=len, reverse=True):
         if name.startswith(prefix + "_"):
-            return prefix, name[len(prefix) + 1:]
+            return prefix, name[len(prefix) + 1 :]
     return name, "all"
 
 
@@ -216,15 +237,18 @@ def describe(name: str) -> str:
         what = REPORTER_HELP[family + "_{g}"].split(" (")[0]
         return f"interactors minus broadcasters: {what}"
     if name == "time_to_half_faded":
-        return ("first step at which half the broadcasters had faded (runs where that never "
-                "happened are left out of the mean)")
+        return (
+            "first step at which half the broadcasters had faded (runs where that never "
+            "happened are left out of the mean)"
+        )
     prefix, group = split_reporter(name)
     help_text = REPORTER_HELP.get(prefix + "_{g}")
     if help_text is not None:
         return f"{group}: {help_text}"
-    return {"converted_share": "share of people won over by at least one sender",
-            "noticed_share_all": "share of all messages delivered that were noticed",
-            }.get(name, name)
+    return {
+        "converted_share": "share of people won over by at least one sender",
+        "noticed_share_all": "share of all messages delivered that were noticed",
+    }.get(name, name)
 
 
 def with_gaps(outcomes: list[str]) -> list[str]:
@@ -246,12 +270,15 @@ def outcome_values(res: Results, name: str) -> pd.Series:
     broadcasters, ``trust_gap``)."""
     family = gap_family(name)
     if family is not None:
-        return (outcome_values(res, f"{family}_interactors")
-                - outcome_values(res, f"{family}_broadcasters"))
+        return outcome_values(res, f"{family}_interactors") - outcome_values(
+            res, f"{family}_broadcasters"
+        )
     if name in res.runs.columns:
         return pd.to_numeric(res.runs[name], errors="coerce").astype(float)
-    raise KeyError(f"report.outcomes: {name!r} is not in the results (kept reporters, "
-                   "time_to_half_faded, or a gap such as trust_gap)")
+    raise KeyError(
+        f"report.outcomes: {name!r} is not in the results (kept reporters, "
+        "time_to_half_faded, or a gap such as trust_gap)"
+    )
 
 
 def by_point(res: Results, name: str) -> pd.DataFrame:
@@ -261,6 +288,7 @@ def by_point(res: Results, name: str) -> pd.DataFrame:
 
 
 # -- formatting ------------------------------------------------------------------------------
+
 
 def decimals(values) -> int:
     """Decimals for a column of numbers: 3 below 10 (shares, trust), 1 below 1000, else 0."""
@@ -317,8 +345,7 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     table = "\n".join(lines)
     if len(rows) > FOLD_ROWS:
-        return (f"<details><summary>The table ({len(rows)} rows)</summary>\n\n{table}\n\n"
-                "</details>")
+        return f"<details><summary>The table ({len(rows)} rows)</summary>\n\n{table}\n\n</details>"
     return table
 
 
@@ -342,6 +369,7 @@ def points_table(res: Results, outcomes: list[str]) -> str:
 
 
 # -- figures ---------------------------------------------------------------------------------
+
 
 @dataclass
 class Section:
@@ -375,6 +403,7 @@ def outcome_list(res: Results, default: list[str]) -> list[str]:
 
 # -- the kinds -------------------------------------------------------------------------------
 
+
 def kind_timeseries(res: Results) -> Section:
     if res.ts.empty:
         raise ValueError("report: kind 'timeseries' needs timeseries.parquet")
@@ -388,8 +417,11 @@ def kind_timeseries(res: Results) -> Section:
         families.setdefault(family, []).append(col)
     points = sorted(res.ts["point"].unique())
     shown = points[:6]
-    stats = {col: summarize(res.ts[col], [res.ts["point"], res.ts["step"]])
-             for cols in families.values() for col in cols}
+    stats = {
+        col: summarize(res.ts[col], [res.ts["point"], res.ts["step"]])
+        for cols in families.values()
+        for col in cols
+    }
     fig = new_figure(3.6 * len(shown) + 0.6, 2.3 * len(families) + 0.6)
     axes = fig.subplots(len(families), len(shown), squeeze=False, sharex=True, sharey="row")
     for r, (family, cols) in enumerate(families.items()):
@@ -400,10 +432,23 @@ def kind_timeseries(res: Results) -> Section:
                 _, group = split_reporter(col)
                 style = GROUP_STYLE.get(group, GROUP_STYLE["all"])
                 steps = s.index.to_numpy()
-                ax.plot(steps, s["mean"], label=group, markevery=max(1, len(steps) // 8),
-                        markersize=4, linewidth=1.6, **style)
-                ax.fill_between(steps, s["mean"] - s["half"], s["mean"] + s["half"],
-                                color=style["color"], alpha=0.25, linewidth=0)
+                ax.plot(
+                    steps,
+                    s["mean"],
+                    label=group,
+                    markevery=max(1, len(steps) // 8),
+                    markersize=4,
+                    linewidth=1.6,
+                    **style,
+                )
+                ax.fill_between(
+                    steps,
+                    s["mean"] - s["half"],
+                    s["mean"] + s["half"],
+                    color=style["color"],
+                    alpha=0.25,
+                    linewidth=0,
+                )
             if r == 0:
                 ax.set_title(point_label(res, point), fontsize=9)
             if c == 0:
@@ -416,9 +461,11 @@ def kind_timeseries(res: Results) -> Section:
     path = save(fig, res, "timeseries.png")
     sizes = res.runs.groupby("point").size()
     n = f"{sizes.min()}" if sizes.min() == sizes.max() else f"{sizes.min()} to {sizes.max()}"
-    caption = (f"Each line is a family's mean over {n} runs, the band its 95 % "
-               "confidence interval (dashed orange squares: broadcasters, solid blue circles: "
-               "interactors). Look at which line is on top early and which at the end.")
+    caption = (
+        f"Each line is a family's mean over {n} runs, the band its 95 % "
+        "confidence interval (dashed orange squares: broadcasters, solid blue circles: "
+        "interactors). Look at which line is on top early and which at the end."
+    )
     section = Section(figures=[(path, caption)])
     if len(points) > len(shown):
         section.notes.append(f"Only the first {len(shown)} of {len(points)} points are drawn.")
@@ -429,8 +476,9 @@ def kind_timeseries(res: Results) -> Section:
     for col in finals:
         stats = by_point(res, col)
         digits = decimals(stats["mean"])
-        rows.append([col] + [with_ci(stats.at[p, "mean"], stats.at[p, "half"], digits)
-                             for p in points])
+        rows.append(
+            [col] + [with_ci(stats.at[p, "mean"], stats.at[p, "half"], digits) for p in points]
+        )
     header = ["reporter"] + [point_label(res, p) for p in points]
     section.tables.append(("Values at the last step", markdown_table(header, rows)))
     reach = [c for c in columns if split_reporter(c)[0] == "reach"]
@@ -440,11 +488,16 @@ def kind_timeseries(res: Results) -> Section:
         rows = []
         for point in points:
             ids = res.runs.loc[res.runs["point"] == point, "run_id"]
-            rows.append([point_label(res, point)]
-                        + [with_ci(*mean_ci(sums.loc[sums.index.isin(ids), col])[:2])
-                           for col in reach])
-        section.tables.append(("Noticed reach per person, summed over steps 1 to 10",
-                               markdown_table(["point"] + reach, rows)))
+            rows.append(
+                [point_label(res, point)]
+                + [with_ci(*mean_ci(sums.loc[sums.index.isin(ids), col])[:2]) for col in reach]
+            )
+        section.tables.append(
+            (
+                "Noticed reach per person, summed over steps 1 to 10",
+                markdown_table(["point"] + reach, rows),
+            )
+        )
     return section
 
 
@@ -467,8 +520,15 @@ def kind_response(res: Results) -> Section:
             s = stats.loc[level] if group else stats
             style = LINE_CYCLE[k % len(LINE_CYCLE)]
             label = f"{group} = {value_text(level)}" if group else name
-            ax.errorbar([where[v] for v in s.index], s["mean"], yerr=s["half"], capsize=3,
-                        markersize=5, label=label, **style)
+            ax.errorbar(
+                [where[v] for v in s.index],
+                s["mean"],
+                yerr=s["half"],
+                capsize=3,
+                markersize=5,
+                label=label,
+                **style,
+            )
         if not numeric:
             ax.set_xticks(range(len(xs)), [value_text(v) for v in xs], rotation=30)
         ax.set_xlabel(param_label(x))
@@ -476,14 +536,18 @@ def kind_response(res: Results) -> Section:
         ax.grid(alpha=0.3)
         if group:
             ax.legend(fontsize=8)
-    for ax in axes[len(outcomes):]:
+    for ax in axes[len(outcomes) :]:
         ax.set_visible(False)
     path = save(fig, res, "response.png")
     lines = f", one line per value of {group}" if group else ""
-    caption = (f"Mean outcome against {x}{lines}; bars are 95 % confidence intervals. Look at "
-               "how steeply each line moves and whether the lines' bars separate.")
-    return Section(figures=[(path, caption)],
-                   tables=[("Means and 95 % confidence intervals", points_table(res, outcomes))])
+    caption = (
+        f"Mean outcome against {x}{lines}; bars are 95 % confidence intervals. Look at "
+        "how steeply each line moves and whether the lines' bars separate."
+    )
+    return Section(
+        figures=[(path, caption)],
+        tables=[("Means and 95 % confidence intervals", points_table(res, outcomes))],
+    )
 
 
 def kind_heatmap(res: Results) -> Section:
@@ -497,8 +561,7 @@ def kind_heatmap(res: Results) -> Section:
         half = stats["half"].unstack(x).reindex_like(mean)
         n = stats["n"].unstack(x).reindex_like(mean)
         runs = stats["runs"].unstack(x).reindex_like(mean)
-        fig = new_figure(max(5.5, 2.6 + 0.62 * mean.shape[1]),
-                         max(3.6, 1.5 + 0.42 * mean.shape[0]))
+        fig = new_figure(max(5.5, 2.6 + 0.62 * mean.shape[1]), max(3.6, 1.5 + 0.42 * mean.shape[0]))
         ax = fig.subplots()
         ax.set_title(name.replace("_", " "), fontsize=10)
         values = mean.to_numpy(dtype=float)
@@ -506,8 +569,9 @@ def kind_heatmap(res: Results) -> Section:
         digits = decimals(finite)
         norm = Normalize(*(finite.min(), finite.max()) if len(finite) else (0, 1))
         cmap = colormaps[HEATMAP_CMAP].with_extremes(bad="#DDDDDD")
-        image = ax.imshow(np.ma.masked_invalid(values), origin="lower", aspect="auto",
-                          cmap=cmap, norm=norm)
+        image = ax.imshow(
+            np.ma.masked_invalid(values), origin="lower", aspect="auto", cmap=cmap, norm=norm
+        )
         fig.colorbar(image, ax=ax, label=name.replace("_", " "))
         for i in range(values.shape[0]):
             for j in range(values.shape[1]):
@@ -516,8 +580,15 @@ def kind_heatmap(res: Results) -> Section:
                 if n.iat[i, j] < runs.iat[i, j] and n.iat[i, j] > 0:
                     text += f"\n{int(n.iat[i, j])}/{int(runs.iat[i, j])}"
                 light = np.isfinite(v) and sum(cmap(norm(v))[:3]) > 1.6
-                ax.text(j, i, text, ha="center", va="center", fontsize=7,
-                        color="black" if light or not np.isfinite(v) else "white")
+                ax.text(
+                    j,
+                    i,
+                    text,
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="black" if light or not np.isfinite(v) else "white",
+                )
         ax.set_xticks(range(mean.shape[1]), [value_text(v) for v in mean.columns])
         ax.set_yticks(range(mean.shape[0]), [value_text(v) for v in mean.index])
         ax.set_xlabel(param_label(x))
@@ -532,12 +603,14 @@ def kind_heatmap(res: Results) -> Section:
                 f"{name}: half-widths of the cells' 95 % confidence intervals: "
                 f"± {num(np.nanmedian(halves), digits)} at the median, at most "
                 f"± {num(halves[i, j], digits)} (at {x} = {value_text(mean.columns[j])}, "
-                f"{y} = {value_text(mean.index[i])}).")
+                f"{y} = {value_text(mean.index[i])})."
+            )
         counts, totals = n.to_numpy(), runs.to_numpy()
         if ((counts > 0) & (counts < totals)).any():
             section.notes.append(
                 f"{name}: a cell marked k/n has a value in only k of its n runs; its mean "
-                "is over those k.")
+                "is over those k."
+            )
         if (counts == 0).any():
             section.notes.append(f"{name}: n/a marks cells where no run has a value.")
     section.tables.append(("Means and 95 % confidence intervals", points_table(res, outcomes)))
@@ -552,11 +625,16 @@ def heatmap_caption(name: str, mean: pd.DataFrame, x: str, y: str) -> str:
     parts = []
     for word, value in (("lowest", stacked.min()), ("highest", stacked.max())):
         where = stacked.index[stacked == value]
-        at = (f" at {x} = {value_text(where[0][1])}, {y} = {value_text(where[0][0])}"
-              if len(where) == 1 else f" in {len(where)} cells")
+        at = (
+            f" at {x} = {value_text(where[0][1])}, {y} = {value_text(where[0][0])}"
+            if len(where) == 1
+            else f" in {len(where)} cells"
+        )
         parts.append(f"{word} {num(value, digits)}{at}")
-    return (f"Mean {name.replace('_', ' ')} per cell ({'; '.join(parts)}). Look for where "
-            "the shade changes fast: the outcome flips there.")
+    return (
+        f"Mean {name.replace('_', ' ')} per cell ({'; '.join(parts)}). Look for where "
+        "the shade changes fast: the outcome flips there."
+    )
 
 
 def kind_categories(res: Results) -> Section:
@@ -587,14 +665,26 @@ def kind_categories(res: Results) -> Section:
             color = GROUP_STYLE[group]["color"] if group in FAMILIES else NEUTRAL
             offset = (k - (len(names) - 1) / 2) * width
             hatch = GROUP_HATCH[group] if group in FAMILIES else ""
-            ax.barh(positions + offset, stats["mean"], height=width, xerr=stats["half"],
-                    color=color, hatch=hatch, edgecolor="black", linewidth=0.5, capsize=2,
-                    label=group if len(names) > 1 else None)
+            ax.barh(
+                positions + offset,
+                stats["mean"],
+                height=width,
+                xerr=stats["half"],
+                color=color,
+                hatch=hatch,
+                edgecolor="black",
+                linewidth=0.5,
+                capsize=2,
+                label=group if len(names) > 1 else None,
+            )
             for pos, mean in zip(positions + offset, stats["mean"], strict=True):
                 if not np.isfinite(mean):
                     ax.text(0, pos, " n/a", va="center", fontsize=8)
-        title = family_label(split_reporter(names[0])[0]) if len(names) > 1 else \
-            names[0].replace("_", " ")
+        title = (
+            family_label(split_reporter(names[0])[0])
+            if len(names) > 1
+            else names[0].replace("_", " ")
+        )
         ax.set_title(title, fontsize=10)
         ax.grid(axis="x", alpha=0.3)
         if len(names) > 1:
@@ -603,15 +693,18 @@ def kind_categories(res: Results) -> Section:
         fig.legend(handles, labels, loc="outside upper center", ncols=2, frameon=False)
     axes[0].set_yticks(positions, [value_text(c) for c in categories])
     axes[0].invert_yaxis()
-    for ax in axes[len(panels):]:
+    for ax in axes[len(panels) :]:
         ax.set_visible(False)
     path = save(fig, res, "categories.png")
-    caption = (f"Mean per {x} with 95 % confidence intervals (whiskers); where two families "
-               "share a panel, broadcasters are hatched orange and interactors plain blue. "
-               "Look for bars whose whiskers do not overlap: those differences are real.")
-    return Section(figures=[(path, caption)],
-                   tables=[("Means and 95 % confidence intervals",
-                            points_table(res, table_outcomes))])
+    caption = (
+        f"Mean per {x} with 95 % confidence intervals (whiskers); where two families "
+        "share a panel, broadcasters are hatched orange and interactors plain blue. "
+        "Look for bars whose whiskers do not overlap: those differences are real."
+    )
+    return Section(
+        figures=[(path, caption)],
+        tables=[("Means and 95 % confidence intervals", points_table(res, table_outcomes))],
+    )
 
 
 def kind_bass(res: Results) -> Section:
@@ -634,28 +727,45 @@ def kind_bass(res: Results) -> Section:
         style = LINE_CYCLE[k % len(LINE_CYCLE)]
         label = point_label(res, point) if len(points) > 1 else "the model"
         every = max(1, len(steps) // 12)
-        left.plot(steps, s["mean"], label=f"{label}, mean", markevery=every, markersize=4,
-                  **style)
-        left.fill_between(steps, s["mean"] - s["half"], s["mean"] + s["half"],
-                          color=style["color"], alpha=0.25, linewidth=0)
-        left.plot(steps, curve, color="black", linestyle=":", linewidth=2,
-                  label=f"Bass curve F_t (p = {p:g}, q = {q:g})" if k == 0 or len(
-                      {(float(r.bass_p), float(r.bass_q)) for r in res.runs.itertuples()}) > 1
-                  else None)
+        left.plot(steps, s["mean"], label=f"{label}, mean", markevery=every, markersize=4, **style)
+        left.fill_between(
+            steps,
+            s["mean"] - s["half"],
+            s["mean"] + s["half"],
+            color=style["color"],
+            alpha=0.25,
+            linewidth=0,
+        )
+        left.plot(
+            steps,
+            curve,
+            color="black",
+            linestyle=":",
+            linewidth=2,
+            label=f"Bass curve F_t (p = {p:g}, q = {q:g})"
+            if k == 0
+            or len({(float(r.bass_p), float(r.bass_q)) for r in res.runs.itertuples()}) > 1
+            else None,
+        )
         right.plot(steps, gap, label=label, markevery=every, markersize=4, **style)
-        right.fill_between(steps, gap - s["half"], gap + s["half"], color=style["color"],
-                           alpha=0.25, linewidth=0)
-        message = (f"Largest gap between the mean converted share and the Bass curve, "
-                   f"{label}: {abs(gap[worst]):.4f} at step {steps[worst]} (model "
-                   f"{s['mean'].iat[worst]:.4f}, F_t {curve[worst]:.4f}, "
-                   f"{int(s['n'].min())} runs): "
-                   + ("within" if abs(gap[worst]) <= BASS_TOLERANCE else "outside")
-                   + f" the {BASS_TOLERANCE} of fact S8.")
+        right.fill_between(
+            steps, gap - s["half"], gap + s["half"], color=style["color"], alpha=0.25, linewidth=0
+        )
+        message = (
+            f"Largest gap between the mean converted share and the Bass curve, "
+            f"{label}: {abs(gap[worst]):.4f} at step {steps[worst]} (model "
+            f"{s['mean'].iat[worst]:.4f}, F_t {curve[worst]:.4f}, "
+            f"{int(s['n'].min())} runs): "
+            + ("within" if abs(gap[worst]) <= BASS_TOLERANCE else "outside")
+            + f" the {BASS_TOLERANCE} of fact S8."
+        )
         print(message)
         section.notes.append(message)
         for t, f, m, h in zip(steps, curve, s["mean"], s["half"], strict=True):
-            rows.append(([value_text(v) for v in res.points.loc[point]] if len(points) > 1
-                         else []) + [str(t), f"{f:.4f}", f"{m:.4f} ± {h:.4f}", f"{m - f:+.4f}"])
+            rows.append(
+                ([value_text(v) for v in res.points.loc[point]] if len(points) > 1 else [])
+                + [str(t), f"{f:.4f}", f"{m:.4f} ± {h:.4f}", f"{m - f:+.4f}"]
+            )
     for tol in (-BASS_TOLERANCE, BASS_TOLERANCE):
         right.axhline(tol, color="#555555", linestyle="--", linewidth=1)
     right.axhline(0, color="black", linewidth=0.8)
@@ -667,12 +777,22 @@ def kind_bass(res: Results) -> Section:
     if len(points) > 1:
         right.legend(fontsize=8)
     path = save(fig, res, "bass.png")
-    section.figures.append((path, (
-        "Left: the model's mean converted share (band: 95 % CI) and the discrete Bass curve "
-        "(dotted black). Right: their difference. Look at whether the band stays inside the "
-        "dashed ± 0.02 lines.")))
-    header = (res.varied if len(points) > 1 else []) + ["step", "Bass F_t",
-                                                        "model mean ± 95 % CI", "gap"]
+    section.figures.append(
+        (
+            path,
+            (
+                "Left: the model's mean converted share (band: 95 % CI) and the discrete Bass "
+                "curve (dotted black). Right: their difference. Look at whether the band stays "
+                "inside the dashed ± 0.02 lines."
+            ),
+        )
+    )
+    header = (res.varied if len(points) > 1 else []) + [
+        "step",
+        "Bass F_t",
+        "model mean ± 95 % CI",
+        "gap",
+    ]
     section.tables.append(("The curves step by step", markdown_table(header, rows)))
     return section
 
@@ -689,8 +809,10 @@ def kind_sobol(res: Results) -> Section:
     for name in outcomes:
         y = point_means[name].to_numpy(dtype=float)
         if len(y) and np.nanvar(y) == 0:
-            section.notes.append(f"{name}: the same value ({num(y[0])}) at every point, so "
-                                 "nothing to apportion; no indices.")
+            section.notes.append(
+                f"{name}: the same value ({num(y[0])}) at every point, so "
+                "nothing to apportion; no indices."
+            )
             continue
         try:
             results[name] = sobol_indices(order, y, seed=seed)
@@ -703,64 +825,120 @@ def kind_sobol(res: Results) -> Section:
         axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True).ravel()
         positions = np.arange(len(order))
         for ax, (name, si) in zip(axes, results.items(), strict=False):
-            ax.barh(positions - 0.2, si["S1"], height=0.4, xerr=si["S1_conf"], capsize=3,
-                    color="#0072B2", edgecolor="black", linewidth=0.5, label="first order S1")
-            ax.barh(positions + 0.2, si["ST"], height=0.4, xerr=si["ST_conf"], capsize=3,
-                    color="#E69F00", hatch="//", edgecolor="black", linewidth=0.5,
-                    label="total ST")
+            ax.barh(
+                positions - 0.2,
+                si["S1"],
+                height=0.4,
+                xerr=si["S1_conf"],
+                capsize=3,
+                color="#0072B2",
+                edgecolor="black",
+                linewidth=0.5,
+                label="first order S1",
+            )
+            ax.barh(
+                positions + 0.2,
+                si["ST"],
+                height=0.4,
+                xerr=si["ST_conf"],
+                capsize=3,
+                color="#E69F00",
+                hatch="//",
+                edgecolor="black",
+                linewidth=0.5,
+                label="total ST",
+            )
             ax.axvline(0, color="black", linewidth=0.8)
             ax.set_title(name.replace("_", " "), fontsize=10)
             ax.set_xlabel("Sobol index")
             ax.grid(axis="x", alpha=0.3)
         axes[0].set_yticks(positions, order)
         axes[0].invert_yaxis()
-        for ax in axes[len(results):]:
+        for ax in axes[len(results) :]:
             ax.set_visible(False)
         handles, labels = axes[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside upper center", ncols=2, frameon=False)
         path = save(fig, res, "sobol.png")
-        section.figures.append((path, (
-            "Share of each outcome's variance due to each parameter: plain blue bars alone "
-            "(S1), hatched orange bars with its interactions (ST); whiskers are 95 % CIs. "
-            "Look for the longest bars, and for a big gap between the two.")))
+        section.figures.append(
+            (
+                path,
+                (
+                    "Share of each outcome's variance due to each parameter: plain blue bars alone "
+                    "(S1), hatched orange bars with its interactions (ST); whiskers are 95 % CIs. "
+                    "Look for the longest bars, and for a big gap between the two."
+                ),
+            )
+        )
         for name, si in results.items():
             top = si["ST"].idxmax()
             section.notes.append(
                 f"{name}: {top} matters most (total index {num(si['ST'][top])}); the "
-                f"first-order indices add up to {num(si['S1'].sum())}.")
-            rows = [[p, with_ci(si.at[p, "S1"], si.at[p, "S1_conf"]),
-                     with_ci(si.at[p, "ST"], si.at[p, "ST_conf"])] for p in order]
-            section.tables.append((f"Sobol indices of {name} (± 95 % CI)",
-                                   markdown_table(["parameter", "S1", "ST"], rows)))
+                f"first-order indices add up to {num(si['S1'].sum())}."
+            )
+            rows = [
+                [
+                    p,
+                    with_ci(si.at[p, "S1"], si.at[p, "S1_conf"]),
+                    with_ci(si.at[p, "ST"], si.at[p, "ST_conf"]),
+                ]
+                for p in order
+            ]
+            section.tables.append(
+                (
+                    f"Sobol indices of {name} (± 95 % CI)",
+                    markdown_table(["parameter", "S1", "ST"], rows),
+                )
+            )
     blocks = len(point_means) // (len(names) + 2) if names else 0
     section.notes.append(
         "First-order indices that add up to about 1 mean the parameters act mostly one by "
         "one; a sum well below 1 means much of the spread comes from parameters acting "
         "together. Indices are estimates: small negative values and values a little above "
-        "1 are noise, as their intervals show.")
+        "1 are noise, as their intervals show."
+    )
     section.notes.append(
         f"The sample: {len(point_means)} points, {blocks} base samples of {len(names) + 2} "
         "points each (Saltelli, no second-order terms); replicates averaged per point first; "
-        f"confidence intervals by bootstrap ({RESAMPLES} resamples).")
+        f"confidence intervals by bootstrap ({RESAMPLES} resamples)."
+    )
     rows = []
     for name in outcomes:
         v = point_means[name]
         rows.append([name, with_ci(*mean_ci(v)[:2]), num(v.min()), num(v.max())])
-    section.tables.append(("The outcomes over all points",
-                           markdown_table(["outcome", "mean over the points ± 95 % CI",
-                                           "lowest", "highest"],
-                                          rows)))
+    section.tables.append(
+        (
+            "The outcomes over all points",
+            markdown_table(
+                ["outcome", "mean over the points ± 95 % CI", "lowest", "highest"], rows
+            ),
+        )
+    )
     return section
 
 
-KINDS = {"timeseries": kind_timeseries, "response": kind_response, "heatmap": kind_heatmap,
-         "categories": kind_categories, "bass": kind_bass, "sobol": kind_sobol}
+KINDS = {
+    "timeseries": kind_timeseries,
+    "response": kind_response,
+    "heatmap": kind_heatmap,
+    "categories": kind_categories,
+    "bass": kind_bass,
+    "sobol": kind_sobol,
+}
 
 
 # -- how this was made -----------------------------------------------------------------------
 
-PACKAGES = ("mesa", "numpy", "pandas", "networkx", "numba", "pyarrow", "matplotlib", "SALib",
-            "dask")
+PACKAGES = (
+    "mesa",
+    "numpy",
+    "pandas",
+    "networkx",
+    "numba",
+    "pyarrow",
+    "matplotlib",
+    "SALib",
+    "dask",
+)
 
 
 def cpu_model() -> str:
@@ -801,21 +979,31 @@ def how_made(res: Results) -> str:
         f"- Runs: {len(runs)} ({n_points} parameter points, {reps.min()}"
         + (f" to {reps.max()}" if reps.max() != reps.min() else "")
         + " replicates each"
-        + (f", {', '.join(str(int(s)) for s in steps)} steps per run" if steps else "") + ").",
+        + (f", {', '.join(str(int(s)) for s in steps)} steps per run" if steps else "")
+        + ").",
     ]
     if wall.notna().any():
-        lines.append(f"- Computing time: {seconds(wall.sum())} in all, {seconds(wall.mean())} "
-                     f"per run on average (median {seconds(wall.median())}, longest "
-                     f"{seconds(wall.max())}), measured inside each run (`wall_s`).")
-    parts = [p for p in (res.folder / "runs.parquet").rglob("*.parquet")] \
-        if (res.folder / "runs.parquet").is_dir() else []
+        lines.append(
+            f"- Computing time: {seconds(wall.sum())} in all, {seconds(wall.mean())} "
+            f"per run on average (median {seconds(wall.median())}, longest "
+            f"{seconds(wall.max())}), measured inside each run (`wall_s`)."
+        )
+    parts = (
+        [p for p in (res.folder / "runs.parquet").rglob("*.parquet")]
+        if (res.folder / "runs.parquet").is_dir()
+        else []
+    )
     if parts:
         times = [p.stat().st_mtime for p in parts]
-        first, last = (datetime.datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M")
-                       for t in (min(times), max(times)))
-        lines.append(f"- Results written between {first} and {last} "
-                     f"(about {seconds(max(times) - min(times))} from the first to the last; "
-                     "with several workers that is less than the computing time).")
+        first, last = (
+            datetime.datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M")
+            for t in (min(times), max(times))
+        )
+        lines.append(
+            f"- Results written between {first} and {last} "
+            f"(about {seconds(max(times) - min(times))} from the first to the last; "
+            "with several workers that is less than the computing time)."
+        )
     lines += [
         f"- This report written {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}; "
         f"CPU {cpu_model()}, {os.cpu_count()} cores ({platform.system()} "
@@ -829,6 +1017,7 @@ def how_made(res: Results) -> str:
 
 
 # -- the report ------------------------------------------------------------------------------
+
 
 def write_report(folder) -> Path:
     """Write ``report.md`` and ``figures/*.png`` in a results folder; return the report's path."""
@@ -847,10 +1036,14 @@ def write_report(folder) -> Path:
     if outcomes:
         out += ["**Outcomes.**", ""]
         out += [f"- `{name}`: {describe(name)}" for name in outcomes]
-        out += [f"- `{name}`: {describe(name)}" for name in with_gaps(outcomes)
-                if name not in outcomes]
-        out += ["", "Each run gives one value of each (a reporter's at the last step); the "
-                    "report shows their mean over the replicates of each point."]
+        out += [
+            f"- `{name}`: {describe(name)}" for name in with_gaps(outcomes) if name not in outcomes
+        ]
+        out += [
+            "",
+            "Each run gives one value of each (a reporter's at the last step); the "
+            "report shows their mean over the replicates of each point.",
+        ]
         out.append("")
     out += ["## Results", ""]
     for path, caption in section.figures:
@@ -859,17 +1052,31 @@ def write_report(folder) -> Path:
     if section.notes:
         out.append("")
     if kind != "sobol":
-        out += ["Intervals are 95 % confidence intervals of the mean over replicates: the "
-                "mean plus or minus 1.96 standard errors (the standard deviation over the "
-                "replicates divided by the square root of their number).", ""]
+        out += [
+            "Intervals are 95 % confidence intervals of the mean over replicates: the "
+            "mean plus or minus 1.96 standard errors (the standard deviation over the "
+            "replicates divided by the square root of their number).",
+            "",
+        ]
     for title, table in section.tables:
         out += [f"### {title}", "", table, ""]
     out += ["## The spec", ""]
     if res.spec_text.startswith(QUICK_MARK):
-        out += ["A small try (`--quick`): the spec below has its `[quick]` overrides applied, "
-                "so the numbers are rough.", ""]
-    out += ["```toml", res.spec_text.rstrip(), "```", "",
-            "## How this was made", "", how_made(res), ""]
+        out += [
+            "A small try (`--quick`): the spec below has its `[quick]` overrides applied, "
+            "so the numbers are rough.",
+            "",
+        ]
+    out += [
+        "```toml",
+        res.spec_text.rstrip(),
+        "```",
+        "",
+        "## How this was made",
+        "",
+        how_made(res),
+        "",
+    ]
     path = res.folder / "report.md"
     path.write_text("\n".join(out))
     return path

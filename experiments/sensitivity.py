@@ -33,16 +33,21 @@ def sobol_indices(names: Sequence[str], y: Sequence[float], seed: int = 0) -> pd
     y = np.asarray(y, dtype=float)
     block = len(names) + 2
     if len(names) == 0 or len(y) == 0 or len(y) % block:
-        raise ValueError(f"a Saltelli sample over {len(names)} inputs has a multiple of "
-                         f"{block} points (got {len(y)})")
+        raise ValueError(
+            f"a Saltelli sample over {len(names)} inputs has a multiple of "
+            f"{block} points (got {len(y)})"
+        )
     if np.isnan(y).any():
         raise ValueError(f"{int(np.isnan(y).sum())} of {len(y)} points have no value")
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     with np.errstate(divide="ignore", invalid="ignore"):
-        result = sobol_analyze.analyze(problem, y, calc_second_order=False,
-                                       num_resamples=RESAMPLES, conf_level=0.95, seed=seed)
-    return pd.DataFrame({key: np.asarray(result[key], dtype=float)
-                         for key in ("S1", "S1_conf", "ST", "ST_conf")}, index=names)
+        result = sobol_analyze.analyze(
+            problem, y, calc_second_order=False, num_resamples=RESAMPLES, conf_level=0.95, seed=seed
+        )
+    return pd.DataFrame(
+        {key: np.asarray(result[key], dtype=float) for key in ("S1", "S1_conf", "ST", "ST_conf")},
+        index=names,
+    )
 
 
 def infer_order(points: pd.DataFrame, names: Sequence[str]) -> list[str]:

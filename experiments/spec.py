@@ -66,8 +66,21 @@ REPORT_KEYS = ("kind", "x", "y", "outcomes")
 #: Per-run outcomes that are not reporters (columns of runs.parquet).
 RUN_OUTCOMES = ("time_to_half_faded", "wall_s")
 
-TOP_KEYS = ("name", "title", "question", "description", "seed", "steps", "replicates",
-            "fixed", "vary", "sample", "output", "quick", "report")
+TOP_KEYS = (
+    "name",
+    "title",
+    "question",
+    "description",
+    "seed",
+    "steps",
+    "replicates",
+    "fixed",
+    "vary",
+    "sample",
+    "output",
+    "quick",
+    "report",
+)
 REQUIRED = ("name", "seed", "steps", "replicates", "vary")
 SAMPLE_KEYS = ("method", "n")
 OUTPUT_KEYS = ("every", "reporters")
@@ -78,8 +91,8 @@ RANGE_KEYS = ("from", "to", "num", "step")
 MAX_STEPS = 100_000
 MAX_REPLICATES = 10_000
 MAX_VALUES = 10_000  # values of one [vary] entry
-MAX_SAMPLE_N = 2 ** 20
-MAX_SEED = 2 ** 63 - 1
+MAX_SAMPLE_N = 2**20
+MAX_SEED = 2**63 - 1
 
 #: First line of the spec.toml written for a --quick run (see Spec.effective_toml).
 QUICK_MARK = "# experiments: run with --quick"
@@ -125,11 +138,30 @@ class Spec:
     (the [report] table as a dict), ``quick``, ``path`` and ``text`` (the file as read).
     """
 
-    def __init__(self, *, raw: dict, effective: dict, text: str, path: Path | None,
-                 quick: bool, fixed: dict, vary: dict, method: str, n: int | None,
-                 every: int, reporters: list[str], report: dict, points: list[dict]):
+    def __init__(
+        self,
+        *,
+        raw: dict,
+        effective: dict,
+        text: str,
+        path: Path | None,
+        quick: bool,
+        fixed: dict,
+        vary: dict,
+        method: str,
+        n: int | None,
+        every: int,
+        reporters: list[str],
+        report: dict,
+        points: list[dict],
+    ):
         self.raw, self.effective, self.text, self.path, self.quick = (
-            raw, effective, text, path, quick)
+            raw,
+            effective,
+            text,
+            path,
+            quick,
+        )
         self.name = effective["name"]
         self.title = effective.get("title", self.name)
         self.question = effective.get("question", "")
@@ -144,8 +176,10 @@ class Spec:
 
     def __repr__(self) -> str:
         quick = ", quick" if self.quick else ""
-        return (f"Spec({self.name!r}, {self.method}, {self.n_points} points x "
-                f"{self.replicates} replicates, {self.steps} steps{quick})")
+        return (
+            f"Spec({self.name!r}, {self.method}, {self.n_points} points x "
+            f"{self.replicates} replicates, {self.steps} steps{quick})"
+        )
 
     # -- the sweep ---------------------------------------------------------------------------
     @property
@@ -163,17 +197,22 @@ class Spec:
 
     def runs(self) -> list[RunSpec]:
         """Every run, by point and then replicate, with its seed."""
-        return [RunSpec(run_id(point, rep), point, rep, run_seed(self.seed, point, rep), params)
-                for point, params in enumerate(self.points())
-                for rep in range(self.replicates)]
+        return [
+            RunSpec(run_id(point, rep), point, rep, run_seed(self.seed, point, rep), params)
+            for point, params in enumerate(self.points())
+            for rep in range(self.replicates)
+        ]
 
     def problem(self) -> dict[str, Any]:
         """The SALib problem of an lhs or sobol sweep: ``num_vars``, ``names``, ``bounds``
         (the ``{from, to}`` ranges as written)."""
         if self.method == "grid":
             raise ValueError("problem(): a grid sweep has no sampled ranges")
-        return {"num_vars": len(self.varied), "names": list(self.varied),
-                "bounds": [[float(lo), float(hi)] for lo, hi in self.vary.values()]}
+        return {
+            "num_vars": len(self.varied),
+            "names": list(self.varied),
+            "bounds": [[float(lo), float(hi)] for lo, hi in self.vary.values()],
+        }
 
     def default_folder(self, root: str | Path = "results") -> Path:
         """``results/<name>``, or ``results/<name>-quick`` for a --quick run."""
@@ -182,9 +221,16 @@ class Spec:
     # -- identity ----------------------------------------------------------------------------
     def identity(self) -> dict[str, Any]:
         """Everything that decides the runs' numbers (not the title, question, report ...)."""
-        return {"seed": self.seed, "steps": self.steps, "replicates": self.replicates,
-                "every": self.every, "reporters": list(self.reporters),
-                "method": self.method, "n": self.n, "points": self.points()}
+        return {
+            "seed": self.seed,
+            "steps": self.steps,
+            "replicates": self.replicates,
+            "every": self.every,
+            "reporters": list(self.reporters),
+            "method": self.method,
+            "n": self.n,
+            "points": self.points(),
+        }
 
     def differences(self, other: Spec) -> list[str]:
         """What differs between the runs of two specs, in words (empty when they match)."""
@@ -193,8 +239,10 @@ class Spec:
         for key in mine:
             if mine[key] != theirs[key]:
                 if key == "points":
-                    out.append(f"the parameter points ({other.n_points} there, "
-                               f"{self.n_points} here, or different values)")
+                    out.append(
+                        f"the parameter points ({other.n_points} there, "
+                        f"{self.n_points} here, or different values)"
+                    )
                 else:
                     out.append(f"{key} ({theirs[key]!r} there, {mine[key]!r} here)")
         return out
@@ -205,8 +253,9 @@ class Spec:
         if not self.quick:
             return self.text
         source = f" ({self.path})" if self.path else ""
-        return (f"{QUICK_MARK}: the spec{source} with its [quick] overrides applied\n"
-                + to_toml(self.effective))
+        return f"{QUICK_MARK}: the spec{source} with its [quick] overrides applied\n" + to_toml(
+            self.effective
+        )
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -267,16 +316,24 @@ def _build(raw: dict, text: str, path: Path | None, quick: bool) -> Spec:
         fixed_src.update(_entries(quick_table.get("fixed", {}), "quick.fixed"))
         for pname, (value, where) in _entries(quick_table.get("vary", {}), "quick.vary").items():
             if pname not in vary_src:
-                raise SpecError(where, "is not in [vary]; --quick can only replace "
-                                       f"entries of [vary] ({', '.join(vary_src) or 'none'})")
+                raise SpecError(
+                    where,
+                    "is not in [vary]; --quick can only replace "
+                    f"entries of [vary] ({', '.join(vary_src) or 'none'})",
+                )
             vary_src[pname] = (value, where)
     if not vary_src:
-        raise SpecError("vary", "empty sweep: name at least one parameter to vary, "
-                                "e.g. habituation = [0.1, 0.3]")
+        raise SpecError(
+            "vary",
+            "empty sweep: name at least one parameter to vary, e.g. habituation = [0.1, 0.3]",
+        )
     for pname, (_, where) in fixed_src.items():
         if pname in vary_src:
-            raise SpecError(where, f"{pname} is also in [vary] ({vary_src[pname][1]}); "
-                                   "a parameter is either fixed or varied")
+            raise SpecError(
+                where,
+                f"{pname} is also in [vary] ({vary_src[pname][1]}); "
+                "a parameter is either fixed or varied",
+            )
 
     sample = _table(raw.get("sample", {}), "sample")
     _keys(sample, SAMPLE_KEYS, "sample")
@@ -290,22 +347,33 @@ def _build(raw: dict, text: str, path: Path | None, quick: bool) -> Spec:
     n = None
     if method == "grid":
         if n_src is not None:
-            raise SpecError(n_src[1], "only lhs and sobol take a sample size n; a grid "
-                                      "runs every combination of the [vary] values")
+            raise SpecError(
+                n_src[1],
+                "only lhs and sobol take a sample size n; a grid "
+                "runs every combination of the [vary] values",
+            )
     else:
         if n_src is None:
-            raise SpecError("sample.n", f"{method} needs n, the number of "
-                                        + ("points" if method == "lhs" else "base samples N"))
+            raise SpecError(
+                "sample.n",
+                f"{method} needs n, the number of "
+                + ("points" if method == "lhs" else "base samples N"),
+            )
         n = _whole(n_src[0], n_src[1], 1, MAX_SAMPLE_N)
         if method == "sobol" and n & (n - 1):
             lower = 1 << (n.bit_length() - 1)
-            raise SpecError(n_src[1], "must be a power of 2 for sobol (Saltelli's design keeps "
-                                      f"its balance only then; got {n}, try {lower} or "
-                                      f"{2 * lower})")
+            raise SpecError(
+                n_src[1],
+                "must be a power of 2 for sobol (Saltelli's design keeps "
+                f"its balance only then; got {n}, try {lower} or "
+                f"{2 * lower})",
+            )
 
     fixed = {pname: _value(pname, value, where) for pname, (value, where) in fixed_src.items()}
-    vary = {pname: _vary_entry(pname, value, where, method)
-            for pname, (value, where) in vary_src.items()}
+    vary = {
+        pname: _vary_entry(pname, value, where, method)
+        for pname, (value, where) in vary_src.items()
+    }
 
     output = _table(raw.get("output", {}), "output")
     _keys(output, OUTPUT_KEYS, "output")
@@ -318,18 +386,35 @@ def _build(raw: dict, text: str, path: Path | None, quick: bool) -> Spec:
     points = _points(method, vary, n, raw["seed"])
     checked = [_check_point(i, fixed, p, fixed_src, vary_src) for i, p in enumerate(points)]
 
-    effective = _effective(raw, quick, steps[0], replicates[0], fixed_src, vary_src,
-                           method_src, n_src)
-    return Spec(raw=raw, effective=effective, text=text, path=path, quick=quick, fixed=fixed,
-                vary=vary, method=method, n=n, every=every, reporters=reporters,
-                report=report, points=checked)
+    effective = _effective(
+        raw, quick, steps[0], replicates[0], fixed_src, vary_src, method_src, n_src
+    )
+    return Spec(
+        raw=raw,
+        effective=effective,
+        text=text,
+        path=path,
+        quick=quick,
+        fixed=fixed,
+        vary=vary,
+        method=method,
+        n=n,
+        every=every,
+        reporters=reporters,
+        report=report,
+        points=checked,
+    )
 
 
 # -- small checks ------------------------------------------------------------------------------
 def _missing(key: str) -> str:
-    examples = {"name": 'name = "fade_map"', "seed": "seed = 2026", "steps": "steps = 200",
-                "replicates": "replicates = 10",
-                "vary": "[vary] with habituation = [0.1, 0.3]"}
+    examples = {
+        "name": 'name = "fade_map"',
+        "seed": "seed = 2026",
+        "steps": "steps = 200",
+        "replicates": "replicates = 10",
+        "vary": "[vary] with habituation = [0.1, 0.3]",
+    }
     return f"missing; every spec needs it (e.g. {examples[key]})"
 
 
@@ -341,8 +426,7 @@ def _keys(table: dict, allowed: tuple[str, ...], where: str) -> None:
     for key in table:
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed, n=1)
-            hint = (f"did you mean {close[0]!r}?" if close
-                    else "allowed: " + ", ".join(allowed))
+            hint = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(allowed)
             place = f"[{where}]" if where else "the top level"
             raise SpecError(_join(where, key), f"unknown key in {place}; {hint}")
 
@@ -361,8 +445,9 @@ def _string(value: Any, field: str) -> str:
 
 def _whole(value: Any, field: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise SpecError(field, f"must be a whole number from {low:,} to {high:,} "
-                               f"(got {_show(value)})")
+        raise SpecError(
+            field, f"must be a whole number from {low:,} to {high:,} (got {_show(value)})"
+        )
     return value
 
 
@@ -398,12 +483,18 @@ def _entries(table: Any, where: str) -> dict[str, tuple[Any, str]]:
         if pname not in PARAMETERS:
             names = [p for p, d in PARAMETERS.items() if d.sweepable]
             close = difflib.get_close_matches(pname, names, n=1)
-            hint = (f"did you mean {close[0]!r}?" if close
-                    else "`python -m sim --list` lists the parameters")
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else "`python -m sim --list` lists the parameters"
+            )
             raise SpecError(field, f"unknown model parameter; {hint}")
         if not PARAMETERS[pname].sweepable:
-            raise SpecError(field, f"{pname} cannot be set in a spec (a network object); "
-                                   "use 'network' with a named network")
+            raise SpecError(
+                field,
+                f"{pname} cannot be set in a spec (a network object); "
+                "use 'network' with a named network",
+            )
         out[pname] = (value, field)
     return out
 
@@ -411,15 +502,17 @@ def _entries(table: Any, where: str) -> dict[str, tuple[Any, str]]:
 def _value(pname: str, value: Any, field: str) -> Any:
     """The value checked and converted by the parameter's own declaration."""
     if isinstance(value, dict | list):
-        raise SpecError(field, f"must be {PARAMETERS[pname].describe_allowed()} "
-                               f"(got {_show(value)})")
+        raise SpecError(
+            field, f"must be {PARAMETERS[pname].describe_allowed()} (got {_show(value)})"
+        )
     try:
         return PARAMETERS[pname].check(value)
     except ParameterError as err:
         message = str(err)
         prefix = f"{err.field}: "
-        raise SpecError(field, message[len(prefix):] if message.startswith(prefix)
-                        else message) from None
+        raise SpecError(
+            field, message[len(prefix) :] if message.startswith(prefix) else message
+        ) from None
 
 
 def _tidy(x: float) -> float:
@@ -433,10 +526,12 @@ def _vary_entry(pname: str, value: Any, field: str, method: str):
     numeric = param.kind in ("int", "float")
     if method != "grid":
         if not isinstance(value, dict) or not numeric:
-            what = (f"got {_show(value)}" if numeric
-                    else f"{pname} takes {param.describe_allowed()}")
-            raise SpecError(field, f"{method} samples numeric ranges: must be "
-                                   f"{{from = ..., to = ...}} of a numeric parameter ({what})")
+            what = f"got {_show(value)}" if numeric else f"{pname} takes {param.describe_allowed()}"
+            raise SpecError(
+                field,
+                f"{method} samples numeric ranges: must be "
+                f"{{from = ..., to = ...}} of a numeric parameter ({what})",
+            )
         _keys(value, ("from", "to"), field)
         low, high = _range_ends(pname, value, field)
         return (low, high)
@@ -448,13 +543,19 @@ def _vary_entry(pname: str, value: Any, field: str, method: str):
         return values
     if isinstance(value, dict):
         if not numeric:
-            raise SpecError(field, f"a range {{from, to, ...}} needs a numeric parameter; "
-                                   f"{pname} is {param.describe_allowed()}: give a list")
+            raise SpecError(
+                field,
+                f"a range {{from, to, ...}} needs a numeric parameter; "
+                f"{pname} is {param.describe_allowed()}: give a list",
+            )
         _keys(value, RANGE_KEYS, field)
         low, high = _range_ends(pname, value, field)
         if ("num" in value) == ("step" in value):
-            raise SpecError(field, "a range needs exactly one of num (how many evenly "
-                                   "spaced values) or step (the distance between them)")
+            raise SpecError(
+                field,
+                "a range needs exactly one of num (how many evenly "
+                "spaced values) or step (the distance between them)",
+            )
         if "num" in value:
             num = _whole(value["num"], f"{field}.num", 2, MAX_VALUES)
             values = list(np.linspace(low, high, num))
@@ -463,24 +564,34 @@ def _vary_entry(pname: str, value: Any, field: str, method: str):
             if isinstance(step, bool) or not isinstance(step, int | float) or not step > 0:
                 raise SpecError(f"{field}.step", f"must be a number above 0 (got {_show(step)})")
             if param.kind == "int" and not float(step).is_integer():
-                raise SpecError(f"{field}.step", f"must be a whole number: {pname} takes "
-                                                 f"whole numbers (got {step!r})")
+                raise SpecError(
+                    f"{field}.step",
+                    f"must be a whole number: {pname} takes whole numbers (got {step!r})",
+                )
             count = math.floor((high - low) / step * (1 + 1e-12) + 1e-9) + 1
             if count > MAX_VALUES:
-                raise SpecError(f"{field}.step", f"gives {count:,} values, more than "
-                                                 f"{MAX_VALUES:,}; use a larger step")
+                raise SpecError(
+                    f"{field}.step",
+                    f"gives {count:,} values, more than {MAX_VALUES:,}; use a larger step",
+                )
             values = [low + k * step for k in range(count)]
         if param.kind == "int":
             if any(abs(v - round(v)) > 1e-9 for v in values):
-                raise SpecError(f"{field}.num", f"{len(values)} evenly spaced values from "
-                                                f"{low} to {high} are not all whole numbers, "
-                                                f"which {pname} needs; change num or use step")
+                raise SpecError(
+                    f"{field}.num",
+                    f"{len(values)} evenly spaced values from "
+                    f"{low} to {high} are not all whole numbers, "
+                    f"which {pname} needs; change num or use step",
+                )
             values = [int(round(v)) for v in values]
         else:
             values = [_tidy(v) for v in values]
         return [_value(pname, v, field) for v in values]
-    raise SpecError(field, f"must be a list of values or a range {{from, to, num}} or "
-                           f"{{from, to, step}} (got {_show(value)})")
+    raise SpecError(
+        field,
+        f"must be a list of values or a range {{from, to, num}} or "
+        f"{{from, to, step}} (got {_show(value)})",
+    )
 
 
 def _range_ends(pname: str, table: dict, field: str) -> tuple:
@@ -498,8 +609,7 @@ def _no_repeats(values: list, field: str) -> None:
     seen = []
     for v in values:
         if v in seen:
-            raise SpecError(field, f"lists {v!r} twice; each value once (replicates repeat "
-                                   "runs)")
+            raise SpecError(field, f"lists {v!r} twice; each value once (replicates repeat runs)")
         seen.append(v)
 
 
@@ -515,13 +625,16 @@ def _reporters(value: Any) -> list[str]:
     if value is None:
         return reporter_names()
     if not isinstance(value, list) or not value:
-        raise SpecError("output.reporters", f"must be a list of reporter names, at least one "
-                                            f"(got {_show(value)})")
+        raise SpecError(
+            "output.reporters",
+            f"must be a list of reporter names, at least one (got {_show(value)})",
+        )
     for name in value:
         if not isinstance(name, str) or name not in known:
             close = difflib.get_close_matches(name, known, n=1) if isinstance(name, str) else []
-            hint = (f"did you mean {close[0]!r}?" if close
-                    else "known reporters: " + ", ".join(known))
+            hint = (
+                f"did you mean {close[0]!r}?" if close else "known reporters: " + ", ".join(known)
+            )
             raise SpecError("output.reporters", f"unknown reporter {name!r}; {hint}")
     _no_repeats(value, "output.reporters")
     return list(value)
@@ -540,18 +653,23 @@ def _check_report(report: dict, varied: list[str], fixed: dict, reporters: list[
         if key in report:
             value = report[key]
             if not isinstance(value, str) or value not in axes:
-                close = difflib.get_close_matches(value, axes, n=1) if isinstance(
-                    value, str) else []
+                close = (
+                    difflib.get_close_matches(value, axes, n=1) if isinstance(value, str) else []
+                )
                 hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise SpecError(f"report.{key}", f"must be 'step' or a parameter of the spec "
-                                                 f"({', '.join(axes[1:])}) (got "
-                                                 f"{_show(value)}){hint}")
+                raise SpecError(
+                    f"report.{key}",
+                    f"must be 'step' or a parameter of the spec "
+                    f"({', '.join(axes[1:])}) (got "
+                    f"{_show(value)}){hint}",
+                )
     if "outcomes" in report:
         outcomes = report["outcomes"]
         kept = [*reporters, *RUN_OUTCOMES]
         if not isinstance(outcomes, list) or not outcomes:
-            raise SpecError("report.outcomes", f"must be a list of outcome names (got "
-                                               f"{_show(outcomes)})")
+            raise SpecError(
+                "report.outcomes", f"must be a list of outcome names (got {_show(outcomes)})"
+            )
         for name in outcomes:
             if not isinstance(name, str) or name not in kept:
                 from sim import reporter_names
@@ -560,8 +678,9 @@ def _check_report(report: dict, varied: list[str], fixed: dict, reporters: list[
                     why = "is not kept; add it to output.reporters"
                 else:
                     close = difflib.get_close_matches(str(name), kept, n=1)
-                    why = "is not an outcome" + (f"; did you mean {close[0]!r}?" if close
-                                                 else ": " + ", ".join(kept))
+                    why = "is not an outcome" + (
+                        f"; did you mean {close[0]!r}?" if close else ": " + ", ".join(kept)
+                    )
                 raise SpecError("report.outcomes", f"{name!r} {why}")
 
 
@@ -569,12 +688,13 @@ def _check_report(report: dict, varied: list[str], fixed: dict, reporters: list[
 def _points(method: str, vary: dict, n: int | None, seed: int) -> list[dict[str, Any]]:
     names = list(vary)
     if method == "grid":
-        return [dict(zip(names, combo, strict=True))
-                for combo in itertools.product(*vary.values())]
+        return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*vary.values())]
     kinds = [PARAMETERS[name].kind for name in names]
     # whole numbers: draw from [from - 1/2, to + 1/2] and round (equal chances)
-    bounds = [[lo - 0.5, hi + 0.5] if kind == "int" else [lo, hi]
-              for (lo, hi), kind in zip(vary.values(), kinds, strict=True)]
+    bounds = [
+        [lo - 0.5, hi + 0.5] if kind == "int" else [lo, hi]
+        for (lo, hi), kind in zip(vary.values(), kinds, strict=True)
+    ]
     if method == "lhs":
         from scipy.stats import qmc
 
@@ -590,8 +710,11 @@ def _points(method: str, vary: dict, n: int | None, seed: int) -> list[dict[str,
     for row in sample:
         point = {}
         for name, kind, x, (lo, hi) in zip(names, kinds, row, vary.values(), strict=True):
-            point[name] = (int(min(max(math.floor(x + 0.5), lo), hi)) if kind == "int"
-                           else float(min(max(x, lo), hi)))
+            point[name] = (
+                int(min(max(math.floor(x + 0.5), lo), hi))
+                if kind == "int"
+                else float(min(max(x, lo), hi))
+            )
         out.append(point)
     return out
 
@@ -608,8 +731,9 @@ def _check_point(index: int, fixed: dict, point: dict, fixed_src: dict, vary_src
     return values
 
 
-def _effective(raw: dict, quick: bool, steps, replicates, fixed_src, vary_src,
-               method_src, n_src) -> dict:
+def _effective(
+    raw: dict, quick: bool, steps, replicates, fixed_src, vary_src, method_src, n_src
+) -> dict:
     """The spec's table with the quick overrides applied (and no [quick] table)."""
     out = {k: v for k, v in raw.items() if k != "quick"}
     if not quick:
@@ -663,6 +787,7 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}"
-                                for k, v in value.items()) + " }"
+        return (
+            "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+        )
     raise TypeError(f"cannot write {type(value).__name__} as TOML")

@@ -80,8 +80,10 @@ class Store:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             handle.close()
-            raise ResultsError(f"{self.folder}: another `experiments run` is writing to this "
-                               "folder; wait for it or stop it first") from None
+            raise ResultsError(
+                f"{self.folder}: another `experiments run` is writing to this "
+                "folder; wait for it or stop it first"
+            ) from None
         self._lock = handle
 
     def close(self) -> None:
@@ -95,14 +97,17 @@ class Store:
             try:
                 before = load_spec(copy)
             except ValueError as err:
-                raise ResultsError(f"{copy} cannot be read back ({err}); is {self.folder} a "
-                                   "results folder? Use another --out folder") from None
+                raise ResultsError(
+                    f"{copy} cannot be read back ({err}); is {self.folder} a "
+                    "results folder? Use another --out folder"
+                ) from None
             changed = spec.differences(before)
             if changed:
                 raise ResultsError(
                     f"{self.folder} holds the results of a different spec (it differs in "
                     f"{'; '.join(changed)}); use another --out folder, or delete this one "
-                    "to start again")
+                    "to start again"
+                )
             if copy.read_text(encoding="utf-8") == spec.effective_toml():
                 return
             # Same runs, other words (a title, the report table): keep the newer text.
@@ -113,8 +118,11 @@ class Store:
         """run_ids of the runs whose results are on disk (whole parts only)."""
         if not self.runs_dir.is_dir():
             return set()
-        return {name[len(PREFIX):-len(SUFFIX)] for name in os.listdir(self.runs_dir)
-                if name.startswith(PREFIX) and name.endswith(SUFFIX)}
+        return {
+            name[len(PREFIX) : -len(SUFFIX)]
+            for name in os.listdir(self.runs_dir)
+            if name.startswith(PREFIX) and name.endswith(SUFFIX)
+        }
 
     def write(self, run: dict, timeseries: pd.DataFrame) -> None:
         """Write one run's two parts: the time series first, then the run row (which marks
@@ -134,8 +142,11 @@ class Store:
     def read_timeseries(self, columns: list[str] | None = None) -> pd.DataFrame:
         """The kept steps of every finished run, sorted by point, replicate and step."""
         done = self.done()
-        parts = [p for p in self._parts(self.timeseries_dir)
-                 if p.name[len(PREFIX):-len(SUFFIX)] in done]
+        parts = [
+            p
+            for p in self._parts(self.timeseries_dir)
+            if p.name[len(PREFIX) : -len(SUFFIX)] in done
+        ]
         return _read(parts, columns, ["point", "replicate", "step"])
 
     def read_spec(self) -> Spec:
@@ -145,8 +156,9 @@ class Store:
     def _parts(directory: Path) -> list[Path]:
         if not directory.is_dir():
             return []
-        return sorted(p for p in directory.iterdir()
-                      if p.name.startswith(PREFIX) and p.name.endswith(SUFFIX))
+        return sorted(
+            p for p in directory.iterdir() if p.name.startswith(PREFIX) and p.name.endswith(SUFFIX)
+        )
 
 
 def read_runs(folder: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
@@ -163,8 +175,10 @@ def read_spec(folder: str | Path) -> Spec:
     """The spec a results folder was made with (``spec.quick`` says whether --quick)."""
     copy = _existing(folder) / SPEC
     if not copy.exists():
-        raise ResultsError(f"{folder} has no {SPEC}: not a results folder (run "
-                           "`python -m experiments run SPEC` first)")
+        raise ResultsError(
+            f"{folder} has no {SPEC}: not a results folder (run "
+            "`python -m experiments run SPEC` first)"
+        )
     return load_spec(copy)
 
 
@@ -192,8 +206,9 @@ def _write_atomic_frame(path: Path, frame: pd.DataFrame) -> None:
     import pyarrow as pa
 
     # column by column: pyarrow's pandas conversion costs more than the write itself here
-    _write_atomic_table(path, pa.Table.from_pydict(
-        {str(name): frame[name].to_numpy() for name in frame.columns}))
+    _write_atomic_table(
+        path, pa.Table.from_pydict({str(name): frame[name].to_numpy() for name in frame.columns})
+    )
 
 
 def _write_atomic_table(path: Path, table) -> None:
@@ -201,8 +216,10 @@ def _write_atomic_table(path: Path, table) -> None:
 
     # parts are small and many: no compression or column statistics to compute (measured:
     # a third of the write's time), the folder is compressed enough read as one table
-    _write_atomic(path, lambda handle: pq.write_table(table, handle, compression="none",
-                                                      write_statistics=False))
+    _write_atomic(
+        path,
+        lambda handle: pq.write_table(table, handle, compression="none", write_statistics=False),
+    )
 
 
 def _write_atomic_text(path: Path, text: str) -> None:

@@ -235,8 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"missing: {names}" if todo else f"all present in {dest} and {tools_dest()}")
         return 3 if todo else 0
     if not todo:
-        print(f"front-end assets: all {len(every)} packages present in {dest} "
-              f"and {tools_dest()}")
+        print(f"front-end assets: all {len(every)} packages present in {dest} and {tools_dest()}")
         return 0
     start = time.monotonic()
     npm = find_npm([s for s, _ in todo])

@@ -69,8 +69,11 @@ def comparable(lines: list[str]) -> list[str]:
 def differences(shown: list[str], fresh: list[str]) -> list[str]:
     """A unified diff of the README's lines against a fresh run's (timing left out);
     empty when they agree."""
-    return list(difflib.unified_diff(comparable(shown), comparable(fresh),
-                                     "README.md", "python -m sim", lineterm=""))
+    return list(
+        difflib.unified_diff(
+            comparable(shown), comparable(fresh), "README.md", "python -m sim", lineterm=""
+        )
+    )
 
 
 def check() -> list[str]:
@@ -93,8 +96,11 @@ def write() -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--write", action="store_true",
-                        help="rewrite the README's block from a fresh run (default: check)")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="rewrite the README's block from a fresh run (default: check)",
+    )
     args = parser.parse_args(argv)
     if args.write:
         changed = write()
@@ -102,9 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     diff = check()
     if diff:
-        print("README.md's sample output of `python -m sim` differs from a fresh run "
-              "(the run's time aside):\n" + "\n".join(diff) +
-              "\nRewrite it with: .venv/bin/python scripts/readme_sample.py --write")
+        print(
+            "README.md's sample output of `python -m sim` differs from a fresh run "
+            "(the run's time aside):\n"
+            + "\n".join(diff)
+            + "\nRewrite it with: .venv/bin/python scripts/readme_sample.py --write"
+        )
         return 1
     print("README.md: the sample output of `python -m sim` matches a fresh run")
     return 0

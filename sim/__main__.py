@@ -1,8 +1,8 @@
 """Run one simulation from the command line and print what happened.
 
-    python -m sim                       # the default scenario, 200 steps
-    python -m sim --steps 100 --seed 7 broadcaster_share=0.5 habituation_on=False
-    python -m sim --list                # every parameter with its default and range
+python -m sim                       # the default scenario, 200 steps
+python -m sim --steps 100 --seed 7 broadcaster_share=0.5 habituation_on=False
+python -m sim --list                # every parameter with its default and range
 """
 
 from __future__ import annotations
@@ -21,19 +21,26 @@ def _list_parameters() -> str:
         if p.kind == "graph":
             continue
         live = "live" if p.live else "on reset"
-        lines.append(f"{p.name:27s} default {p.default!r:18} {p.describe_allowed():40s} "
-                     f"[{live}]\n    {p.help}")
+        lines.append(
+            f"{p.name:27s} default {p.default!r:18} {p.describe_allowed():40s} "
+            f"[{live}]\n    {p.help}"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m sim", description="Run the interruption-or-interaction model once.")
+        prog="python -m sim", description="Run the interruption-or-interaction model once."
+    )
     parser.add_argument("--steps", type=int, default=200, help="steps to run (default 200)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--list", action="store_true", help="list the parameters and exit")
-    parser.add_argument("params", nargs="*", metavar="name=value",
-                        help="parameter settings, e.g. broadcaster_share=0.5")
+    parser.add_argument(
+        "params",
+        nargs="*",
+        metavar="name=value",
+        help="parameter settings, e.g. broadcaster_share=0.5",
+    )
     args = parser.parse_args(argv)
     if args.list:
         print(_list_parameters())
@@ -89,9 +96,11 @@ def summary(model: NetworkingModel, elapsed: float | None = None) -> str:
         b, i = end[f"{prefix}_broadcasters{suffix}"], end[f"{prefix}_interactors{suffix}"]
         lines.append(f"{label:28s} {_fmt(fmt, b):>13s} {_fmt(fmt, i):>13s}")
     if len(first):
-        lines.append(f"{'noticed reach, steps 1-10':28s} "
-                     f"{_fmt('{:.1f}', first.reach_broadcasters.sum(min_count=1)):>13s} "
-                     f"{_fmt('{:.1f}', first.reach_interactors.sum(min_count=1)):>13s}")
+        lines.append(
+            f"{'noticed reach, steps 1-10':28s} "
+            f"{_fmt('{:.1f}', first.reach_broadcasters.sum(min_count=1)):>13s} "
+            f"{_fmt('{:.1f}', first.reach_interactors.sum(min_count=1)):>13s}"
+        )
     return "\n".join(lines)
 
 

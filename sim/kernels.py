@@ -12,8 +12,15 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["hold_conversations", "learn_towards", "look_within_budget", "per_sender_summaries",
-           "range_min", "restore_by_best", "scale_by_receiver"]
+__all__ = [
+    "hold_conversations",
+    "learn_towards",
+    "look_within_budget",
+    "per_sender_summaries",
+    "range_min",
+    "restore_by_best",
+    "scale_by_receiver",
+]
 
 
 @numba.njit(cache=True, nogil=True)

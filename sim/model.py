@@ -17,8 +17,18 @@ from .networks import build_network, to_networkx
 from .params import MAX_COMPLETE, PARAMETERS, ParameterError, validate, validate_one
 from .world import World
 
-__all__ = ["BY_START", "BY_START_SUFFIX", "REPORTER_HELP", "REPORTER_KEYS", "NetworkingModel",
-           "check_rng", "keyword_signature", "make_reporter", "reporter_help", "reporter_names"]
+__all__ = [
+    "BY_START",
+    "BY_START_SUFFIX",
+    "REPORTER_HELP",
+    "REPORTER_KEYS",
+    "NetworkingModel",
+    "check_rng",
+    "keyword_signature",
+    "make_reporter",
+    "reporter_help",
+    "reporter_names",
+]
 
 #: The two families of the essay; reporters exist for both even when one is empty.
 FAMILIES = ("broadcasters", "interactors")
@@ -52,16 +62,21 @@ def reporter_names(groups=FAMILIES) -> list[str]:
     """Names of the model reporters for the given groups, plus the model-wide ones; each
     reporter grouped by the current strategy also comes in its starting-group view."""
     names = [pattern.format(g=g) for g in groups for pattern in REPORTER_HELP]
-    names += [pattern.format(g=g) + BY_START_SUFFIX for g in groups
-              for pattern in REPORTER_HELP if REPORTER_HELP[pattern].endswith(NOW)]
+    names += [
+        pattern.format(g=g) + BY_START_SUFFIX
+        for g in groups
+        for pattern in REPORTER_HELP
+        if REPORTER_HELP[pattern].endswith(NOW)
+    ]
     return names + ["converted_share", "noticed_share_all"]
 
 
 def reporter_help(name: str) -> str:
     """What the reporter ``name`` measures, in words (KeyError for an unknown name)."""
-    model_wide = {"converted_share": "share of people won over by at least one sender",
-                  "noticed_share_all": "share of all messages delivered this step that were "
-                                       "noticed"}
+    model_wide = {
+        "converted_share": "share of people won over by at least one sender",
+        "noticed_share_all": "share of all messages delivered this step that were noticed",
+    }
     if name in model_wide:
         return model_wide[name]
     base = name.removesuffix(BY_START_SUFFIX)
@@ -81,7 +96,8 @@ def check_rng(rng):
             raise ParameterError("rng", f"must be a non-negative whole number (got {rng})")
         return int(rng)
     raise ParameterError(
-        "rng", f"must be a non-negative whole number, a numpy Generator or None (got {rng!r})")
+        "rng", f"must be a non-negative whole number, a numpy Generator or None (got {rng!r})"
+    )
 
 
 class NetworkingModel(mesa.Model):
@@ -101,21 +117,35 @@ class NetworkingModel(mesa.Model):
         rng = check_rng(rng)
         super().__init__(rng=rng)
         self.params = values
-        implicit = values["network"] == "complete" and values["conversion_rule"] == "bass" \
+        implicit = (
+            values["network"] == "complete"
+            and values["conversion_rule"] == "bass"
             and values["graph"] is None
+        )
         if implicit:  # the Bass rule samples contacts on the fly: no ties stored
             n, labels = values["n_agents"], None
             u = v = np.empty(0, dtype=np.int64)
         else:
             n, u, v, labels = build_network(values, self.rng)
         self.labels = labels
-        slots = [get_strategy(values["broadcaster_strategy"]),
-                 get_strategy(values["interactor_strategy"])]
+        slots = [
+            get_strategy(values["broadcaster_strategy"]),
+            get_strategy(values["interactor_strategy"]),
+        ]
         n_broadcasters = round(values["broadcaster_share"] * n)
         strategy_id = np.ones(n, dtype=np.int64)
         strategy_id[self.rng.permutation(n)[:n_broadcasters]] = 0
-        self.world = World(n, u, v, values, self.rng, slots, strategy_id, interactor_sid=1,
-                           implicit_complete=implicit)
+        self.world = World(
+            n,
+            u,
+            v,
+            values,
+            self.rng,
+            slots,
+            strategy_id,
+            interactor_sid=1,
+            implicit_complete=implicit,
+        )
         self.people = [Person(self, i, None if labels is None else labels[i]) for i in range(n)]
         self.groups = list(dict.fromkeys(list(FAMILIES) + [group_of(s) for s in slots]))
         self._stats = self._means = None
@@ -141,7 +171,8 @@ class NetworkingModel(mesa.Model):
         value = validate_one(name, value)
         if not PARAMETERS[name].live:
             raise ParameterError(
-                name, "cannot change during a run; it applies when a new run starts")
+                name, "cannot change during a run; it applies when a new run starts"
+            )
         self.params[name] = value
 
     # -- views -----------------------------------------------------------------------------
@@ -157,7 +188,8 @@ class NetworkingModel(mesa.Model):
                 if w.n > MAX_COMPLETE:
                     raise ValueError(
                         f"graph: the Bass rule on a complete network of {w.n:,} people stores "
-                        f"no ties; model.graph is built for at most {MAX_COMPLETE:,} people")
+                        f"no ties; model.graph is built for at most {MAX_COMPLETE:,} people"
+                    )
                 self._graph = nx.complete_graph(w.n)
             else:
                 once = w.src < w.dst
@@ -206,8 +238,13 @@ class NetworkingModel(mesa.Model):
                 keys = [k for k in stats if initial or k not in BY_START]
                 if initial and nobody_switched:  # the same groups: copy, do not recount
                     keys = [k for k in keys if k in BY_START]
-                    means.update({(k, g, True): means[k, g, False] for (k, g, _) in list(means)
-                                  if k not in BY_START})
+                    means.update(
+                        {
+                            (k, g, True): means[k, g, False]
+                            for (k, g, _) in list(means)
+                            if k not in BY_START
+                        }
+                    )
                 codes = self._group_codes(initial)
                 for g, group in enumerate(self.groups):
                     members = np.flatnonzero(codes == g)
@@ -215,8 +252,10 @@ class NetworkingModel(mesa.Model):
                         values = stats[key][members]
                         values = values[~np.isnan(values)]
                         means[key, group, initial] = (
-                            float(values.mean()) if len(values) and not
-                            (bass and key not in MEANINGFUL_UNDER_BASS) else float("nan"))
+                            float(values.mean())
+                            if len(values) and not (bass and key not in MEANINGFUL_UNDER_BASS)
+                            else float("nan")
+                        )
             self._means = means
         return self._means
 
@@ -239,9 +278,15 @@ MEANINGFUL_UNDER_BASS = ("conversions",)
 
 #: Reporter name prefix -> the per-person number it averages over a group.
 REPORTER_KEYS = {
-    "attention_to": "attention_received", "trust_in": "trust_earned", "recall_of": "recall",
-    "value_per_message": "value_per_message", "reach": "reach", "sent": "sent",
-    "noticed_share": "noticed_share", "conversions": "conversions", "faded": "faded",
+    "attention_to": "attention_received",
+    "trust_in": "trust_earned",
+    "recall_of": "recall",
+    "value_per_message": "value_per_message",
+    "reach": "reach",
+    "sent": "sent",
+    "noticed_share": "noticed_share",
+    "conversions": "conversions",
+    "faded": "faded",
 }
 
 
@@ -254,13 +299,14 @@ def make_reporter(name: str, model_wide: dict):
     base = name.removesuffix(BY_START_SUFFIX)
     for prefix, key in REPORTER_KEYS.items():
         if base.startswith(prefix + "_") and not (by_start and key in BY_START):
-            return partial(_group_value, key, base[len(prefix) + 1:], by_start or key in BY_START)
+            return partial(_group_value, key, base[len(prefix) + 1 :], by_start or key in BY_START)
     raise KeyError(f"no reporter named {name!r}")
 
 
 def _reporter(name: str):
-    return make_reporter(name, {"converted_share": _converted_share,
-                                "noticed_share_all": _noticed_share_all})
+    return make_reporter(
+        name, {"converted_share": _converted_share, "noticed_share_all": _noticed_share_all}
+    )
 
 
 def _group_value(key: str, group: str, by_start: bool, model) -> float:
@@ -288,10 +334,11 @@ def _noticed_share_all(model: NetworkingModel) -> float:
 def keyword_signature() -> inspect.Signature:
     """``(self, *, rng=None, <every declared parameter>=<its default>)``."""
     kw = [inspect.Parameter("rng", inspect.Parameter.KEYWORD_ONLY, default=None)]
-    kw += [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default)
-           for p in PARAMETERS.values()]
-    return inspect.Signature([inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)]
-                             + kw)
+    kw += [
+        inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default)
+        for p in PARAMETERS.values()
+    ]
+    return inspect.Signature([inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)] + kw)
 
 
 NetworkingModel.__init__.__signature__ = keyword_signature()

@@ -162,9 +162,18 @@ def communities(n: int, k: float, blocks: int, mixing: float, rng: np.random.Gen
     return _dedupe(n, np.concatenate(us), np.concatenate(vs))
 
 
-_REAL = dict(zip(REAL_NETWORKS, (nx.karate_club_graph, nx.florentine_families_graph,
-                                  nx.les_miserables_graph, nx.davis_southern_women_graph),
-                 strict=True))
+_REAL = dict(
+    zip(
+        REAL_NETWORKS,
+        (
+            nx.karate_club_graph,
+            nx.florentine_families_graph,
+            nx.les_miserables_graph,
+            nx.davis_southern_women_graph,
+        ),
+        strict=True,
+    )
+)
 
 
 def build_network(params: dict, rng: np.random.Generator):
@@ -209,7 +218,8 @@ def from_graph(graph: nx.Graph):
         raise ParameterError(
             "graph",
             "must be undirected: ties here are acquaintances that work both ways; "
-            "pass graph.to_undirected() if that is what you mean")
+            "pass graph.to_undirected() if that is what you mean",
+        )
     n = graph.number_of_nodes()
     if n < 2:
         raise ParameterError("graph", f"needs at least 2 people (got {n} nodes)")

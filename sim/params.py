@@ -63,8 +63,16 @@ NETWORKS: dict[str, str] = {
 }
 
 #: Display order of parameter groups (the app folds them in this order).
-GROUPS = ("People", "Network", "Attention", "Trust and memory", "Conversion", "Fading",
-          "Mechanisms", "Docking")
+GROUPS = (
+    "People",
+    "Network",
+    "Attention",
+    "Trust and memory",
+    "Conversion",
+    "Fading",
+    "Mechanisms",
+    "Docking",
+)
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,7 @@ class Param:
 
     def check(self, value: Any) -> Any:
         """Return ``value`` converted to this parameter's type, or raise ParameterError."""
+
         def refuse(why: str = "") -> ParameterError:
             got = f"got {value!r}" if why == "" else why
             return ParameterError(self.name, f"must be {self.describe_allowed()} ({got})")
@@ -136,7 +145,8 @@ class Param:
                     close = difflib.get_close_matches(value, self.choices, n=1)
                     hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise ParameterError(
-                    self.name, f"must be {self.describe_allowed()} (got {value!r}){hint}")
+                    self.name, f"must be {self.describe_allowed()} (got {value!r}){hint}"
+                )
             return value
         if self.kind == "strategy":
             from agents.registry import available_strategies
@@ -145,7 +155,8 @@ class Param:
             if not isinstance(value, str) or value not in names:
                 raise ParameterError(
                     self.name,
-                    f"unknown strategy {value!r}; registered strategies: {', '.join(names)}")
+                    f"unknown strategy {value!r}; registered strategies: {', '.join(names)}",
+                )
             return value
         if self.kind == "graph":
             import networkx as nx
@@ -165,14 +176,17 @@ class Param:
         if self.kind == "bool":
             if raw.lower() in BOOL_TEXT:
                 return BOOL_TEXT[raw.lower()]
-            raise ParameterError(self.name, f"must be {self.describe_allowed()} "
-                                            f"(true/false, 1/0, on/off; got {raw!r})")
+            raise ParameterError(
+                self.name,
+                f"must be {self.describe_allowed()} (true/false, 1/0, on/off; got {raw!r})",
+            )
         if self.kind in ("int", "float"):
             try:
                 number = float(raw)
             except ValueError:
-                raise ParameterError(self.name, f"must be {self.describe_allowed()} "
-                                                f"(got {raw!r})") from None
+                raise ParameterError(
+                    self.name, f"must be {self.describe_allowed()} (got {raw!r})"
+                ) from None
             return self.check(number)
         if self.kind == "graph":
             raise ParameterError(self.name, "a network cannot be given as text")
@@ -192,8 +206,16 @@ class Param:
 
 
 #: How a yes/no value may be written as text.
-BOOL_TEXT = {"true": True, "1": True, "yes": True, "on": True,
-             "false": False, "0": False, "no": False, "off": False}
+BOOL_TEXT = {
+    "true": True,
+    "1": True,
+    "yes": True,
+    "on": True,
+    "false": False,
+    "0": False,
+    "no": False,
+    "off": False,
+}
 
 
 def _np_bool():
@@ -207,128 +229,410 @@ def _p(name, kind, default, help, group, label, **kw) -> Param:
 
 
 #: Every parameter, in display order.
-PARAMETERS: dict[str, Param] = {p.name: p for p in [
-    # People ------------------------------------------------------------------------------
-    _p("n_agents", "int", 300, "How many people are in the network.",
-       "People", "People", low=2, high=200_000),
-    _p("broadcaster_share", "float", 0.3,
-       "Share of people who network by interruption (broadcasting one pitch to everyone).",
-       "People", "Share of broadcasters", low=0.0, high=1.0),
-    _p("broadcaster_strategy", "strategy", "interrupt",
-       "Strategy used by the broadcasting share of people.",
-       "People", "Broadcasters' strategy", advanced=True),
-    _p("interactor_strategy", "strategy", "interact",
-       "Strategy used by everyone else.",
-       "People", "Interactors' strategy", advanced=True),
-    _p("exchanges_per_step", "int", 1,
-       "How many conversations an interactor opens each step, each with a different contact.",
-       "People", "Conversations opened per step", low=1, high=20, live=True),
-    _p("conversation_capacity", "int", 2,
-       "How many conversations anyone has time for in a step, opened and answered together; "
-       "an opening beyond it arrives as a one-way interruption.",
-       "People", "Time for conversations", low=1, high=20, live=True),
-    # Network -----------------------------------------------------------------------------
-    _p("network", "choice", "watts_strogatz", "The shape of the social network.",
-       "Network", "Network", choices=tuple(NETWORKS)),
-    _p("graph", "graph", None,
-       "Your own NetworkX graph to use instead of a named network.",
-       "Network", "Custom graph", advanced=True, sweepable=False),
-    _p("mean_degree", "int", 10,
-       "Average number of contacts per person (generated networks; ring, small world and "
-       "scale free round it down to an even number).",
-       "Network", "Contacts per person", low=1, high=200),
-    _p("rewire_prob", "float", 0.1,
-       "Small world only: chance that a tie is rewired to a random stranger.",
-       "Network", "Rewiring chance", low=0.0, high=1.0, advanced=True),
-    _p("n_communities", "int", 4, "Communities only: how many groups.",
-       "Network", "Number of communities", low=1, high=100, advanced=True),
-    _p("community_mixing", "float", 0.1,
-       "Communities only: share of a person's ties that reach outside their group.",
-       "Network", "Ties between communities", low=0.0, high=1.0, advanced=True),
-    # Attention ---------------------------------------------------------------------------
-    _p("limited_attention", "bool", True,
-       "People can look at only a few of the messages they get each step.",
-       "Attention", "Limited attention", live=True),
-    _p("attention_budget", "int", 5,
-       "How many messages a person can look at per step when attention is limited.",
-       "Attention", "Messages looked at per step", low=1, high=100, live=True),
-    _p("habituation", "float", 0.2,
-       "How much attention to a sender drops each time they interrupt you.",
-       "Attention", "Habituation", low=0.0, high=1.0, live=True),
-    _p("sensitization", "float", 0.5,
-       "How much of the lost attention a two-way conversation gives back.",
-       "Attention", "Restored by a conversation", low=0.0, high=1.0, live=True),
-    _p("recovery", "float", 0.03,
-       "How fast attention to a sender comes back on its own while they are quiet.",
-       "Attention", "Recovery at rest", low=0.0, high=1.0, live=True),
-    _p("baseline_attention", "float", 1.0,
-       "The attention people start with and recover towards.",
-       "Attention", "Baseline attention", low=0.0, high=1.0, live=True, advanced=True),
-    # Trust and memory --------------------------------------------------------------------
-    _p("trust_forgetting", "float", 0.95,
-       "Share of past trust evidence kept each step (1 means never forget).",
-       "Trust and memory", "Trust memory", low=0.0, high=1.0, live=True),
-    _p("interest_learning", "float", 0.3,
-       "How far an interactor's guess of a contact's interests moves per conversation.",
-       "Trust and memory", "Learning rate", low=0.0, high=1.0, live=True),
-    _p("memory_boost_interruption", "float", 0.05,
-       "How much a noticed interruption strengthens the memory of its sender.",
-       "Trust and memory", "Memory from an interruption", low=0.0, high=1.0, live=True),
-    _p("memory_boost_exchange", "float", 0.3,
-       "How much a noticed conversation strengthens the memory of the other person.",
-       "Trust and memory", "Memory from a conversation", low=0.0, high=1.0, live=True),
-    _p("memory_decay", "float", 0.05,
-       "Share of every memory trace that fades each step.",
-       "Trust and memory", "Forgetting", low=0.0, high=1.0, live=True),
-    # Conversion --------------------------------------------------------------------------
-    _p("conversion_rate", "float", 0.02,
-       "Chance that a noticed message wins a client, scaled by its value and by trust.",
-       "Conversion", "Conversion chance", low=0.0, high=1.0, live=True),
-    # Fading ------------------------------------------------------------------------------
-    _p("fade_threshold", "float", 0.2,
-       "A sender fades when their contacts' attention to them stays below this.",
-       "Fading", "Fade threshold", low=0.0, high=1.0, live=True),
-    _p("fade_patience", "int", 5,
-       "How many steps in a row attention must stay below the threshold to fade.",
-       "Fading", "Steps before fading", low=1, high=1000, live=True),
-    # Mechanisms (switches beyond the core) -----------------------------------------------
-    _p("habituation_on", "bool", True,
-       "People learn to ignore senders who keep interrupting (off: a captive audience).",
-       "Mechanisms", "Habituation", live=True),
-    _p("generalization", "float", 0.015,
-       "Each interruption also lowers attention to everyone else by this share of it.",
-       "Mechanisms", "Spill-over to all senders", low=0.0, high=1.0, live=True),
-    _p("generalization_on", "bool", True,
-       "Interruptions from anyone make people a little warier of all senders.",
-       "Mechanisms", "Spill-over", live=True),
-    _p("muting", "bool", False,
-       f"People block a sender for good once their attention to them drops below "
-       f"{MUTE_BELOW:.0%}.",
-       "Mechanisms", "Muting", live=True),
-    _p("adaptation", "bool", False,
-       "A broadcaster who fades switches to interacting.",
-       "Mechanisms", "Faded broadcasters adapt", live=True),
-    _p("cold_reach", "int", 0,
-       "How many strangers (not contacts) each broadcaster also pitches per step.",
-       "Mechanisms", "Cold calls per step", low=0, high=1000, live=True),
-    _p("introductions", "bool", False,
-       "A person who trusts an interactor introduces them to one of their own contacts.",
-       "Mechanisms", "Introductions", live=True),
-    _p("introduction_trust", "float", 0.75,
-       "How much trust an interactor needs to earn before they get introduced.",
-       "Mechanisms", "Trust needed for an introduction", low=0.0, high=1.0, live=True,
-       advanced=True),
-    # Docking -----------------------------------------------------------------------------
-    _p("conversion_rule", "choice", "per_message",
-       "per_message: noticed messages convert; bass: only the Bass diffusion process runs.",
-       "Docking", "Conversion rule", choices=("per_message", "bass"), advanced=True),
-    _p("bass_p", "float", 0.03,
-       "Bass rule: chance per step of converting from outside influence (advertising).",
-       "Docking", "Outside influence p", low=0.0, high=1.0, live=True, advanced=True),
-    _p("bass_q", "float", 0.38,
-       "Bass rule: extra chance of converting when the contact you meet has converted.",
-       "Docking", "Word of mouth q", low=0.0, high=1.0, live=True, advanced=True),
-]}
+PARAMETERS: dict[str, Param] = {
+    p.name: p
+    for p in [
+        # People ------------------------------------------------------------------------------
+        _p(
+            "n_agents",
+            "int",
+            300,
+            "How many people are in the network.",
+            "People",
+            "People",
+            low=2,
+            high=200_000,
+        ),
+        _p(
+            "broadcaster_share",
+            "float",
+            0.3,
+            "Share of people who network by interruption (broadcasting one pitch to everyone).",
+            "People",
+            "Share of broadcasters",
+            low=0.0,
+            high=1.0,
+        ),
+        _p(
+            "broadcaster_strategy",
+            "strategy",
+            "interrupt",
+            "Strategy used by the broadcasting share of people.",
+            "People",
+            "Broadcasters' strategy",
+            advanced=True,
+        ),
+        _p(
+            "interactor_strategy",
+            "strategy",
+            "interact",
+            "Strategy used by everyone else.",
+            "People",
+            "Interactors' strategy",
+            advanced=True,
+        ),
+        _p(
+            "exchanges_per_step",
+            "int",
+            1,
+            "How many conversations an interactor opens each step, each with a different contact.",
+            "People",
+            "Conversations opened per step",
+            low=1,
+            high=20,
+            live=True,
+        ),
+        _p(
+            "conversation_capacity",
+            "int",
+            2,
+            "How many conversations anyone has time for in a step, opened and answered together; "
+            "an opening beyond it arrives as a one-way interruption.",
+            "People",
+            "Time for conversations",
+            low=1,
+            high=20,
+            live=True,
+        ),
+        # Network -----------------------------------------------------------------------------
+        _p(
+            "network",
+            "choice",
+            "watts_strogatz",
+            "The shape of the social network.",
+            "Network",
+            "Network",
+            choices=tuple(NETWORKS),
+        ),
+        _p(
+            "graph",
+            "graph",
+            None,
+            "Your own NetworkX graph to use instead of a named network.",
+            "Network",
+            "Custom graph",
+            advanced=True,
+            sweepable=False,
+        ),
+        _p(
+            "mean_degree",
+            "int",
+            10,
+            "Average number of contacts per person (generated networks; ring, small world and "
+            "scale free round it down to an even number).",
+            "Network",
+            "Contacts per person",
+            low=1,
+            high=200,
+        ),
+        _p(
+            "rewire_prob",
+            "float",
+            0.1,
+            "Small world only: chance that a tie is rewired to a random stranger.",
+            "Network",
+            "Rewiring chance",
+            low=0.0,
+            high=1.0,
+            advanced=True,
+        ),
+        _p(
+            "n_communities",
+            "int",
+            4,
+            "Communities only: how many groups.",
+            "Network",
+            "Number of communities",
+            low=1,
+            high=100,
+            advanced=True,
+        ),
+        _p(
+            "community_mixing",
+            "float",
+            0.1,
+            "Communities only: share of a person's ties that reach outside their group.",
+            "Network",
+            "Ties between communities",
+            low=0.0,
+            high=1.0,
+            advanced=True,
+        ),
+        # Attention ---------------------------------------------------------------------------
+        _p(
+            "limited_attention",
+            "bool",
+            True,
+            "People can look at only a few of the messages they get each step.",
+            "Attention",
+            "Limited attention",
+            live=True,
+        ),
+        _p(
+            "attention_budget",
+            "int",
+            5,
+            "How many messages a person can look at per step when attention is limited.",
+            "Attention",
+            "Messages looked at per step",
+            low=1,
+            high=100,
+            live=True,
+        ),
+        _p(
+            "habituation",
+            "float",
+            0.2,
+            "How much attention to a sender drops each time they interrupt you.",
+            "Attention",
+            "Habituation",
+            low=0.0,
+            high=1.0,
+            live=True,
+        ),
+        _p(
+            "sensitization",
+            "float",
+            0.5,
+            "How much of the lost attention a two-way conversation gives back.",
+            "Attention",
+            "Restored by a conversation",
+            low=0.0,
+            high=1.0,
+            live=True,
+        ),
+        _p(
+            "recovery",
+            "float",
+            0.03,
+            "How fast attention to a sender comes back on its own while they are quiet.",
+            "Attention",
+            "Recovery at rest",
+            low=0.0,
+            high=1.0,
+            live=True,
+        ),
+        _p(
+            "baseline_attention",
+            "float",
+            1.0,
+            "The attention people start with and recover towards.",
+            "Attention",
+            "Baseline attention",
+            low=0.0,
+            high=1.0,
+            live=True,
+            advanced=True,
+        ),
+        # Trust and memory --------------------------------------------------------------------
+        _p(
+            "trust_forgetting",
+            "float",
+            0.95,
+            "Share of past trust evidence kept each step (1 means never forget).",
+            "Trust and memory",
+            "Trust memory",
+            low=0.0,
+            high=1.0,
+            live=True,
+        ),
+        _p(
+            "interest_learning",
+            "float",
+            0.3,
+            "How far an interactor's guess of a contact's interests moves per conversation.",
+            "Trust and memory",
+            "Learning rate",
+            low=0.0,
+            high=1.0,
+            live=True,
+        ),
+        _p(
+            "memory_boost_interruption",
+            "float",
+            0.05,
+            "How much a noticed interruption strengthens the memory of its sender.",
+            "Trust and memory",
+            "Memory from an interruption",
+            low=0.0,
+            high=1.0,
+            live=True,
+        ),
+        _p(
+            "memory_boost_exchange",
+            "float",
+            0.3,
+            "How much a noticed conversation strengthens the memory of the other person.",
+            "Trust and memory",
+            "Memory from a conversation",
+            low=0.0,
+            high=1.0,
+            live=True,
+        ),
+        _p(
+            "memory_decay",
+            "float",
+            0.05,
+            "Share of every memory trace that fades each step.",
+            "Trust and memory",
+            "Forgetting",
+            low=0.0,
+            high=1.0,
+            live=True,
+        ),
+        # Conversion --------------------------------------------------------------------------
+        _p(
+            "conversion_rate",
+            "float",
+            0.02,
+            "Chance that a noticed message wins a client, scaled by its value and by trust.",
+            "Conversion",
+            "Conversion chance",
+            low=0.0,
+            high=1.0,
+            live=True,
+        ),
+        # Fading ------------------------------------------------------------------------------
+        _p(
+            "fade_threshold",
+            "float",
+            0.2,
+            "A sender fades when their contacts' attention to them stays below this.",
+            "Fading",
+            "Fade threshold",
+            low=0.0,
+            high=1.0,
+            live=True,
+        ),
+        _p(
+            "fade_patience",
+            "int",
+            5,
+            "How many steps in a row attention must stay below the threshold to fade.",
+            "Fading",
+            "Steps before fading",
+            low=1,
+            high=1000,
+            live=True,
+        ),
+        # Mechanisms (switches beyond the core) -----------------------------------------------
+        _p(
+            "habituation_on",
+            "bool",
+            True,
+            "People learn to ignore senders who keep interrupting (off: a captive audience).",
+            "Mechanisms",
+            "Habituation",
+            live=True,
+        ),
+        _p(
+            "generalization",
+            "float",
+            0.015,
+            "Each interruption also lowers attention to everyone else by this share of it.",
+            "Mechanisms",
+            "Spill-over to all senders",
+            low=0.0,
+            high=1.0,
+            live=True,
+        ),
+        _p(
+            "generalization_on",
+            "bool",
+            True,
+            "Interruptions from anyone make people a little warier of all senders.",
+            "Mechanisms",
+            "Spill-over",
+            live=True,
+        ),
+        _p(
+            "muting",
+            "bool",
+            False,
+            f"People block a sender for good once their attention to them drops below "
+            f"{MUTE_BELOW:.0%}.",
+            "Mechanisms",
+            "Muting",
+            live=True,
+        ),
+        _p(
+            "adaptation",
+            "bool",
+            False,
+            "A broadcaster who fades switches to interacting.",
+            "Mechanisms",
+            "Faded broadcasters adapt",
+            live=True,
+        ),
+        _p(
+            "cold_reach",
+            "int",
+            0,
+            "How many strangers (not contacts) each broadcaster also pitches per step.",
+            "Mechanisms",
+            "Cold calls per step",
+            low=0,
+            high=1000,
+            live=True,
+        ),
+        _p(
+            "introductions",
+            "bool",
+            False,
+            "A person who trusts an interactor introduces them to one of their own contacts.",
+            "Mechanisms",
+            "Introductions",
+            live=True,
+        ),
+        _p(
+            "introduction_trust",
+            "float",
+            0.75,
+            "How much trust an interactor needs to earn before they get introduced.",
+            "Mechanisms",
+            "Trust needed for an introduction",
+            low=0.0,
+            high=1.0,
+            live=True,
+            advanced=True,
+        ),
+        # Docking -----------------------------------------------------------------------------
+        _p(
+            "conversion_rule",
+            "choice",
+            "per_message",
+            "per_message: noticed messages convert; bass: only the Bass diffusion process runs.",
+            "Docking",
+            "Conversion rule",
+            choices=("per_message", "bass"),
+            advanced=True,
+        ),
+        _p(
+            "bass_p",
+            "float",
+            0.03,
+            "Bass rule: chance per step of converting from outside influence (advertising).",
+            "Docking",
+            "Outside influence p",
+            low=0.0,
+            high=1.0,
+            live=True,
+            advanced=True,
+        ),
+        _p(
+            "bass_q",
+            "float",
+            0.38,
+            "Bass rule: extra chance of converting when the contact you meet has converted.",
+            "Docking",
+            "Word of mouth q",
+            low=0.0,
+            high=1.0,
+            live=True,
+            advanced=True,
+        ),
+    ]
+}
 
 
 def defaults() -> dict[str, Any]:
@@ -340,8 +644,11 @@ def validate_one(name: str, value: Any) -> Any:
     """Validate a single parameter by name; return the converted value."""
     if name not in PARAMETERS:
         close = difflib.get_close_matches(name, PARAMETERS, n=1)
-        hint = (f"; did you mean {close[0]!r}?" if close else
-                "; `python -m sim --list` (or sim.PARAMETERS) lists the parameters")
+        hint = (
+            f"; did you mean {close[0]!r}?"
+            if close
+            else "; `python -m sim --list` (or sim.PARAMETERS) lists the parameters"
+        )
         raise ParameterError(name, f"unknown parameter{hint}")
     return PARAMETERS[name].check(value)
 
@@ -373,8 +680,8 @@ def _check_combinations(v: dict[str, Any]) -> None:
     generated = [name for name in NETWORKS if name not in REAL_NETWORKS and name != "complete"]
     if net in generated and k >= n:
         raise ParameterError(
-                "mean_degree",
-                f"must be smaller than n_agents ({n}) for network {net!r} (got {k})")
+            "mean_degree", f"must be smaller than n_agents ({n}) for network {net!r} (got {k})"
+        )
     if net in ("watts_strogatz", "ring") and k < 2:
         raise ParameterError("mean_degree", f"must be at least 2 for network {net!r} (got {k})")
     if net == "barabasi_albert" and k < 2:
@@ -390,14 +697,17 @@ def _check_combinations(v: dict[str, Any]) -> None:
                 "mean_degree",
                 f"is too large for {blocks} communities of {smallest} or more people: "
                 f"{inside:g} ties inside a group need groups of at least {inside + 1:g} "
-                "(use fewer communities, more people, more mixing or a smaller mean_degree)")
+                "(use fewer communities, more people, more mixing or a smaller mean_degree)",
+            )
         if blocks > 1 and k * mixing > n - smallest:
             raise ParameterError(
                 "community_mixing",
                 f"asks for {k * mixing:g} ties outside the group, more than the "
-                f"{n - smallest} people outside it")
+                f"{n - smallest} people outside it",
+            )
     if net == "complete" and n > MAX_COMPLETE and v["conversion_rule"] != "bass":
         raise ParameterError(
             "n_agents",
             f"must be at most {MAX_COMPLETE} for network 'complete' (got {n}): every tie "
-            "carries state; the 'bass' conversion rule samples contacts instead and has no cap")
+            "carries state; the 'bass' conversion rule samples contacts instead and has no cap",
+        )

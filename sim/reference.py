@@ -95,11 +95,16 @@ class Message:
     answer); everything else is a one-way interruption.
     """
 
-    __slots__ = ("sender", "receiver", "topic", "two_way", "cold", "looked", "noticed",
-                 "value")
+    __slots__ = ("sender", "receiver", "topic", "two_way", "cold", "looked", "noticed", "value")
 
-    def __init__(self, sender: ReferencePerson, receiver: ReferencePerson, topic: float,
-                 two_way: bool = False, cold: bool = False):
+    def __init__(
+        self,
+        sender: ReferencePerson,
+        receiver: ReferencePerson,
+        topic: float,
+        two_way: bool = False,
+        cold: bool = False,
+    ):
         self.sender = sender
         self.receiver = receiver
         self.topic = topic
@@ -260,8 +265,9 @@ class ReferencePerson(mesa.Agent):
         times the share of my openings they answered in kind, (held + 1) / (opened + 1)."""
         unknown = 1.0 - self.params["interest_learning"]
         trust, talks, held = self.trust, self.talks, self.held
-        return [(trust[c] + unknown ** talks[c]) * (held[c] + 1.0) / (talks[c] + 1.0)
-                for c in contacts]
+        return [
+            (trust[c] + unknown ** talks[c]) * (held[c] + 1.0) / (talks[c] + 1.0) for c in contacts
+        ]
 
     def choose_partners(self, how_many: int) -> list[ReferencePerson]:
         """Draw up to ``how_many`` distinct contacts, each with chance proportional to
@@ -445,12 +451,15 @@ class ReferencePerson(mesa.Agent):
         rate = self.params["conversion_rate"]
         sender = msg.sender
         if msg.cold:
-            if (sender not in self.won_over_by_strangers
-                    and self.model.uniform() < rate * msg.value * STRANGER_TRUST):
+            if (
+                sender not in self.won_over_by_strangers
+                and self.model.uniform() < rate * msg.value * STRANGER_TRUST
+            ):
                 self.won_over_by_strangers.add(sender)
                 sender.conversions += 1
-        elif (not self.converted_by[sender]
-              and self.model.uniform() < rate * msg.value * self.trust_in(sender)):
+        elif not self.converted_by[
+            sender
+        ] and self.model.uniform() < rate * msg.value * self.trust_in(sender):
             self.converted_by[sender] = True
             sender.conversions += 1
 
@@ -498,8 +507,9 @@ class ReferenceModel(mesa.Model):
         self.labels = labels
         self.broadcaster_strategy = values["broadcaster_strategy"]
         self.interactor_strategy = values["interactor_strategy"]
-        self.people = [ReferencePerson(self, i, None if labels is None else labels[i])
-                       for i in range(n)]
+        self.people = [
+            ReferencePerson(self, i, None if labels is None else labels[i]) for i in range(n)
+        ]
         # Strategies: round(share * n) broadcasters, chosen like the fast model does.
         k = round(values["broadcaster_share"] * n)
         for i in self.rng.permutation(n)[:k]:
@@ -524,9 +534,15 @@ class ReferenceModel(mesa.Model):
             person.interest = float(self.rng.uniform(0, TWO_PI))
         for person in self.people:
             person.pitch = float(self.rng.uniform(0, TWO_PI))
-        self.groups = list(dict.fromkeys(
-            list(FAMILIES) + [SUPPORTED_STRATEGIES[self.broadcaster_strategy],
-                              SUPPORTED_STRATEGIES[self.interactor_strategy]]))
+        self.groups = list(
+            dict.fromkeys(
+                list(FAMILIES)
+                + [
+                    SUPPORTED_STRATEGIES[self.broadcaster_strategy],
+                    SUPPORTED_STRATEGIES[self.interactor_strategy],
+                ]
+            )
+        )
         self.delivered_total = self.looked_total = self.noticed_total = 0
         self.uniform = partial(next, _uniforms(self.rng))
         self._stats: dict[tuple[str, str], float] | None = None
@@ -563,7 +579,10 @@ class ReferenceModel(mesa.Model):
                     msg.sender.reach += 1
                     msg.sender.value_sum += msg.value
         self.delivered_total, self.looked_total, self.noticed_total = (
-            len(delivered), looked, noticed)
+            len(delivered),
+            looked,
+            noticed,
+        )
         # 4. trust, 5. learning, 6. attention, 7. memory
         for p in people:
             p.update_trust()
@@ -587,8 +606,11 @@ class ReferenceModel(mesa.Model):
         random order (:meth:`hold`), and collect the answers (an answer is dropped too if
         the opener muted the partner)."""
         muting = self.params["muting"]
-        delivered = [msg for msg in opened
-                     if not (muting and not msg.cold and msg.receiver.muted[msg.sender])]
+        delivered = [
+            msg
+            for msg in opened
+            if not (muting and not msg.cold and msg.receiver.muted[msg.sender])
+        ]
         openings = [msg for msg in delivered if msg.two_way]
         answers = []
         for i in self.rng.permutation(len(openings)).tolist():
@@ -625,7 +647,8 @@ class ReferenceModel(mesa.Model):
         value = validate_one(name, value)
         if not PARAMETERS[name].live:
             raise ParameterError(
-                name, "cannot change during a run; it applies when a new run starts")
+                name, "cannot change during a run; it applies when a new run starts"
+            )
         trial = dict(self.params, **{name: value})
         _refuse_unsupported(trial)
         self.params[name] = value
@@ -635,8 +658,9 @@ class ReferenceModel(mesa.Model):
     def graph(self):
         """The social network as a NetworkX graph (built on first use)."""
         if self._graph is None:
-            pairs = [(p.index, c.index) for p in self.people for c in p.contacts
-                     if p.index < c.index]
+            pairs = [
+                (p.index, c.index) for p in self.people for c in p.contacts if p.index < c.index
+            ]
             u = np.array([a for a, _ in pairs], dtype=np.int64)
             v = np.array([b for _, b in pairs], dtype=np.int64)
             self._graph = to_networkx(len(self.people), u, v, self.labels)
@@ -653,15 +677,21 @@ class ReferenceModel(mesa.Model):
         number is counted both ways, except the cumulative ones (``conversions``,
         ``faded``), which always count people by the group they started in."""
         if self._stats_at != self.steps:
-            total = {(key, g, initial): 0.0 for key in REPORTER_KEYS.values()
-                     for g in self.groups for initial in (False, True)}
+            total = {
+                (key, g, initial): 0.0
+                for key in REPORTER_KEYS.values()
+                for g in self.groups
+                for initial in (False, True)
+            }
             count = dict.fromkeys(total, 0)
             for p, first in zip(self.people, self.initial_group, strict=True):
                 now = p.group
                 for key, x in p.numbers().items():
                     if x == x:  # not NaN
-                        for where in ((key, first, True),
-                                      (key, first if key in BY_START else now, False)):
+                        for where in (
+                            (key, first, True),
+                            (key, first if key in BY_START else now, False),
+                        ):
                             total[where] += x
                             count[where] += 1
             self._stats = {k: total[k] / count[k] if count[k] else NAN for k in total}
@@ -677,8 +707,9 @@ class ReferenceModel(mesa.Model):
 
     def converted_share(self) -> float:
         """Share of people won over by at least one sender, contact or cold caller."""
-        won = sum(any(p.converted_by.values()) or bool(p.won_over_by_strangers)
-                  for p in self.people)
+        won = sum(
+            any(p.converted_by.values()) or bool(p.won_over_by_strangers) for p in self.people
+        )
         return won / len(self.people)
 
     def noticed_share_all(self) -> float:
@@ -697,21 +728,29 @@ def _uniforms(rng: np.random.Generator, block: int = 4096):
 def _refuse_unsupported(values: dict[str, Any]) -> None:
     if values["introductions"]:
         raise NotImplementedError(
-            "ReferenceModel does not implement introductions=True; use sim.NetworkingModel")
+            "ReferenceModel does not implement introductions=True; use sim.NetworkingModel"
+        )
     if values["conversion_rule"] != "per_message":
         raise NotImplementedError(
             f"ReferenceModel implements only conversion_rule='per_message' (got "
-            f"{values['conversion_rule']!r}); use sim.NetworkingModel for the Bass rule")
+            f"{values['conversion_rule']!r}); use sim.NetworkingModel for the Bass rule"
+        )
     for slot in ("broadcaster_strategy", "interactor_strategy"):
         if values[slot] not in SUPPORTED_STRATEGIES:
             raise NotImplementedError(
                 f"ReferenceModel implements only the built-in strategies "
-                f"{', '.join(SUPPORTED_STRATEGIES)}; {slot}={values[slot]!r} is not one")
+                f"{', '.join(SUPPORTED_STRATEGIES)}; {slot}={values[slot]!r} is not one"
+            )
 
 
 def _reporter(name: str):
-    return make_reporter(name, {"converted_share": ReferenceModel.converted_share,
-                                "noticed_share_all": ReferenceModel.noticed_share_all})
+    return make_reporter(
+        name,
+        {
+            "converted_share": ReferenceModel.converted_share,
+            "noticed_share_all": ReferenceModel.noticed_share_all,
+        },
+    )
 
 
 ReferenceModel.__init__.__signature__ = keyword_signature()

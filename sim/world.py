@@ -81,8 +81,18 @@ REJECTION_ROUNDS = 4
 class World:
     """All the state of one run, and the step that updates it."""
 
-    def __init__(self, n, u, v, params, rng, strategies, strategy_id, interactor_sid=1,
-                 implicit_complete=False):
+    def __init__(
+        self,
+        n,
+        u,
+        v,
+        params,
+        rng,
+        strategies,
+        strategy_id,
+        interactor_sid=1,
+        implicit_complete=False,
+    ):
         self.n = int(n)
         self.params = params
         self.rng = rng
@@ -153,7 +163,7 @@ class World:
         """The people ``person`` is tied to."""
         if self.implicit_complete:  # the Bass rule on a complete network stores no ties
             return np.delete(np.arange(self.n), person)
-        return self.dst[self.out_start[person]:self.out_start[person + 1]]
+        return self.dst[self.out_start[person] : self.out_start[person + 1]]
 
     def tie(self, sender: int, receiver: int) -> int:
         """Index of the tie ``sender -> receiver``, or -1 if they are not contacts."""
@@ -197,8 +207,9 @@ class World:
         fewest = range_min(self.talks, self.out_start, np.asarray(people, dtype=np.int64))
         return (1.0 - self.params["interest_learning"]) ** fewest.astype(float)
 
-    def pick_ties(self, people: np.ndarray, weight, max_weight,
-                  exclude: np.ndarray | None = None) -> np.ndarray:
+    def pick_ties(
+        self, people: np.ndarray, weight, max_weight, exclude: np.ndarray | None = None
+    ) -> np.ndarray:
         """Draw one outgoing tie for each of ``people``, with chance proportional to
         ``weight(ties)`` (a function returning one weight per tie, each in
         ``0..max_weight``; ``max_weight`` is one number or one per person, and the closer
@@ -298,54 +309,78 @@ class World:
             return StrategyError(reason, name, "decide", why)
 
         if not isinstance(msgs, Messages):
-            raise refuse(Reason.WRONG_TYPE,
-                         f"must return agents.Messages, not {type(msgs).__name__}")
-        fields = {f: np.asarray(getattr(msgs, f)) for f in
-                  ("sender", "receiver", "tie", "topic", "two_way")}
+            raise refuse(
+                Reason.WRONG_TYPE, f"must return agents.Messages, not {type(msgs).__name__}"
+            )
+        fields = {
+            f: np.asarray(getattr(msgs, f))
+            for f in ("sender", "receiver", "tie", "topic", "two_way")
+        }
         sizes = {f: a.shape for f, a in fields.items()}
         if any(a.ndim != 1 for a in fields.values()) or len(set(sizes.values())) != 1:
             raise refuse(Reason.BAD_SHAPE, f"returned fields of different shapes: {sizes}")
         for f in ("sender", "receiver", "tie"):
             if fields[f].dtype.kind not in "iu":
-                raise refuse(Reason.NOT_INTEGERS,
-                             f"returned {f} of type {fields[f].dtype}; it must hold integers")
+                raise refuse(
+                    Reason.NOT_INTEGERS,
+                    f"returned {f} of type {fields[f].dtype}; it must hold integers",
+                )
         if fields["two_way"].dtype != bool:
-            raise refuse(Reason.NOT_BOOL,
-                         f"returned two_way of type {fields['two_way'].dtype}; it must be bool")
+            raise refuse(
+                Reason.NOT_BOOL,
+                f"returned two_way of type {fields['two_way'].dtype}; it must be bool",
+            )
         if fields["topic"].dtype.kind not in "iuf" or not np.all(np.isfinite(fields["topic"])):
-            raise refuse(Reason.BAD_TOPIC,
-                         "returned a topic that is not a finite number (an angle in radians)")
-        sender, receiver, tie = (fields[f].astype(np.int64, copy=False)
-                                 for f in ("sender", "receiver", "tie"))
+            raise refuse(
+                Reason.BAD_TOPIC,
+                "returned a topic that is not a finite number (an angle in radians)",
+            )
+        sender, receiver, tie = (
+            fields[f].astype(np.int64, copy=False) for f in ("sender", "receiver", "tie")
+        )
         if len(receiver) and (receiver.min() < 0 or receiver.max() >= self.n):
-            raise refuse(Reason.BAD_PERSON, f"sent a message to someone who does not exist "
-                                            f"(people are 0 to {self.n - 1})")
-        if len(sender) and (sender.min() < 0 or sender.max() >= self.n
-                            or not np.all(self.strategy_id[sender] == sid)):
-            raise refuse(Reason.NOT_OWN_PERSON,
-                         "sent a message on behalf of someone who does not use this strategy")
+            raise refuse(
+                Reason.BAD_PERSON,
+                f"sent a message to someone who does not exist (people are 0 to {self.n - 1})",
+            )
+        if len(sender) and (
+            sender.min() < 0
+            or sender.max() >= self.n
+            or not np.all(self.strategy_id[sender] == sid)
+        ):
+            raise refuse(
+                Reason.NOT_OWN_PERSON,
+                "sent a message on behalf of someone who does not use this strategy",
+            )
         if np.any(sender == receiver):
             raise refuse(Reason.SELF_MESSAGE, "sent a message to its own sender")
         on_tie = tie >= 0
         all_on_ties = bool(on_tie.all())
         t_on = tie if all_on_ties else tie[on_tie]
         if (len(tie) and (tie.min() < -1 or tie.max() >= self.n_ties)) or not (
-                np.array_equal(self.src[t_on], sender if all_on_ties else sender[on_tie])
-                and np.array_equal(self.dst[t_on], receiver if all_on_ties else receiver[on_tie])):
-            raise refuse(Reason.BAD_TIE,
-                         "gave a tie index that is not the tie from sender to receiver "
-                         "(use Messages.on_ties, or world.tie(sender, receiver))")
+            np.array_equal(self.src[t_on], sender if all_on_ties else sender[on_tie])
+            and np.array_equal(self.dst[t_on], receiver if all_on_ties else receiver[on_tie])
+        ):
+            raise refuse(
+                Reason.BAD_TIE,
+                "gave a tie index that is not the tie from sender to receiver "
+                "(use Messages.on_ties, or world.tie(sender, receiver))",
+            )
         if not all_on_ties:
             stranger = ~on_tie
             if np.any(self.ties_between(sender[stranger], receiver[stranger]) >= 0):
-                raise refuse(Reason.COLD_TO_CONTACT,
-                             "marked a message to a contact as a cold call (tie -1); give its tie")
+                raise refuse(
+                    Reason.COLD_TO_CONTACT,
+                    "marked a message to a contact as a cold call (tie -1); give its tie",
+                )
             if np.any(fields["two_way"] & stranger):
-                raise refuse(Reason.TWO_WAY_TO_STRANGER,
-                             "opened a two-way exchange with a stranger; conversations need a "
-                             "tie")
-        out = Messages(sender, receiver, tie, fields["topic"].astype(float, copy=False),
-                       fields["two_way"])
+                raise refuse(
+                    Reason.TWO_WAY_TO_STRANGER,
+                    "opened a two-way exchange with a stranger; conversations need a tie",
+                )
+        out = Messages(
+            sender, receiver, tie, fields["topic"].astype(float, copy=False), fields["two_way"]
+        )
         self._last_checked[id(strategy)] = (msgs, out)  # a batch returned again is trusted
         return out
 
@@ -355,17 +390,22 @@ class World:
             two_way, topic = answer
             two_way, topic = np.asarray(two_way), np.asarray(topic)
         except (TypeError, ValueError):
-            raise StrategyError(Reason.WRONG_TYPE, name, "reply",
-                                "must return (two_way, topic) arrays") from None
+            raise StrategyError(
+                Reason.WRONG_TYPE, name, "reply", "must return (two_way, topic) arrays"
+            ) from None
         if two_way.shape != ties.shape or topic.shape != ties.shape:
-            raise StrategyError(Reason.BAD_SHAPE, name, "reply",
-                                f"returned {two_way.shape} and {topic.shape} values for "
-                                f"{len(ties)} answers")
+            raise StrategyError(
+                Reason.BAD_SHAPE,
+                name,
+                "reply",
+                f"returned {two_way.shape} and {topic.shape} values for {len(ties)} answers",
+            )
         if two_way.dtype != bool:
             raise StrategyError(Reason.NOT_BOOL, name, "reply", "two_way must be bool")
         if topic.dtype.kind not in "iuf" or not np.all(np.isfinite(topic)):
-            raise StrategyError(Reason.BAD_TOPIC, name, "reply",
-                                "gave a topic that is not a finite number")
+            raise StrategyError(
+                Reason.BAD_TOPIC, name, "reply", "gave a topic that is not a finite number"
+            )
         return two_way, topic
 
     def deliver(self, parts: list[Messages]) -> Messages:
@@ -386,7 +426,7 @@ class World:
         # may be a strategy's cached batch: change a copy, never the batch itself.)
         settled, k = [], 0
         for m, w in zip(parts, where, strict=True):
-            missed = w[~held[k:k + len(w)]]
+            missed = w[~held[k : k + len(w)]]
             k += len(w)
             if len(missed):
                 two_way = m.two_way.copy()
@@ -413,7 +453,8 @@ class World:
             mask = answering == sid
             if mask.any():
                 willing[mask], topic[mask] = self._checked_reply(
-                    strategy, back[mask], strategy.reply(self, back[mask]))
+                    strategy, back[mask], strategy.reply(self, back[mask])
+                )
         return willing, topic
 
     def hold_conversations(self, ties: np.ndarray, willing: np.ndarray) -> np.ndarray:
@@ -426,8 +467,14 @@ class World:
         mask over ``ties``. Whatever a strategy labels its messages, only held
         conversations restore attention, leave the strong memory trace and teach."""
         order = self.rng.permutation(len(ties))
-        return hold_conversations(self.src[ties], self.dst[ties], willing, order,
-                                  self.params["conversation_capacity"], self.n)
+        return hold_conversations(
+            self.src[ties],
+            self.dst[ties],
+            willing,
+            order,
+            self.params["conversation_capacity"],
+            self.n,
+        )
 
     def look(self, receiver: np.ndarray) -> np.ndarray:
         """Which delivered messages their receivers look at.
@@ -450,8 +497,9 @@ class World:
         cold = msgs.tie < 0
         if not cold.any():
             return self.attention[msgs.tie]
-        return np.where(cold, self.cold_attention[msgs.receiver],
-                        self.attention[np.maximum(msgs.tie, 0)])
+        return np.where(
+            cold, self.cold_attention[msgs.receiver], self.attention[np.maximum(msgs.tie, 0)]
+        )
 
     def update_trust(self, heard: Messages, value: np.ndarray) -> None:
         """Beta evidence with forgetting: r <- lambda r + value, s <- lambda s + 1 - value,
@@ -474,8 +522,9 @@ class World:
         # estimate += rate * wrap(truth - estimate), once per tie a step
         learn_towards(self.estimate, back, truth, self.params["interest_learning"])
 
-    def update_attention(self, msgs: Messages, looked: np.ndarray, heard: Messages,
-                         value: np.ndarray) -> None:
+    def update_attention(
+        self, msgs: Messages, looked: np.ndarray, heard: Messages, value: np.ndarray
+    ) -> None:
         """Recovery at rest, habituation to the one-way messages looked at, restoring by the
         conversations noticed (by as much as they were worth), spill-over to all senders
         (generalization) and muting."""
@@ -515,8 +564,11 @@ class World:
         self.forget *= 1.0 - d  # memory m <- (1 - d) m, i.e. forget f <- (1 - d) f + d
         self.forget += d
         on_tie = heard.tie >= 0
-        keep = np.where(heard.two_way[on_tie], 1.0 - p["memory_boost_exchange"],
-                        1.0 - p["memory_boost_interruption"]).astype(TIE_FLOAT)
+        keep = np.where(
+            heard.two_way[on_tie],
+            1.0 - p["memory_boost_exchange"],
+            1.0 - p["memory_boost_interruption"],
+        ).astype(TIE_FLOAT)
         np.multiply.at(self.forget, heard.tie[on_tie], keep)  # m <- m + b (1 - m)
 
     def convert(self, heard: Messages, value: np.ndarray) -> None:
@@ -578,16 +630,17 @@ class World:
         base = self.params["baseline_attention"]
         fresh = {
             "attention": np.full(k, base, dtype=TIE_FLOAT),
-            "evidence_r": np.zeros(k, dtype=TIE_FLOAT), "evidence_s": np.zeros(k, dtype=TIE_FLOAT),
+            "evidence_r": np.zeros(k, dtype=TIE_FLOAT),
+            "evidence_s": np.zeros(k, dtype=TIE_FLOAT),
             "forget": np.ones(k, dtype=TIE_FLOAT),
             "estimate": self.rng.uniform(0, 2 * np.pi, k),
-            "talks": np.zeros(k, dtype=np.int64), "held": np.zeros(k, dtype=np.int64),
+            "talks": np.zeros(k, dtype=np.int64),
+            "held": np.zeros(k, dtype=np.int64),
             "converted": np.zeros(k, dtype=bool),
             "muted": np.zeros(k, dtype=bool),
         }
         carry = {name: np.concatenate([getattr(self, name), arr]) for name, arr in fresh.items()}
-        self._set_ties(np.concatenate([self.src, a, b]), np.concatenate([self.dst, b, a]),
-                       carry)
+        self._set_ties(np.concatenate([self.src, a, b]), np.concatenate([self.dst, b, a]), carry)
 
     def check_fade(self) -> None:
         """A sender fades once the mean attention of their contacts stays below
@@ -607,8 +660,9 @@ class World:
     def _summaries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per person (cached for the step): audience, trust earned, recall."""
         if self._summaries_t != self.t or self._summaries_ties != self.n_ties:
-            self._summary = per_sender_summaries(self.out_start, self.attention,
-                                                 self.evidence_r, self.evidence_s, self.forget)
+            self._summary = per_sender_summaries(
+                self.out_start, self.attention, self.evidence_r, self.evidence_s, self.forget
+            )
             self._summaries_t, self._summaries_ties = self.t, self.n_ties
         return self._summary
 

@@ -60,8 +60,14 @@ def test_importing_agents_loads_no_module_of_sim(tmp_path):
         print(sorted(m for m in sys.modules if m == "sim" or m.startswith("sim.")))
     """)
     env = {**os.environ, "NETWORKING_STRATEGIES": str(tmp_path)}  # no strategy files
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
@@ -81,7 +87,11 @@ def test_strategy_error_carries_its_reason_and_survives_pickling():
     back = pickle.loads(pickle.dumps(err))  # sweeps raise it in worker processes
     assert type(back) is StrategyError and str(back) == str(err)
     assert (back.reason, back.strategy, back.method, back.detail) == (
-        Reason.BAD_TIE, "mine", "decide", "gave a tie index that is wrong")
+        Reason.BAD_TIE,
+        "mine",
+        "decide",
+        "gave a tie index that is wrong",
+    )
     assert Reason("bad_tie") is Reason.BAD_TIE and Reason.BAD_TIE == "bad_tie"
     with pytest.raises(ValueError):
         StrategyError("no_such_reason", "mine", "decide", "?")  # the set of codes is closed
@@ -145,7 +155,11 @@ def test_registration_errors_have_reason_codes():
     assert "already registered as 'interrupt'" in str(err)
     back = pickle.loads(pickle.dumps(err))
     assert (type(back), back.reason, back.value, str(back)) == (
-        RegistrationError, err.reason, err.value, str(err))
+        RegistrationError,
+        err.reason,
+        err.value,
+        str(err),
+    )
 
 
 # -- the strategy checker uses the public API and the codes ------------------------------------
@@ -154,8 +168,11 @@ def test_the_checker_reads_no_private_name_of_the_registry_and_has_advice_for_ev
 
     tree = ast.parse((ROOT / "workshop" / "strategy_check.py").read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                and node.value.id in ("registry", "plugins", "agents"):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in ("registry", "plugins", "agents")
+        ):
             assert not node.attr.startswith("_"), (node.lineno, node.attr)
     for reason in Reason:
         assert strategy_check.ADVICE[(reason, None)]

@@ -38,8 +38,9 @@ class Address:
 
 def render(search: str = "", session=None):
     made = []
-    box, rc = solara.render(Routed(search, session=session, on_session=made.append),
-                            handle_error=False)
+    box, rc = solara.render(
+        Routed(search, session=session, on_session=made.append), handle_error=False
+    )
     return (session or made[0]), rc, Address(rc)
 
 
@@ -76,8 +77,9 @@ def test_step_button_advances_the_run_and_the_views(page):
     assert len(chart.data) == 3  # the start and two steps
     # the network view got this step's opacities: each person's audience's attention
     attention = [p.attention_received for p in session.run.model.people]
-    assert session.view.opacity == quantize(np.nan_to_num(attention, nan=1.0),
-                                            session.view.n, "opacity")
+    assert session.view.opacity == quantize(
+        np.nan_to_num(attention, nan=1.0), session.view.n, "opacity"
+    )
 
 
 def test_the_network_view_draws_faded_people_faint(page):
@@ -284,8 +286,7 @@ def test_selecting_a_person_shows_their_history(page):
     click(rc, "Step")
     assert session.person_chart.data.shape == (6, 4)
     person = session.run.model.people[3]
-    assert session.person_chart.data[-1, 1] == pytest.approx(person.attention_received,
-                                                            nan_ok=True)
+    assert session.person_chart.data[-1, 1] == pytest.approx(person.attention_received, nan_ok=True)
     session.view.selected = -1
     assert len(session.person_chart.data) == 0
     assert not rc.find(app.LiveText, css_class="person-numbers").widgets
@@ -307,8 +308,7 @@ def test_a_frame_renders_nothing_it_only_updates_widgets(page):
     # line shown before anything happened)
     events = session.run.story()
     assert events, "nothing worth telling happened in 30 steps at the defaults"
-    assert session.stories[0].lines == [f"Step {e.step}: {e.text}"
-                                        for e in reversed(events[-6:])]
+    assert session.stories[0].lines == [f"Step {e.step}: {e.text}" for e in reversed(events[-6:])]
     assert rc.render_count == renders
 
 

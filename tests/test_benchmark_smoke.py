@@ -30,8 +30,19 @@ def measured(value) -> bool:
 
 def test_benchmark_main_prints_the_table(capsys, tmp_path):
     out_json = tmp_path / "bench.json"
-    status = main(["--sizes", "200", "300", "--steps", "5", "--reference-sizes", "200",
-                   "--json", str(out_json)])
+    status = main(
+        [
+            "--sizes",
+            "200",
+            "300",
+            "--steps",
+            "5",
+            "--reference-sizes",
+            "200",
+            "--json",
+            str(out_json),
+        ]
+    )
     assert status == 0
     text = capsys.readouterr().out
     lines = text.splitlines()
@@ -40,18 +51,25 @@ def test_benchmark_main_prints_the_table(capsys, tmp_path):
     for line in lines:
         for name in ("fast engine", "reference"):
             if line.startswith(name):
-                rows.append((name, line[len(name):].split()))
+                rows.append((name, line[len(name) :].split()))
     assert [(name, cells[0], cells[1]) for name, cells in rows] == [
-        ("fast engine", "200", "5"), ("reference", "200", "5"), ("fast engine", "300", "5")]
+        ("fast engine", "200", "5"),
+        ("reference", "200", "5"),
+        ("fast engine", "300", "5"),
+    ]
     assert len(rows[0][1]) == 10 and rows[0][1][-1].endswith("x")  # speed-up at 200
     assert len(rows[2][1]) == 9  # no reference at 300: no speed-up
     for target in TARGETS:  # nothing at 10,000 or 100,000 here: reported, not judged
         assert f"[not measured] {target.text}" in text
     data = json.loads(out_json.read_text())
     assert [(r["implementation"], r["n"], r["steps"]) for r in data["results"]] == [
-        ("fast", 200, 5), ("fast", 300, 5), ("reference", 200, 5)]
-    assert all(measured(r["agent_steps_per_s"]) and r["traced_peak_mb"] > 0
-               for r in data["results"])
+        ("fast", 200, 5),
+        ("fast", 300, 5),
+        ("reference", 200, 5),
+    ]
+    assert all(
+        measured(r["agent_steps_per_s"]) and r["traced_peak_mb"] > 0 for r in data["results"]
+    )
 
 
 def test_reference_runs_fewer_steps_at_large_sizes():
@@ -72,6 +90,7 @@ def test_app_frame_benchmark_runs_and_reports(capsys):
 
 # -- the browser benchmarks: tiny runs against one real server (they drive Chromium) -------
 
+
 @pytest.fixture(scope="module")
 def app_server():
     """One production server for both browser benchmark runs below."""
@@ -87,8 +106,21 @@ def test_app_browser_measures_a_small_run(app_server, capsys, tmp_path):
 
     out_json = tmp_path / "app.json"
     # 60 people: not the default, so the page is opened with the link ?n_agents=60
-    status = app_browser(["--contexts", "1", "--people", "60", "--seconds", "1",
-                          "--warmup", "0.5", "--json", str(out_json)], server=app_server)
+    status = app_browser(
+        [
+            "--contexts",
+            "1",
+            "--people",
+            "60",
+            "--seconds",
+            "1",
+            "--warmup",
+            "0.5",
+            "--json",
+            str(out_json),
+        ],
+        server=app_server,
+    )
     text = capsys.readouterr().out
     assert status == 0, text
     assert "First render, 1 fresh contexts" in text and "Targets:" in text
@@ -110,8 +142,10 @@ def test_classroom_load_two_tabs(app_server, capsys, tmp_path):
     from benchmarks.classroom_load import main as classroom_load
 
     out_json = tmp_path / "load.json"
-    status = classroom_load(["--tabs", "2", "--seconds", "1", "--warmup", "0.5",
-                             "--json", str(out_json)], server=app_server)
+    status = classroom_load(
+        ["--tabs", "2", "--seconds", "1", "--warmup", "0.5", "--json", str(out_json)],
+        server=app_server,
+    )
     text = capsys.readouterr().out
     assert status == 0, text
     assert "No failures" in text
@@ -124,13 +158,16 @@ def test_classroom_load_two_tabs(app_server, capsys, tmp_path):
     assert data["rss_loaded_mb"] > 50 and data["rss_peak_mb"] >= data["rss_loaded_mb"] - 1
 
 
-@pytest.mark.parametrize("module, argv, message", [
-    ("classroom_load", ["--tabs", "0"], "must be from 1 to 60"),
-    ("classroom_load", ["--seconds", "soon"], "not a number: 'soon'"),
-    ("app_browser", ["--people", "5"], "must be from 10 to 3000"),
-    ("app_browser", ["--contexts", "0"], "must be at least 1"),
-    ("app_browser", ["--seconds", "0"], "must be more than 0"),
-])
+@pytest.mark.parametrize(
+    "module, argv, message",
+    [
+        ("classroom_load", ["--tabs", "0"], "must be from 1 to 60"),
+        ("classroom_load", ["--seconds", "soon"], "not a number: 'soon'"),
+        ("app_browser", ["--people", "5"], "must be from 10 to 3000"),
+        ("app_browser", ["--contexts", "0"], "must be at least 1"),
+        ("app_browser", ["--seconds", "0"], "must be more than 0"),
+    ],
+)
 def test_browser_benchmarks_refuse_bad_arguments(module, argv, message, capsys):
     import importlib
 

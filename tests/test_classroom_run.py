@@ -65,7 +65,8 @@ def test_latest_has_every_chart_and_group(run60):
         assert set(values) >= {"broadcasters", "interactors"}
     df = run60.table()
     assert latest["attention"]["broadcasters"] == pytest.approx(
-        df["attention_to_broadcasters"].iloc[-1])
+        df["attention_to_broadcasters"].iloc[-1]
+    )
 
 
 def test_inspector_has_numbers_and_history(run60):
@@ -138,8 +139,9 @@ def test_the_fast_spring_layout_moves_nodes_as_networkx_does():
     adjacency = nx.to_numpy_array(g, nodelist=range(300))
     for iterations, tolerance in ((1, 1e-6), (8, 5e-3)):  # float32 sums drift a little
         ours = spring(start, np.array(g.edges()), iterations=iterations, chunk=64)
-        theirs = _fruchterman_reingold(adjacency, pos=start.copy(), iterations=iterations,
-                                       threshold=0.0)
+        theirs = _fruchterman_reingold(
+            adjacency, pos=start.copy(), iterations=iterations, threshold=0.0
+        )
         assert np.abs(ours - theirs).max() < tolerance
         assert np.abs(ours - start).max() > 0.05  # and they did move
 
@@ -160,13 +162,22 @@ def test_a_huge_network_draws_a_seeded_sample_of_its_ties():
     a, b = run.drawn_edges[7]
     trust = 0.5 * (w.trust_of(w.ties_between([a], [b])) + w.trust_of(w.ties_between([b], [a])))
     assert strength[7] == pytest.approx(np.clip((trust[0] - 0.5) / 0.45, 0, 1))
-    assert ties_note(run) == f"Showing {MAX_DRAWN_TIES:,} of its {len(run.edges):,} ties, " \
-                             "picked at random."
+    assert (
+        ties_note(run) == f"Showing {MAX_DRAWN_TIES:,} of its {len(run.edges):,} ties, "
+        "picked at random."
+    )
 
 
 def test_tie_strengths_follow_their_ties_when_introductions_add_new_ones():
-    params = validate({**defaults(), "n_agents": 80, "introductions": True,
-                       "introduction_trust": 0.0, "broadcaster_share": 0.0})
+    params = validate(
+        {
+            **defaults(),
+            "n_agents": 80,
+            "introductions": True,
+            "introduction_trust": 0.0,
+            "broadcaster_share": 0.0,
+        }
+    )
     run = ClassroomRun(params=params, seed=1)
     before = run.model.world.n_ties
     run.step(30)

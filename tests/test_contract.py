@@ -23,18 +23,32 @@ from sim import NETWORKS, PARAMETERS, NetworkingModel, ParameterError
 from sim.params import defaults
 
 CONTRACT_REPORTERS = [
-    "attention_to_broadcasters", "attention_to_interactors",
-    "trust_in_broadcasters", "trust_in_interactors",
-    "recall_of_broadcasters", "recall_of_interactors",
-    "value_per_message_broadcasters", "value_per_message_interactors",
-    "reach_broadcasters", "reach_interactors",
-    "conversions_broadcasters", "conversions_interactors",
-    "faded_broadcasters", "noticed_share_interactors",
+    "attention_to_broadcasters",
+    "attention_to_interactors",
+    "trust_in_broadcasters",
+    "trust_in_interactors",
+    "recall_of_broadcasters",
+    "recall_of_interactors",
+    "value_per_message_broadcasters",
+    "value_per_message_interactors",
+    "reach_broadcasters",
+    "reach_interactors",
+    "conversions_broadcasters",
+    "conversions_interactors",
+    "faded_broadcasters",
+    "noticed_share_interactors",
 ]
 
 #: Reporter prefixes that are a mean over the *current* members of a group.
-GROUP_PREFIXES = ("attention_to", "trust_in", "recall_of", "value_per_message", "reach",
-                  "conversions", "noticed_share")
+GROUP_PREFIXES = (
+    "attention_to",
+    "trust_in",
+    "recall_of",
+    "value_per_message",
+    "reach",
+    "conversions",
+    "noticed_share",
+)
 
 REAL_SIZES = {"karate": 34, "florentine": 15, "les_miserables": 77, "davis": 32}
 REAL_GRAPHS = {
@@ -91,9 +105,11 @@ def test_signature_lists_every_parameter_keyword_only_with_its_default():
     for name, p in PARAMETERS.items():
         assert params[name].kind is inspect.Parameter.KEYWORD_ONLY, name
         assert params[name].default == p.default, name
-    assert not [q for q in params.values()
-                if q.kind in (inspect.Parameter.POSITIONAL_ONLY,
-                              inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    assert not [
+        q
+        for q in params.values()
+        if q.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]
     sig.bind(**defaults())  # the whole parameter set binds
 
 
@@ -116,8 +132,10 @@ def test_contract_reporters_exist_with_one_row_per_step():
     assert df[CONTRACT_REPORTERS].dtypes.map(lambda t: np.issubdtype(t, np.floating)).all()
 
 
-@pytest.mark.parametrize("share, empty, present", [(0.0, "broadcasters", "interactors"),
-                                                   (1.0, "interactors", "broadcasters")])
+@pytest.mark.parametrize(
+    "share, empty, present",
+    [(0.0, "broadcasters", "interactors"), (1.0, "interactors", "broadcasters")],
+)
 def test_empty_group_reporters_are_nan(share, empty, present):
     model = NetworkingModel(rng=3, broadcaster_share=share, **SMALL)
     model.run_for(5)
@@ -153,26 +171,37 @@ def test_reporters_are_per_person_means_that_agree_with_the_agents():
             people = members(model, strategy)
             assert people
             idx = np.array([a.index for a in people])
-            _assert_close(row[f"attention_to_{group}"],
-                          _nanmean([a.attention_received for a in people]), "attention")
-            _assert_close(row[f"trust_in_{group}"],
-                          _nanmean([a.trust_earned for a in people]), "trust")
-            _assert_close(row[f"recall_of_{group}"],
-                          _nanmean([a.recall for a in people]), "recall")
-            _assert_close(row[f"conversions_{group}"],
-                          float(np.mean([a.conversions for a in people])), "conversions")
-            _assert_close(row[f"faded_{group}"],
-                          float(np.mean([a.faded for a in people])), "faded")
+            _assert_close(
+                row[f"attention_to_{group}"],
+                _nanmean([a.attention_received for a in people]),
+                "attention",
+            )
+            _assert_close(
+                row[f"trust_in_{group}"], _nanmean([a.trust_earned for a in people]), "trust"
+            )
+            _assert_close(row[f"recall_of_{group}"], _nanmean([a.recall for a in people]), "recall")
+            _assert_close(
+                row[f"conversions_{group}"],
+                float(np.mean([a.conversions for a in people])),
+                "conversions",
+            )
+            _assert_close(row[f"faded_{group}"], float(np.mean([a.faded for a in people])), "faded")
             # reach: the messages of this step that were noticed, per person of the group
             _assert_close(row[f"reach_{group}"], float(world.reach[idx].mean()), "reach")
             sent = world.sent[idx]
             shares = world.reach[idx][sent > 0] / sent[sent > 0]
-            _assert_close(row[f"noticed_share_{group}"],
-                          float(shares.mean()) if len(shares) else float("nan"), "share")
+            _assert_close(
+                row[f"noticed_share_{group}"],
+                float(shares.mean()) if len(shares) else float("nan"),
+                "share",
+            )
             reached = world.reach[idx] > 0
             per_msg = world.value_sum[idx][reached] / world.reach[idx][reached]
-            _assert_close(row[f"value_per_message_{group}"],
-                          float(per_msg.mean()) if len(per_msg) else float("nan"), "value")
+            _assert_close(
+                row[f"value_per_message_{group}"],
+                float(per_msg.mean()) if len(per_msg) else float("nan"),
+                "value",
+            )
 
 
 def test_group_means_weigh_people_not_messages():
@@ -202,8 +231,9 @@ def test_reach_counts_only_this_step():
 def test_cumulative_reporters_never_decrease(adaptation):
     """``conversions_*`` is cumulative and ``faded_broadcasters`` a share faded so far:
     neither may go down, whatever mechanism is switched on."""
-    model = NetworkingModel(rng=6, n_agents=100, mean_degree=8, conversion_rate=0.5,
-                            adaptation=adaptation)
+    model = NetworkingModel(
+        rng=6, n_agents=100, mean_degree=8, conversion_rate=0.5, adaptation=adaptation
+    )
     model.run_for(60)
     df = frame(model)
     assert df["faded_broadcasters"].between(0, 1).all()
@@ -250,8 +280,9 @@ def test_agent_conversions_add_up_to_the_reporters():
     nb = len(members(model, "interrupt"))
     ni = len(members(model, "interact"))
     assert total > 0
-    assert row["conversions_broadcasters"] * nb + row["conversions_interactors"] * ni \
-        == pytest.approx(total)
+    assert row["conversions_broadcasters"] * nb + row[
+        "conversions_interactors"
+    ] * ni == pytest.approx(total)
 
 
 # -- batch_run --------------------------------------------------------------------------------
@@ -259,8 +290,12 @@ def _batch():
     return mesa.batch_run(
         NetworkingModel,
         parameters={"broadcaster_share": [0.2, 0.5], "habituation": [0.1, 0.3]},
-        rng=[1, 2], max_steps=15, number_processes=1, data_collection_period=-1,
-        display_progress=False)
+        rng=[1, 2],
+        max_steps=15,
+        number_processes=1,
+        data_collection_period=-1,
+        display_progress=False,
+    )
 
 
 def test_batch_run_works_unchanged_and_is_deterministic():
@@ -276,7 +311,8 @@ def test_batch_run_works_unchanged_and_is_deterministic():
     # runs that differ only in seed differ in outcome
     by_seed = a.set_index(["broadcaster_share", "habituation", "rng"])
     assert not by_seed.xs(1, level="rng")["reach_broadcasters"].equals(
-        by_seed.xs(2, level="rng")["reach_broadcasters"])
+        by_seed.xs(2, level="rng")["reach_broadcasters"]
+    )
     pd.testing.assert_frame_equal(a, pd.DataFrame(_batch()))
 
 
@@ -304,9 +340,9 @@ def test_real_networks_are_the_networkx_ones(network):
 
 
 MEAN_DEGREE_TOLERANCE = {
-    "ring": 0.0,             # exact: k // 2 neighbours on each side
+    "ring": 0.0,  # exact: k // 2 neighbours on each side
     "watts_strogatz": 0.02,  # rewired ties that repeat an existing one are dropped
-    "erdos_renyi": 0.05,     # binomial; averaged over seeds at n = 200
+    "erdos_renyi": 0.05,  # binomial; averaged over seeds at n = 200
     "communities": 0.05,
     "barabasi_albert": 0.10,  # duplicates dropped; NetworkX gives 2m(1 - m/n) too
 }
@@ -333,8 +369,14 @@ def test_communities_honour_mean_degree_for_any_number_of_groups(blocks, mixing)
     n, k = 200, 10
     degrees = []
     for seed in range(5):
-        model = NetworkingModel(rng=seed, network="communities", n_agents=n, mean_degree=k,
-                                n_communities=blocks, community_mixing=mixing)
+        model = NetworkingModel(
+            rng=seed,
+            network="communities",
+            n_agents=n,
+            mean_degree=k,
+            n_communities=blocks,
+            community_mixing=mixing,
+        )
         degrees.append(2 * model.graph.number_of_edges() / n)
     assert np.mean(degrees) == pytest.approx(k, rel=0.05)
 
@@ -355,8 +397,9 @@ def test_complete_network_ties_everyone():
 def _custom_graphs():
     strings = nx.Graph()
     strings.add_nodes_from(["ann", "bob", "cy", "dee", "hermit"])  # hermit is isolated
-    strings.add_edges_from([("ann", "bob"), ("bob", "cy"), ("cy", "dee"), ("dee", "ann"),
-                            ("ann", "cy")])
+    strings.add_edges_from(
+        [("ann", "bob"), ("bob", "cy"), ("cy", "dee"), ("dee", "ann"), ("ann", "cy")]
+    )
     multi = nx.MultiGraph()
     multi.add_edges_from([(0, 1), (0, 1), (1, 2), (2, 3), (3, 0), (3, 0), (3, 0)])
     multi.add_node(9)
@@ -367,9 +410,14 @@ def _custom_graphs():
     shuffled.add_edges_from([(5, 3), (3, 1), (1, 0), (0, 2), (2, 4), (4, 5)])
     mixed = nx.Graph([(("a", 1), "b"), ("b", 3.5), (3.5, ("a", 1))])
     isolated = nx.empty_graph(4)
-    return {"strings+isolated": strings, "multigraph": multi, "self_loops": loops,
-            "int_labels_out_of_order": shuffled, "mixed_hashable_labels": mixed,
-            "no_ties": isolated}
+    return {
+        "strings+isolated": strings,
+        "multigraph": multi,
+        "self_loops": loops,
+        "int_labels_out_of_order": shuffled,
+        "mixed_hashable_labels": mixed,
+        "no_ties": isolated,
+    }
 
 
 @pytest.mark.parametrize("name, graph", list(_custom_graphs().items()))
@@ -396,8 +444,9 @@ def test_custom_graph_wins_over_network_and_n_agents():
 
 
 def test_people_without_contacts_are_nan_not_errors():
-    model = NetworkingModel(rng=1, graph=_custom_graphs()["strings+isolated"],
-                            broadcaster_share=0.0)
+    model = NetworkingModel(
+        rng=1, graph=_custom_graphs()["strings+isolated"], broadcaster_share=0.0
+    )
     model.run_for(4)
     hermit = next(p for p in model.people if p.label == "hermit")
     assert math.isnan(hermit.attention_received)
@@ -408,8 +457,9 @@ def test_people_without_contacts_are_nan_not_errors():
 def test_graph_view_follows_new_ties_from_introductions():
     """``model.graph`` is the social network; when introductions add ties during a run,
     the graph the app draws must show them."""
-    model = NetworkingModel(rng=3, n_agents=100, mean_degree=8, introductions=True,
-                            introduction_trust=0.5)
+    model = NetworkingModel(
+        rng=3, n_agents=100, mean_degree=8, introductions=True, introduction_trust=0.5
+    )
     before = model.graph.number_of_edges()
     model.run_for(60)
     now = model.world.n_ties // 2
@@ -431,8 +481,9 @@ def test_same_rng_same_run_and_same_graph(network):
     np.testing.assert_array_equal(a.world.attention, b.world.attention)
 
 
-@pytest.mark.parametrize("network", ["watts_strogatz", "erdos_renyi", "barabasi_albert",
-                                     "communities"])
+@pytest.mark.parametrize(
+    "network", ["watts_strogatz", "erdos_renyi", "barabasi_albert", "communities"]
+)
 def test_different_seeds_give_different_graphs_and_runs(network):
     a = NetworkingModel(rng=1, network=network, **SMALL)
     b = NetworkingModel(rng=2, network=network, **SMALL)
@@ -532,8 +583,11 @@ class Listener(agents.PersonStrategy):
         if len(contacts) == 0:
             return []
         other = int(contacts[0])
-        return [agents.Message(to=other, topic=float(world.estimate[world.tie(me, other)]),
-                               two_way=True)]
+        return [
+            agents.Message(
+                to=other, topic=float(world.estimate[world.tie(me, other)]), two_way=True
+            )
+        ]
 
     def answer(self, world, me, opener):
         tie = world.tie(me, opener)
@@ -578,7 +632,8 @@ def test_custom_strategy_with_a_new_group_gets_its_own_reporters(registered):
     assert row["sent_listeners"] >= 1.0  # each opens one exchange a step (+ answers)
     assert row["reach_listeners"] == pytest.approx(model.world.reach[idx].mean())
     assert row["attention_to_listeners"] == pytest.approx(
-        np.mean([a.attention_received for a in listeners]))
+        np.mean([a.attention_received for a in listeners])
+    )
     # the built-in interactors' group exists but is empty
     assert df["reach_interactors"].isna().all()
     assert df["reach_broadcasters"].notna().all()
@@ -600,8 +655,12 @@ def test_custom_strategy_in_batch_run(registered):
     rows = mesa.batch_run(
         NetworkingModel,
         parameters={"interactor_strategy": [Listener.name, "interact"], **SMALL},
-        rng=[1], max_steps=3, number_processes=1, data_collection_period=-1,
-        display_progress=False)
+        rng=[1],
+        max_steps=3,
+        number_processes=1,
+        data_collection_period=-1,
+        display_progress=False,
+    )
     assert len(rows) == 2
     listener_row = next(r for r in rows if r["interactor_strategy"] == Listener.name)
     assert not math.isnan(listener_row["reach_listeners"])

@@ -32,17 +32,20 @@ QUOTE_FORMS = {
     "parentheses": re.compile(r"`(?P<name>\w+)` \((?:default )?`?(?P<value>[^)`,\n]+)`?\)"),
     # `conversion_rule="bass"` (default `per_message`)
     "setting then default": re.compile(
-        r"`(?P<name>\w+)=[^`]*` \(default `?(?P<value>[^)`\n]+)`?\)"),
+        r"`(?P<name>\w+)=[^`]*` \(default `?(?P<value>[^)`\n]+)`?\)"
+    ),
     # `recovery` 0.03, [`bass_p` 0.03, ...]; not a list of values (`mean_degree` 4, 5, 6)
     "name then number": re.compile(
-        rf"`(?P<name>\w+)`\s+(?P<value>{_NUMBER})(?![\d.])(?!,\s*\d| to | or | and \d)"),
+        rf"`(?P<name>\w+)`\s+(?P<value>{_NUMBER})(?![\d.])(?!,\s*\d| to | or | and \d)"
+    ),
     # (`recovery`, default 0.03)
     "name, default": re.compile(rf"`(?P<name>\w+)`,?\s+default\s+(?P<value>{_VALUE})"),
     # switch `generalization_on` on
     "switch": re.compile(r"switch\s+`(?P<name>\w+)`\s+(?P<value>on|off)\b"),
     # 300 people (`n_agents`, ...), about 10 contacts each (`mean_degree`)
     "number before name": re.compile(
-        rf"(?<![\w.])(?P<value>{_NUMBER})\s+[a-z]+(?:\s+[a-z]+){{0,2}}\s+\(`(?P<name>\w+)`"),
+        rf"(?<![\w.])(?P<value>{_NUMBER})\s+[a-z]+(?:\s+[a-z]+){{0,2}}\s+\(`(?P<name>\w+)`"
+    ),
 }
 
 
@@ -98,8 +101,11 @@ def _table_quotes(text: str):
 
 def _find(doc: str) -> list[tuple[str, str, str | None, int]]:
     """(form, name, value, offset) for every quote in ``doc``, declared or not."""
-    hits = [(form, m.group("name"), m.group("value"), m.start("name"))
-            for form, pattern in QUOTE_FORMS.items() for m in pattern.finditer(doc)]
+    hits = [
+        (form, m.group("name"), m.group("value"), m.start("name"))
+        for form, pattern in QUOTE_FORMS.items()
+        for m in pattern.finditer(doc)
+    ]
     return hits + list(_table_quotes(doc))
 
 
@@ -114,8 +120,7 @@ def _quotes():
                 line = doc.count("\n", 0, offset) + 1
                 where = f"{path.relative_to(ROOT)}:{line}"
                 found.setdefault((where, name, offset), (form, where, name, value))
-    return sorted(found.values(), key=lambda q: (q[1].split(":")[0],
-                                                 int(q[1].split(":")[1]), q[2]))
+    return sorted(found.values(), key=lambda q: (q[1].split(":")[0], int(q[1].split(":")[1]), q[2]))
 
 
 def test_the_docs_quote_defaults_at_all():
@@ -123,22 +128,46 @@ def test_the_docs_quote_defaults_at_all():
 
 
 QUOTE_EXAMPLES = [
-    ("brackets", "with `h = habituation` [0.2] when `habituation_on` [on],",
-     [("habituation", "0.2"), ("habituation_on", "on")]),
-    ("parentheses", "`rewire_prob` (0.1) and `broadcaster_strategy` (default `interrupt`)",
-     [("rewire_prob", "0.1"), ("broadcaster_strategy", "interrupt")]),
-    ("setting then default", 'With `conversion_rule="bass"` (default `per_message`), the',
-     [("conversion_rule", "per_message")]),
-    ("name then number", "[`recovery` 0.03,\n   `baseline_attention` 1.0]; `mean_degree` 4, "
-     "5 and 6; `habituation` 0.1 to 0.8", [("recovery", "0.03"), ("baseline_attention", "1.0")]),
+    (
+        "brackets",
+        "with `h = habituation` [0.2] when `habituation_on` [on],",
+        [("habituation", "0.2"), ("habituation_on", "on")],
+    ),
+    (
+        "parentheses",
+        "`rewire_prob` (0.1) and `broadcaster_strategy` (default `interrupt`)",
+        [("rewire_prob", "0.1"), ("broadcaster_strategy", "interrupt")],
+    ),
+    (
+        "setting then default",
+        'With `conversion_rule="bass"` (default `per_message`), the',
+        [("conversion_rule", "per_message")],
+    ),
+    (
+        "name then number",
+        "[`recovery` 0.03,\n   `baseline_attention` 1.0]; `mean_degree` 4, "
+        "5 and 6; `habituation` 0.1 to 0.8",
+        [("recovery", "0.03"), ("baseline_attention", "1.0")],
+    ),
     ("name, default", "(`recovery`, default 0.03)", [("recovery", "0.03")]),
     ("switch", "(switch `generalization_on`\n   on)", [("generalization_on", "on")]),
-    ("number before name", "The default is 300 people (`n_agents`, 2 to 200,000) with about "
-     "10 contacts each (`mean_degree`).", [("n_agents", "300"), ("mean_degree", "10")]),
-    ("table column", "| `generalization` | x |\n|---|---|\n| 0 | a |\n| 0.03 (default) | b |\n",
-     [("generalization", "0.03")]),
-    ("table grid", "| habituation \\ recovery | 0.01 | 0.03 |\n|---|---|---|\n"
-     "| 0.20 | holds | **holds, default** |\n", [("habituation", "0.20"), ("recovery", "0.03")]),
+    (
+        "number before name",
+        "The default is 300 people (`n_agents`, 2 to 200,000) with about "
+        "10 contacts each (`mean_degree`).",
+        [("n_agents", "300"), ("mean_degree", "10")],
+    ),
+    (
+        "table column",
+        "| `generalization` | x |\n|---|---|\n| 0 | a |\n| 0.03 (default) | b |\n",
+        [("generalization", "0.03")],
+    ),
+    (
+        "table grid",
+        "| habituation \\ recovery | 0.01 | 0.03 |\n|---|---|---|\n"
+        "| 0.20 | holds | **holds, default** |\n",
+        [("habituation", "0.20"), ("recovery", "0.03")],
+    ),
 ]
 
 
@@ -181,16 +210,21 @@ def test_python_m_sim_refuses_a_bad_parameter_by_name(capsys):
 TESTS = ROOT / "tests"
 #: A test cited in backticks: `test_name`, `test_name[param]`, `tests/test_file.py`,
 #: `tests/test_file.py::test_name` (with or without `tests/`).
-CITED = re.compile(r"(?:(?P<file>(?:tests/)?(?:\w+/)*test_\w+\.py)(?:::(?P<in_file>test_\w+))?"
-                   r"|(?<![\w/.])(?P<name>test_\w+)(?![\w.]))")
+CITED = re.compile(
+    r"(?:(?P<file>(?:tests/)?(?:\w+/)*test_\w+\.py)(?:::(?P<in_file>test_\w+))?"
+    r"|(?<![\w/.])(?P<name>test_\w+)(?![\w.]))"
+)
 
 
 def _test_functions(path: Path) -> set[str]:
     """Names of the test functions a test file defines (in classes too)."""
     tree = ast.parse(path.read_text())
-    return {node.name for node in ast.walk(tree)
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-            and node.name.startswith("test_")}
+    return {
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.name.startswith("test_")
+    }
 
 
 def _citations():
@@ -210,8 +244,7 @@ def test_the_docs_cite_tests_at_all():
 
 
 def test_every_test_cited_in_the_docs_exists():
-    defined = {p.relative_to(ROOT).as_posix(): _test_functions(p)
-               for p in TESTS.rglob("test_*.py")}
+    defined = {p.relative_to(ROOT).as_posix(): _test_functions(p) for p in TESTS.rglob("test_*.py")}
     everywhere = set().union(*defined.values())
     missing = []
     for where, cited in _citations():
@@ -231,8 +264,11 @@ def test_every_test_cited_in_the_docs_exists():
 
 # -- relative links lead somewhere ----------------------------------------------------------
 
-LINK = re.compile(r"!?\[[^\]]*\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)"
-                  r"|^\[[^\]]+\]:\s*(?P<ref>\S+)", re.MULTILINE)
+LINK = re.compile(
+    r"!?\[[^\]]*\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)"
+    r"|^\[[^\]]+\]:\s*(?P<ref>\S+)",
+    re.MULTILINE,
+)
 
 
 def _anchors(path: Path) -> set[str]:
@@ -278,9 +314,11 @@ def test_every_relative_link_in_the_docs_resolves():
 
 # -- the README's sample output is a fresh run's -------------------------------------------
 
+
 def _readme_sample():
-    spec = importlib.util.spec_from_file_location("readme_sample",
-                                                  ROOT / "scripts" / "readme_sample.py")
+    spec = importlib.util.spec_from_file_location(
+        "readme_sample", ROOT / "scripts" / "readme_sample.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -293,8 +331,10 @@ def test_readme_sample_output_matches_a_fresh_run():
     shown, fresh = sample.readme_block(), sample.fresh_output()
     assert len(fresh) >= 5
     diff = sample.differences(shown, fresh)
-    assert not diff, ("README.md's sample output is stale; rewrite it with "
-                      ".venv/bin/python scripts/readme_sample.py --write\n" + "\n".join(diff))
+    assert not diff, (
+        "README.md's sample output is stale; rewrite it with "
+        ".venv/bin/python scripts/readme_sample.py --write\n" + "\n".join(diff)
+    )
 
 
 def test_readme_sample_check_ignores_only_the_time():

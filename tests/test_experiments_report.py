@@ -26,9 +26,11 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def spec_text(kind: str, vary: str, report: str = "", name: str = "tiny") -> str:
-    return (f'name = "{name}"\ntitle = "A tiny test"\nquestion = "Does the report work?"\n'
-            f'description = "Made by hand in a test."\nseed = 1\nsteps = 12\nreplicates = 3\n'
-            f"\n[vary]\n{vary}\n\n[report]\nkind = \"{kind}\"\n{report}\n")
+    return (
+        f'name = "{name}"\ntitle = "A tiny test"\nquestion = "Does the report work?"\n'
+        f'description = "Made by hand in a test."\nseed = 1\nsteps = 12\nreplicates = 3\n'
+        f'\n[vary]\n{vary}\n\n[report]\nkind = "{kind}"\n{report}\n'
+    )
 
 
 def write_part(directory, run_id: str, frame: pd.DataFrame) -> None:
@@ -36,8 +38,14 @@ def write_part(directory, run_id: str, frame: pd.DataFrame) -> None:
     frame.to_parquet(directory / f"part-{run_id}.parquet", index=False)
 
 
-def run_rows(folder, text: str, points: list[dict], replicates: int = 3, steps: int = 12,
-             fixed: dict | None = None) -> None:
+def run_rows(
+    folder,
+    text: str,
+    points: list[dict],
+    replicates: int = 3,
+    steps: int = 12,
+    fixed: dict | None = None,
+) -> None:
     """Run the model at each point, as the runner does, and write the documented layout."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "spec.toml").write_text(text)
@@ -54,10 +62,17 @@ def run_rows(folder, text: str, points: list[dict], replicates: int = 3, steps: 
             half = np.flatnonzero(frame["faded_broadcasters"].to_numpy() >= 0.5)
             ts = frame.assign(run_id=run_id, point=point, replicate=rep, step=frame.index)
             write_part(folder / "timeseries.parquet", run_id, ts)
-            row = {"run_id": run_id, "point": point, "replicate": rep, "seed": seed, **params,
-                   "steps": steps, **frame.iloc[-1].to_dict(),
-                   "time_to_half_faded": float(half[0]) if len(half) else None,
-                   "wall_s": time.perf_counter() - start}
+            row = {
+                "run_id": run_id,
+                "point": point,
+                "replicate": rep,
+                "seed": seed,
+                **params,
+                "steps": steps,
+                **frame.iloc[-1].to_dict(),
+                "time_to_half_faded": float(half[0]) if len(half) else None,
+                "wall_s": time.perf_counter() - start,
+            }
             write_part(folder / "runs.parquet", run_id, pd.DataFrame([row]))
 
 
@@ -74,13 +89,22 @@ def check_report(folder) -> str:
     for name in figures:
         png = (folder / name).read_bytes()
         assert png.startswith(PNG) and len(png) > 2000, name
-    for heading in ("# A tiny test", "**Question.** Does the report work?", "## Results",
-                    "## The spec", "```toml", "## How this was made", "cores", "Python"):
+    for heading in (
+        "# A tiny test",
+        "**Question.** Does the report work?",
+        "## Results",
+        "## The spec",
+        "```toml",
+        "## How this was made",
+        "cores",
+        "Python",
+    ):
         assert heading in text, heading
     return text
 
 
 # -- statistics ------------------------------------------------------------------------------
+
 
 def test_mean_ci_is_mean_plus_or_minus_1_96_standard_errors():
     mean, half, n = mean_ci([1.0, 2.0, 3.0, 4.0, 5.0, float("nan")])
@@ -142,16 +166,22 @@ def test_infer_order_reads_the_inputs_order_from_the_points():
 
 # -- whole reports ---------------------------------------------------------------------------
 
+
 def test_heatmap_report_with_its_table(tmp_path):
     folder = tmp_path / "heat"
-    text = spec_text("heatmap", "habituation = [0.0, 0.5]\nbroadcaster_share = [0.3, 0.6]",
-                     'x = "habituation"\ny = "broadcaster_share"\n'
-                     'outcomes = ["faded_broadcasters", "time_to_half_faded"]')
+    text = spec_text(
+        "heatmap",
+        "habituation = [0.0, 0.5]\nbroadcaster_share = [0.3, 0.6]",
+        'x = "habituation"\ny = "broadcaster_share"\n'
+        'outcomes = ["faded_broadcasters", "time_to_half_faded"]',
+    )
     points = [{"habituation": h, "broadcaster_share": b} for h in (0.0, 0.5) for b in (0.3, 0.6)]
     run_rows(folder, text, points)
     report = check_report(folder)
-    assert figures_of(report) == ["figures/heatmap_faded_broadcasters.png",
-                                  "figures/heatmap_time_to_half_faded.png"]
+    assert figures_of(report) == [
+        "figures/heatmap_faded_broadcasters.png",
+        "figures/heatmap_time_to_half_faded.png",
+    ]
     assert "CI" in report or "confidence" in report
     runs = read_results(folder).runs
     for point in range(4):
@@ -164,8 +194,11 @@ def test_heatmap_report_with_its_table(tmp_path):
 
 def test_timeseries_report_draws_both_families(tmp_path):
     folder = tmp_path / "ts"
-    run_rows(folder, spec_text("timeseries", "habituation_on = [true, false]"),
-             [{"habituation_on": True}, {"habituation_on": False}])
+    run_rows(
+        folder,
+        spec_text("timeseries", "habituation_on = [true, false]"),
+        [{"habituation_on": True}, {"habituation_on": False}],
+    )
     report = check_report(folder)
     assert figures_of(report) == ["figures/timeseries.png"]
     assert "summed over steps 1 to 10" in report and "reach_broadcasters" in report
@@ -173,14 +206,15 @@ def test_timeseries_report_draws_both_families(tmp_path):
 
 def test_categories_report_pairs_the_families_and_adds_their_gap(tmp_path):
     folder = tmp_path / "cat"
-    text = spec_text("categories", 'network = ["ring", "karate"]',
-                     'outcomes = ["trust_in_broadcasters", "trust_in_interactors", '
-                     '"faded_broadcasters"]')
+    text = spec_text(
+        "categories",
+        'network = ["ring", "karate"]',
+        'outcomes = ["trust_in_broadcasters", "trust_in_interactors", "faded_broadcasters"]',
+    )
     run_rows(folder, text, [{"network": "ring"}, {"network": "karate"}])
     report = check_report(folder)
     assert figures_of(report) == ["figures/categories.png"]
-    assert "| network | runs | trust_in_broadcasters | trust_in_interactors | trust_gap |" \
-        in report
+    assert "| network | runs | trust_in_broadcasters | trust_in_interactors | trust_gap |" in report
     runs = read_results(folder).runs
     ring = runs[runs["network"] == "ring"]
     gap = mean_ci(ring["trust_in_interactors"] - ring["trust_in_broadcasters"])
@@ -189,8 +223,11 @@ def test_categories_report_pairs_the_families_and_adds_their_gap(tmp_path):
 
 def test_response_report(tmp_path):
     folder = tmp_path / "resp"
-    text = spec_text("response", "attention_budget = [2, 8]\nbroadcaster_share = [0.2, 0.6]",
-                     'x = "attention_budget"\noutcomes = ["noticed_share_interactors"]')
+    text = spec_text(
+        "response",
+        "attention_budget = [2, 8]\nbroadcaster_share = [0.2, 0.6]",
+        'x = "attention_budget"\noutcomes = ["noticed_share_interactors"]',
+    )
     points = [{"attention_budget": a, "broadcaster_share": b} for a in (2, 8) for b in (0.2, 0.6)]
     run_rows(folder, text, points, replicates=2)
     report = check_report(folder)
@@ -210,7 +247,8 @@ def test_bass_report_prints_the_largest_gap(tmp_path, capsys):
     ts = read_results(folder).ts
     mean = ts.groupby("step")["converted_share"].mean().to_numpy()
     assert float(match.group(1)) == pytest.approx(
-        np.max(np.abs(mean - bass_curve(0.03, 0.38, 8))), abs=1e-4)
+        np.max(np.abs(mean - bass_curve(0.03, 0.38, 8))), abs=1e-4
+    )
     assert "| 1 | 0.0300 |" in report  # the table has F_1
 
 
@@ -218,14 +256,19 @@ def test_sobol_report_on_rows_with_a_known_answer(tmp_path):
     """Made-up rows: 'faded_broadcasters' depends almost only on habituation; trust on
     recovery only. Two replicates per point (different noise) are averaged first."""
     folder = tmp_path / "sobol"
-    text = spec_text("sobol", "habituation = { from = 0.0, to = 0.5 }\n"
-                              "recovery = { from = 0.01, to = 0.1 }\n"
-                              "attention_budget = { from = 2, to = 9 }",
-                     'outcomes = ["faded_broadcasters", "trust_in_broadcasters", '
-                     '"trust_in_interactors"]')
+    text = spec_text(
+        "sobol",
+        "habituation = { from = 0.0, to = 0.5 }\n"
+        "recovery = { from = 0.01, to = 0.1 }\n"
+        "attention_budget = { from = 2, to = 9 }",
+        'outcomes = ["faded_broadcasters", "trust_in_broadcasters", "trust_in_interactors"]',
+    )
     text = text.replace("[vary]", '[sample]\nmethod = "sobol"\nn = 32\n\n[vary]')
-    problem = {"num_vars": 3, "names": ["habituation", "recovery", "attention_budget"],
-               "bounds": [[0.0, 0.5], [0.01, 0.1], [1.5, 9.5]]}
+    problem = {
+        "num_vars": 3,
+        "names": ["habituation", "recovery", "attention_budget"],
+        "bounds": [[0.0, 0.5], [0.01, 0.1], [1.5, 9.5]],
+    }
     x = saltelli.sample(problem, 32, calc_second_order=False, seed=1)
     rng = np.random.default_rng(0)
     folder.mkdir()
@@ -233,11 +276,21 @@ def test_sobol_report_on_rows_with_a_known_answer(tmp_path):
     for point, (h, r, a) in enumerate(x):
         for rep in range(2):
             run_id = f"p{point:04d}-r{rep:02d}"
-            row = {"run_id": run_id, "point": point, "replicate": rep, "seed": rep,
-                   "habituation": h, "recovery": r, "attention_budget": int(round(a)),
-                   "steps": 200, "faded_broadcasters": 2 * h + 0.01 * a + rng.normal(0, 0.01),
-                   "trust_in_broadcasters": 0.5, "trust_in_interactors": 0.5 + 3 * r,
-                   "time_to_half_faded": None, "wall_s": 0.1}
+            row = {
+                "run_id": run_id,
+                "point": point,
+                "replicate": rep,
+                "seed": rep,
+                "habituation": h,
+                "recovery": r,
+                "attention_budget": int(round(a)),
+                "steps": 200,
+                "faded_broadcasters": 2 * h + 0.01 * a + rng.normal(0, 0.01),
+                "trust_in_broadcasters": 0.5,
+                "trust_in_interactors": 0.5 + 3 * r,
+                "time_to_half_faded": None,
+                "wall_s": 0.1,
+            }
             write_part(folder / "runs.parquet", run_id, pd.DataFrame([row]))
     report = check_report(folder)
     assert figures_of(report) == ["figures/sobol.png"]

@@ -85,8 +85,17 @@ def test_the_results_folder_has_the_documented_layout(serial):
     assert sorted(p.name for p in (folder / "timeseries.parquet").iterdir()) == parts
     runs = read_runs(folder)
     params = [name for name, p in PARAMETERS.items() if p.kind != "graph"]
-    assert list(runs.columns) == ["run_id", "point", "replicate", "seed", *params, "steps",
-                                  *spec.reporters, "time_to_half_faded", "wall_s"]
+    assert list(runs.columns) == [
+        "run_id",
+        "point",
+        "replicate",
+        "seed",
+        *params,
+        "steps",
+        *spec.reporters,
+        "time_to_half_faded",
+        "wall_s",
+    ]
     assert list(runs.run_id) == [r.run_id for r in spec.runs()]
     assert list(runs.seed) == [r.seed for r in spec.runs()]
     assert (runs.steps == 30).all() and (runs.wall_s > 0).all()
@@ -114,9 +123,17 @@ def test_a_run_equals_the_model_run_directly_and_through_batch_run(serial):
     model = NetworkingModel(rng=run.seed, **run.params)
     model.run_for(spec.steps)
     direct = model.datacollector.get_model_vars_dataframe()
-    batch = pd.DataFrame(mesa.batch_run(NetworkingModel, run.params, rng=[run.seed],
-                                        max_steps=spec.steps, data_collection_period=1,
-                                        number_processes=1, display_progress=False))
+    batch = pd.DataFrame(
+        mesa.batch_run(
+            NetworkingModel,
+            run.params,
+            rng=[run.seed],
+            max_steps=spec.steps,
+            data_collection_period=1,
+            number_processes=1,
+            display_progress=False,
+        )
+    )
     assert len(direct) == len(batch) == spec.steps + 1
     for name in spec.reporters:
         assert stored[name] == direct[name].iloc[-1] == batch[name].iloc[-1], name
@@ -125,8 +142,9 @@ def test_a_run_equals_the_model_run_directly_and_through_batch_run(serial):
     faded = direct.faded_broadcasters.to_numpy()
     assert stored.time_to_half_faded == np.flatnonzero(faded >= 0.5)[0]
     row, series = run_one(run, spec.steps, spec.every, spec.reporters)
-    assert {k: v for k, v in row.items() if k != "wall_s"} == \
-        {k: v for k, v in stored.to_dict().items() if k != "wall_s"} | {"run_id": run.run_id}
+    assert {k: v for k, v in row.items() if k != "wall_s"} == {
+        k: v for k, v in stored.to_dict().items() if k != "wall_s"
+    } | {"run_id": run.run_id}
 
 
 def test_a_run_equals_the_same_run_in_the_classroom_app_and_its_link(serial):
@@ -160,10 +178,10 @@ def test_a_dask_cluster_gives_the_serial_tables(serial, tmp_path):
     from distributed import LocalCluster
 
     path, folder = serial
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
-        summary = run_spec(load_spec(path), tmp_path / "out",
-                           scheduler=cluster.scheduler_address)
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        summary = run_spec(load_spec(path), tmp_path / "out", scheduler=cluster.scheduler_address)
     assert summary.ran == 8 and summary.backend.startswith("dask tcp://")
     for mine, theirs in zip(tables(tmp_path / "out"), tables(folder), strict=True):
         pd.testing.assert_frame_equal(mine, theirs)
@@ -204,8 +222,21 @@ def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_tables(tmp_pat
     runs_dir = folder / "runs.parquet"
     log = open(tmp_path / "log.txt", "w")  # noqa: SIM115 - closed below
     sweep = subprocess.Popen(
-        [sys.executable, "-m", "experiments", "run", str(path), "--out", str(folder),
-         "--workers", "2"], cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "experiments",
+            "run",
+            str(path),
+            "--out",
+            str(folder),
+            "--workers",
+            "2",
+        ],
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 90
         parts = 0
@@ -258,8 +289,9 @@ def test_ctrl_c_stops_the_workers_and_leaves_whole_parts(tmp_path):
     store = Store(tmp_path / "out")
     assert len(store.done()) == 3
     assert len(read_timeseries(tmp_path / "out")) == 3 * 4  # steps 0, 40, 80, 100
-    assert not [p for p in (tmp_path / "out" / "runs.parquet").iterdir()
-                if not p.name.startswith("part-")]
+    assert not [
+        p for p in (tmp_path / "out" / "runs.parquet").iterdir() if not p.name.startswith("part-")
+    ]
 
 
 def test_a_rerun_of_a_finished_sweep_runs_nothing(serial, tmp_path):
@@ -352,29 +384,40 @@ def test_cli_report_writes_the_report_of_a_folder(serial, tmp_path, capsys):
     assert (copy / "report.md").exists() and list((copy / "figures").glob("*.png"))
 
 
-@pytest.mark.parametrize("argv, words", [
-    ([], "required: COMMAND"),
-    (["sweep"], "invalid choice: 'sweep'"),
-    (["run"], "required: SPEC"),
-    (["run", "SPEC", "--workers", "0"], "--workers: must be 1 or more (got 0)"),
-    (["run", "SPEC", "--workers", "two"], "--workers: must be a whole number"),
-    (["run", "SPEC", "--serial", "--workers", "2"], "not allowed with argument"),
-    (["run", "SPEC", "--quik"], "unrecognized arguments: --quik"),
-    (["run", "missing.toml"], "cannot read the spec missing.toml"),
-    (["run", "BAD"], "vary.habituation[1]: must be a number from 0 to 1 (got 2.0)"),
-    (["run", "SPEC", "--out", "OTHER"], "holds the results of a different spec"),
-    (["report", "missing"], "missing is not a results folder"),
-])
-def test_cli_bad_input_exits_2_with_one_clear_line(argv, words, tmp_path, monkeypatch,
-                                                   capsys):
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        ([], "required: COMMAND"),
+        (["sweep"], "invalid choice: 'sweep'"),
+        (["run"], "required: SPEC"),
+        (["run", "SPEC", "--workers", "0"], "--workers: must be 1 or more (got 0)"),
+        (["run", "SPEC", "--workers", "two"], "--workers: must be a whole number"),
+        (["run", "SPEC", "--serial", "--workers", "2"], "not allowed with argument"),
+        (["run", "SPEC", "--quik"], "unrecognized arguments: --quik"),
+        (["run", "missing.toml"], "cannot read the spec missing.toml"),
+        (["run", "BAD"], "vary.habituation[1]: must be a number from 0 to 1 (got 2.0)"),
+        (["run", "SPEC", "--out", "OTHER"], "holds the results of a different spec"),
+        (["report", "missing"], "missing is not a results folder"),
+    ],
+)
+def test_cli_bad_input_exits_2_with_one_clear_line(argv, words, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     spec = write_spec(tmp_path)
     bad = write_spec(tmp_path, TINY.replace("[0.1, 0.4]", "[0.1, 2.0]"), "bad.toml")
     other = tmp_path / "other"
-    run_spec(load_spec(write_spec(tmp_path, TINY.replace("seed = 3", "seed = 4")
-                                  .replace("replicates = 2", "replicates = 1")
-                                  .replace("[0.3, 0.6]", "[0.3]"), "o.toml")),
-             other, serial=True)
+    run_spec(
+        load_spec(
+            write_spec(
+                tmp_path,
+                TINY.replace("seed = 3", "seed = 4")
+                .replace("replicates = 2", "replicates = 1")
+                .replace("[0.3, 0.6]", "[0.3]"),
+                "o.toml",
+            )
+        ),
+        other,
+        serial=True,
+    )
     names = {"SPEC": str(spec), "BAD": str(bad), "OTHER": str(other)}
     argv = [names.get(a, a) for a in argv]
     try:
@@ -428,10 +471,11 @@ def test_a_strategy_with_a_group_of_its_own_is_swept_and_reported(tmp_path):
     try:
         spec = parse_spec(
             'name = "own_group"\ntitle = "t"\nquestion = "q"\ndescription = "d"\nseed = 3\n'
-            'steps = 12\nreplicates = 1\n[fixed]\nn_agents = 40\n'
+            "steps = 12\nreplicates = 1\n[fixed]\nn_agents = 40\n"
             '[vary]\nbroadcaster_strategy = ["loud_pitch", "interrupt"]\n'
-            '[output]\nevery = 4\n'
-            'reporters = ["attention_to_loud_ones", "attention_to_broadcasters"]\n')
+            "[output]\nevery = 4\n"
+            'reporters = ["attention_to_loud_ones", "attention_to_broadcasters"]\n'
+        )
         run_spec(spec, tmp_path / "out", serial=True)
         runs = read_runs(tmp_path / "out").set_index("broadcaster_strategy")
         assert 0 <= runs.loc["loud_pitch", "attention_to_loud_ones"] <= 1
@@ -439,14 +483,19 @@ def test_a_strategy_with_a_group_of_its_own_is_swept_and_reported(tmp_path):
         # the same rules under another name: with the same seed, the built-in broadcasters
         # get exactly these numbers
         loud = runs.loc["loud_pitch"]
-        model = NetworkingModel(rng=int(loud["seed"]), n_agents=40,
-                                broadcaster_strategy="interrupt")
+        model = NetworkingModel(
+            rng=int(loud["seed"]), n_agents=40, broadcaster_strategy="interrupt"
+        )
         model.run_for(12)
-        assert model.datacollector.model_vars["attention_to_broadcasters"][-1] == \
-            loud["attention_to_loud_ones"]
+        assert (
+            model.datacollector.model_vars["attention_to_broadcasters"][-1]
+            == loud["attention_to_loud_ones"]
+        )
     finally:
         unregister("loud_pitch")
     with pytest.raises(Exception, match="attention_to_loud_ones"):
-        parse_spec('name = "x"\ntitle = "t"\nquestion = "q"\ndescription = "d"\nseed = 1\n'
-                   'steps = 5\nreplicates = 1\n[vary]\nn_agents = [20, 30]\n'
-                   '[output]\nreporters = ["attention_to_loud_ones"]\n')
+        parse_spec(
+            'name = "x"\ntitle = "t"\nquestion = "q"\ndescription = "d"\nseed = 1\n'
+            "steps = 5\nreplicates = 1\n[vary]\nn_agents = [20, 30]\n"
+            '[output]\nreporters = ["attention_to_loud_ones"]\n'
+        )

@@ -33,8 +33,11 @@ NEEDS_TWO = ("watts_strogatz", "ring", "barabasi_albert")
 #: Drawn together below because their valid ranges depend on each other.
 STRUCTURAL = ("n_agents", "network", "mean_degree", "n_communities")
 
-SETTINGS = settings(max_examples=int(os.environ.get("INVARIANT_EXAMPLES", 40)), deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("INVARIANT_EXAMPLES", 40)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def declared(p) -> st.SearchStrategy:
@@ -56,25 +59,36 @@ def declared(p) -> st.SearchStrategy:
 
 @st.composite
 def parameter_sets(draw) -> dict:
-    values = {name: draw(declared(p)) for name, p in PARAMETERS.items()
-              if name not in STRUCTURAL}
+    values = {name: draw(declared(p)) for name, p in PARAMETERS.items() if name not in STRUCTURAL}
     n = draw(st.integers(10, 80))
     network = draw(st.sampled_from(NETWORKS_UNDER_TEST))
     k_low = 2 if network in NEEDS_TWO else int(PARAMETERS["mean_degree"].low)
     k_high = min(n - 1, int(PARAMETERS["mean_degree"].high))
-    blocks = draw(st.integers(int(PARAMETERS["n_communities"].low),
-                              min(n, int(PARAMETERS["n_communities"].high))))
+    blocks = draw(
+        st.integers(
+            int(PARAMETERS["n_communities"].low), min(n, int(PARAMETERS["n_communities"].high))
+        )
+    )
     if network == "communities":  # groups must be able to hold the ties asked of them
         blocks = min(blocks, max(1, n // 4))
         if blocks > 1:
             inside_room = n // blocks - 1
             mixing = max(values["community_mixing"], 1 - inside_room / max(k_low, 1))
             values["community_mixing"] = mixing
-            k_high = max(k_low, min(k_high, int(inside_room / max(1e-9, 1 - mixing)),
-                                    int((n - n // blocks) / max(1e-9, mixing))))
+            k_high = max(
+                k_low,
+                min(
+                    k_high,
+                    int(inside_room / max(1e-9, 1 - mixing)),
+                    int((n - n // blocks) / max(1e-9, mixing)),
+                ),
+            )
     values.update(
-        n_agents=n, network=network, n_communities=blocks,
-        mean_degree=draw(st.integers(k_low, k_high)))
+        n_agents=n,
+        network=network,
+        n_communities=blocks,
+        mean_degree=draw(st.integers(k_low, k_high)),
+    )
     validate(values)  # a drawn set must be valid: an error here is a finding, not a skip
     return values
 
@@ -98,9 +112,14 @@ class Watch:
 
         def look(receiver):
             looked = original(receiver)
-            self.looks.append((receiver.copy(), looked.copy(),
-                               world.params["limited_attention"],
-                               world.params["attention_budget"]))
+            self.looks.append(
+                (
+                    receiver.copy(),
+                    looked.copy(),
+                    world.params["limited_attention"],
+                    world.params["attention_budget"],
+                )
+            )
             return looked
 
         world.look = look  # instance attribute: the engine's code is unchanged
@@ -112,7 +131,8 @@ def check_state(world):
         values = np.asarray(getattr(world, name))
         assert np.isfinite(values).all(), f"{name} has NaN or inf"
         assert ((values >= 0) & (values <= 1)).all(), (
-            f"{name} outside [0, 1]: {values.min()} .. {values.max()}")
+            f"{name} outside [0, 1]: {values.min()} .. {values.max()}"
+        )
     assert len(world.attention) == len(world.trust) == len(world.memory) == world.n_ties
     for name in ("evidence_r", "evidence_s"):
         values = getattr(world, name)
@@ -203,8 +223,16 @@ def check_reporters(model, row):
     for g in model.groups:
         mine = current == g
         if not mine.any():
-            for prefix in ("attention_to", "trust_in", "recall_of", "value_per_message",
-                           "reach", "sent", "noticed_share", "conversions"):
+            for prefix in (
+                "attention_to",
+                "trust_in",
+                "recall_of",
+                "value_per_message",
+                "reach",
+                "sent",
+                "noticed_share",
+                "conversions",
+            ):
                 assert math.isnan(row[f"{prefix}_{g}"]), f"{prefix}_{g} for an empty group"
         else:
             has_ties = (w.out_degree[mine] > 0).any()
@@ -260,8 +288,14 @@ def test_cold_reach_pitches_only_strangers():
     """``cold_reach``: "how many strangers (not contacts) each broadcaster also pitches".
     A message sent as a cold call (no tie) must go to someone who is not a contact: a
     contact's message travels on the tie, where that contact's attention and trust apply."""
-    model = NetworkingModel(rng=1, network="watts_strogatz", n_agents=40, mean_degree=8,
-                            cold_reach=5, broadcaster_share=0.5)
+    model = NetworkingModel(
+        rng=1,
+        network="watts_strogatz",
+        n_agents=40,
+        mean_degree=8,
+        cold_reach=5,
+        broadcaster_share=0.5,
+    )
     world = model.world
     cold_to_contacts = []
     original = world.decide
@@ -271,20 +305,29 @@ def test_cold_reach_pitches_only_strangers():
         for part in parts:
             cold = np.flatnonzero(part.tie < 0)
             cold_to_contacts.extend(
-                (int(part.sender[i]), int(part.receiver[i])) for i in cold
+                (int(part.sender[i]), int(part.receiver[i]))
+                for i in cold
                 if world.tie(int(part.sender[i]), int(part.receiver[i])) >= 0
-                or part.sender[i] == part.receiver[i])
+                or part.sender[i] == part.receiver[i]
+            )
         return parts
 
     world.decide = decide
     model.run_for(3)
     assert cold_to_contacts == [], (
-        f"{len(cold_to_contacts)} cold calls went to contacts, e.g. {cold_to_contacts[:3]}")
+        f"{len(cold_to_contacts)} cold calls went to contacts, e.g. {cold_to_contacts[:3]}"
+    )
 
 
 def test_a_tie_converts_at_most_once():
-    model = NetworkingModel(rng=3, n_agents=60, mean_degree=6, conversion_rate=1.0,
-                            limited_attention=False, habituation_on=False)
+    model = NetworkingModel(
+        rng=3,
+        n_agents=60,
+        mean_degree=6,
+        conversion_rate=1.0,
+        limited_attention=False,
+        habituation_on=False,
+    )
     model.run_for(20)
     w = model.world
     # without cold reach every conversion is a tie converted once
@@ -296,9 +339,17 @@ def test_nobody_wins_over_more_people_than_there_are():
     """``conversions``: "people won over so far" (contacts or strangers). However many cold
     calls a broadcaster makes, it cannot win over more than the n - 1 other people."""
     n = 20
-    model = NetworkingModel(rng=1, n_agents=n, mean_degree=4, cold_reach=50,
-                            conversion_rate=1.0, habituation_on=False, limited_attention=False)
+    model = NetworkingModel(
+        rng=1,
+        n_agents=n,
+        mean_degree=4,
+        cold_reach=50,
+        conversion_rate=1.0,
+        habituation_on=False,
+        limited_attention=False,
+    )
     model.run_for(10)
     conversions = model.world.conversions
     assert conversions.max() <= n - 1, (
-        f"person {conversions.argmax()} won over {conversions.max()} of {n - 1} others")
+        f"person {conversions.argmax()} won over {conversions.max()} of {n - 1} others"
+    )

@@ -85,14 +85,17 @@ def _reset_pulse():
     yield
 
 
-ISOLATE = dict(limited_attention=False, generalization_on=False, muting=False,
-               conversion_rate=0.0)
+ISOLATE = dict(limited_attention=False, generalization_on=False, muting=False, conversion_rate=0.0)
 
 
 def pair_model(**kw) -> NetworkingModel:
     """Two people, one tie: person A uses ``test_pulse``, person B is silent."""
-    params = dict(graph=nx.path_graph(2), broadcaster_share=0.5,
-                  broadcaster_strategy="test_pulse", interactor_strategy="test_silent")
+    params = dict(
+        graph=nx.path_graph(2),
+        broadcaster_share=0.5,
+        broadcaster_strategy="test_pulse",
+        interactor_strategy="test_silent",
+    )
     params.update(ISOLATE)
     params.update(kw)
     return NetworkingModel(rng=kw.pop("rng", 0), **params)
@@ -136,7 +139,7 @@ def test_recovery_at_rest_moves_towards_baseline():
     model.step()
     assert model.world.attention[tie] == pytest.approx(0.5)
     model.run_for(3)
-    assert model.world.attention[tie] == pytest.approx(1 - 0.5 * 0.9 ** 3)
+    assert model.world.attention[tie] == pytest.approx(1 - 0.5 * 0.9**3)
 
 
 def test_conversation_restores_attention_once_per_step_by_what_it_was_worth():
@@ -146,9 +149,15 @@ def test_conversation_restores_attention_once_per_step_by_what_it_was_worth():
     message is restored once: a <- a + g v (1 - a), by what the talk was worth (the
     guesses are random, so v ranges over 0..1); a tie with none keeps a = 0.5."""
     pairs = nx.Graph([(2 * i, 2 * i + 1) for i in range(1000)])
-    model = NetworkingModel(rng=3, graph=pairs, broadcaster_share=0.0,
-                            baseline_attention=0.5, recovery=0.0, sensitization=0.4,
-                            **ISOLATE)
+    model = NetworkingModel(
+        rng=3,
+        graph=pairs,
+        broadcaster_share=0.0,
+        baseline_attention=0.5,
+        recovery=0.0,
+        sensitization=0.4,
+        **ISOLATE,
+    )
     w = model.world
     worth = match(w.estimate, w.interest[w.dst])  # topics are fixed when people decide
     model.step()
@@ -167,11 +176,18 @@ def test_spill_over_reaches_a_silent_contact():
     the spill-over factor alone."""
     g = nx.Graph([("H", "R"), ("H", "X"), ("R", "Q")])
     for seed in range(40):  # find a seed where H (and only H, of the hubs) pitches
-        model = NetworkingModel(rng=seed, graph=g, broadcaster_share=0.25,
-                                broadcaster_strategy="test_hub_pitch",
-                                interactor_strategy="test_silent", limited_attention=False,
-                                habituation=0.2, generalization=0.5, recovery=0.0,
-                                conversion_rate=0.0)
+        model = NetworkingModel(
+            rng=seed,
+            graph=g,
+            broadcaster_share=0.25,
+            broadcaster_strategy="test_hub_pitch",
+            interactor_strategy="test_silent",
+            limited_attention=False,
+            habituation=0.2,
+            generalization=0.5,
+            recovery=0.0,
+            conversion_rate=0.0,
+        )
         h = model.labels.index("H")
         if model.world.strategy_id[h] == 0:
             break
@@ -186,8 +202,9 @@ def test_spill_over_reaches_a_silent_contact():
 # -- trust ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("r, s, expected", [(0, 0, 0.5), (1, 0, 0.667), (8, 2, 0.75),
-                                            (0, 5, 0.143)])
+@pytest.mark.parametrize(
+    "r, s, expected", [(0, 0, 0.5), (1, 0, 0.667), (8, 2, 0.75), (0, 5, 0.143)]
+)
 def test_beta_trust_values(r, s, expected):
     """E = (r + 1) / (r + s + 2) (Josang and Ismail 2002)."""
     model = pair_model()
@@ -201,11 +218,12 @@ def test_trust_evidence_forgets_geometrically():
     to (1/(1-lambda) + 1) / (1/(1-lambda) + 2)."""
     _Pulse.perfect = _Pulse.two_way = True  # conversations (a listener answers in kind)
     lam = 0.8
-    model = pair_model(trust_forgetting=lam, habituation_on=False,
-                       interactor_strategy="test_listener")
+    model = pair_model(
+        trust_forgetting=lam, habituation_on=False, interactor_strategy="test_listener"
+    )
     _, tie = sender_and_tie(model)
     model.run_for(5)
-    r5 = sum(lam ** i for i in range(5))
+    r5 = sum(lam**i for i in range(5))
     assert model.world.evidence_r[tie] == pytest.approx(r5)
     assert model.world.evidence_s[tie] == pytest.approx(0.0, abs=1e-12)
     model.run_for(200)
@@ -222,10 +240,16 @@ def test_budget_caps_what_a_receiver_looks_at_uniformly(budget):
     uniformly; with attention pinned at 1 every looked-at message is noticed."""
     leaves = 20
     g = nx.star_graph(leaves)  # node 0 is the hub
-    model = NetworkingModel(rng=budget, graph=g, broadcaster_share=1.0,
-                            broadcaster_strategy="test_pulse", attention_budget=budget,
-                            habituation_on=False, generalization_on=False,
-                            conversion_rate=0.0)
+    model = NetworkingModel(
+        rng=budget,
+        graph=g,
+        broadcaster_share=1.0,
+        broadcaster_strategy="test_pulse",
+        attention_budget=budget,
+        habituation_on=False,
+        generalization_on=False,
+        conversion_rate=0.0,
+    )
     # every leaf pitches the hub (one message each); the hub pitches 20 leaves (one each)
     steps = 300
     looked_by_leaf = np.zeros(leaves + 1)
@@ -244,10 +268,17 @@ def test_budget_caps_what_a_receiver_looks_at_uniformly(budget):
 def test_ignored_messages_still_use_up_the_budget():
     """Looking comes before noticing: pitches the hub has learned to ignore still take
     its budget (attention is a commons)."""
-    model = NetworkingModel(rng=2, graph=nx.star_graph(10), broadcaster_share=1.0,
-                            broadcaster_strategy="test_pulse", attention_budget=3,
-                            habituation=1.0, recovery=0.0, generalization_on=False,
-                            conversion_rate=0.0)
+    model = NetworkingModel(
+        rng=2,
+        graph=nx.star_graph(10),
+        broadcaster_share=1.0,
+        broadcaster_strategy="test_pulse",
+        attention_budget=3,
+        habituation=1.0,
+        recovery=0.0,
+        generalization_on=False,
+        conversion_rate=0.0,
+    )
     model.run_for(40)  # by now every tie to the hub has been looked at (1 - 0.7^40)
     w = model.world
     assert w.looked_total == 10 + 3
@@ -255,8 +286,13 @@ def test_ignored_messages_still_use_up_the_budget():
 
 
 def test_unlimited_attention_looks_at_everything():
-    model = NetworkingModel(rng=2, graph=nx.star_graph(10), broadcaster_share=1.0,
-                            broadcaster_strategy="test_pulse", limited_attention=False)
+    model = NetworkingModel(
+        rng=2,
+        graph=nx.star_graph(10),
+        broadcaster_share=1.0,
+        broadcaster_strategy="test_pulse",
+        limited_attention=False,
+    )
     model.step()
     assert model.world.looked_total == model.world.delivered_total == 20
 
@@ -273,7 +309,7 @@ def test_memory_trace_boost_then_decay():
     assert model.world.memory[tie] == pytest.approx(0.05)
     model.run_for(7)
     # per-tie state is single precision: memory = 1 - forget keeps about 1e-7 absolute
-    assert model.world.memory[tie] == pytest.approx(0.05 * 0.9 ** 7, abs=1e-6)
+    assert model.world.memory[tie] == pytest.approx(0.05 * 0.9**7, abs=1e-6)
 
 
 def test_conversation_leaves_a_stronger_trace_than_an_interruption():
@@ -283,7 +319,7 @@ def test_conversation_leaves_a_stronger_trace_than_an_interruption():
     _, tie = sender_and_tie(pitch)
     pitch.step()
     # each tie carried an opening and an answer, both noticed: 1 - (1 - .3)^2
-    assert talk.world.memory == pytest.approx([1 - 0.7 ** 2] * 2)
+    assert talk.world.memory == pytest.approx([1 - 0.7**2] * 2)
     assert pitch.world.memory[tie] == pytest.approx(0.05)
 
 
@@ -291,8 +327,9 @@ def test_conversation_leaves_a_stronger_trace_than_an_interruption():
 
 
 def test_noticed_conversation_teaches_the_other_side_interest():
-    model = NetworkingModel(rng=5, graph=nx.path_graph(2), broadcaster_share=0.0,
-                            interest_learning=0.3, **ISOLATE)
+    model = NetworkingModel(
+        rng=5, graph=nx.path_graph(2), broadcaster_share=0.0, interest_learning=0.3, **ISOLATE
+    )
     w = model.world
     before = w.estimate.copy()
     model.step()  # attention is 1, so both messages of each tie are noticed
@@ -315,10 +352,16 @@ def test_conversion_chance_is_rate_times_value_times_trust():
     trust stays at 0.5 and the expected number converted is sum rate * v * 0.5."""
     n = 3000
     rate = 0.9
-    model = NetworkingModel(rng=11, graph=nx.star_graph(n), broadcaster_share=1.0,
-                            broadcaster_strategy="test_hub_pitch", trust_forgetting=0.0,
-                            conversion_rate=rate, habituation_on=False,
-                            limited_attention=False)
+    model = NetworkingModel(
+        rng=11,
+        graph=nx.star_graph(n),
+        broadcaster_share=1.0,
+        broadcaster_strategy="test_hub_pitch",
+        trust_forgetting=0.0,
+        conversion_rate=rate,
+        habituation_on=False,
+        limited_attention=False,
+    )
     w = model.world
     hub = 0
     v = match(w.pitch[hub], w.interest[1:])
@@ -338,11 +381,17 @@ def test_conversion_in_conversation_uses_the_trust_it_just_earned():
     _Pulse.two_way = True
     rate = 0.9
     pairs = nx.Graph([(2 * i, 2 * i + 1) for i in range(3000)])
-    model = NetworkingModel(rng=12, graph=pairs, broadcaster_share=0.5,
-                            broadcaster_strategy="test_pulse",
-                            interactor_strategy="test_listener", trust_forgetting=0.0,
-                            conversion_rate=rate, habituation_on=False,
-                            limited_attention=False)
+    model = NetworkingModel(
+        rng=12,
+        graph=pairs,
+        broadcaster_share=0.5,
+        broadcaster_strategy="test_pulse",
+        interactor_strategy="test_listener",
+        trust_forgetting=0.0,
+        conversion_rate=rate,
+        habituation_on=False,
+        limited_attention=False,
+    )
     w = model.world
     opener = w.strategy_id[w.src] == 0
     mixed = opener & (w.strategy_id[w.dst] == 1)  # opener -> listener ties
@@ -374,8 +423,16 @@ def test_fade_after_patience_steps_below_threshold():
 
 def test_adaptation_turns_a_faded_broadcaster_into_an_interactor():
     g = nx.path_graph(2)
-    model = NetworkingModel(rng=0, graph=g, broadcaster_share=0.5, habituation=0.5,
-                            recovery=0.0, fade_patience=1, adaptation=True, **ISOLATE)
+    model = NetworkingModel(
+        rng=0,
+        graph=g,
+        broadcaster_share=0.5,
+        habituation=0.5,
+        recovery=0.0,
+        fade_patience=1,
+        adaptation=True,
+        **ISOLATE,
+    )
     sender = int(np.flatnonzero(model.world.strategy_id == 0)[0])
     model.run_for(4)
     assert model.people[sender].faded
@@ -394,8 +451,14 @@ def test_muting_drops_messages_from_a_blocked_sender():
 
 
 def test_cold_reach_pitches_strangers():
-    model = NetworkingModel(rng=4, graph=nx.path_graph(6), broadcaster_share=0.5,
-                            interactor_strategy="test_silent", cold_reach=3, **ISOLATE)
+    model = NetworkingModel(
+        rng=4,
+        graph=nx.path_graph(6),
+        broadcaster_share=0.5,
+        interactor_strategy="test_silent",
+        cold_reach=3,
+        **ISOLATE,
+    )
     w = model.world
     broadcasters = np.flatnonzero(w.strategy_id == 0)
     model.step()
@@ -431,14 +494,16 @@ def test_bass_rule_follows_the_discrete_bass_curve():
     p, q, n, steps, seeds = 0.03, 0.38, 20_000, 10, 20
     curves = []
     for seed in range(seeds):
-        m = NetworkingModel(rng=seed, n_agents=n, network="complete",
-                            conversion_rule="bass", bass_p=p, bass_q=q)
+        m = NetworkingModel(
+            rng=seed, n_agents=n, network="complete", conversion_rule="bass", bass_p=p, bass_q=q
+        )
         m.run_for(steps)
         curves.append(m.datacollector.get_model_vars_dataframe()["converted_share"].to_numpy())
     mean = np.mean(curves, axis=0)
     expected = _bass_curve(p, q, steps)
     assert expected[1:] == pytest.approx(
-        [.0300, .0702, .1228, .1901, .2729, .3701, .4776, .5881, .6925, .7826], abs=5e-5)
+        [0.0300, 0.0702, 0.1228, 0.1901, 0.2729, 0.3701, 0.4776, 0.5881, 0.6925, 0.7826], abs=5e-5
+    )
     se = 2.5 * math.sqrt(0.25 / (seeds * n))  # binomial, times the diffusion's spread
     bound = 4 * se
     assert bound == pytest.approx(0.008, abs=5e-4)
@@ -460,8 +525,9 @@ def test_bass_rule_one_step_hazard_is_p_plus_q_f(p, q, share):
     k = int(share * n)
     converted = trials = 0
     for seed in range(seeds):
-        m = NetworkingModel(rng=seed, n_agents=n, network="complete",
-                            conversion_rule="bass", bass_p=p, bass_q=q)
+        m = NetworkingModel(
+            rng=seed, n_agents=n, network="complete", conversion_rule="bass", bass_p=p, bass_q=q
+        )
         w = m.world
         start = np.zeros(n, dtype=bool)
         start[np.random.default_rng(seed).choice(n, size=k, replace=False)] = True
@@ -492,8 +558,10 @@ def _ring_bass_discrete(p: float, q: float, steps: int) -> float:
     a, b = 1 - p, 1 - p - q / 2
     surv = [1.0]
     for t in range(1, steps + 1):
-        surv.append(surv[t - 1] * a ** t + sum(
-            (surv[k - 1] - surv[k]) * a ** k * b ** (t - k) for k in range(1, t)))
+        surv.append(
+            surv[t - 1] * a**t
+            + sum((surv[k - 1] - surv[k]) * a**k * b ** (t - k) for k in range(1, t))
+        )
     times = list(range(1, steps + 2))  # steps + 1: not converted within the horizon
     chance = [surv[k - 1] - surv[k] for k in range(1, steps + 1)] + [surv[steps]]
     unconverted = 0.0
@@ -520,8 +588,9 @@ def test_bass_rule_on_a_ring_is_slower_than_on_a_complete_graph():
     assert discrete == pytest.approx(continuous, abs=0.005)
     ring = []
     for seed in range(10):
-        m = NetworkingModel(rng=seed, n_agents=20_000, network="ring", mean_degree=2,
-                            conversion_rule="bass")
+        m = NetworkingModel(
+            rng=seed, n_agents=20_000, network="ring", mean_degree=2, conversion_rule="bass"
+        )
         m.run_for(10)
         ring.append(m.datacollector.get_model_vars_dataframe()["converted_share"].iloc[-1])
     assert np.mean(ring) == pytest.approx(discrete, abs=0.015)
@@ -541,8 +610,15 @@ def test_messages_helpers():
 
 
 def test_introductions_add_ties_with_fresh_state_and_a_consistent_index():
-    model = NetworkingModel(rng=8, n_agents=60, network="ring", mean_degree=4,
-                            broadcaster_share=0.0, introductions=True, introduction_trust=0.0)
+    model = NetworkingModel(
+        rng=8,
+        n_agents=60,
+        network="ring",
+        mean_degree=4,
+        broadcaster_share=0.0,
+        introductions=True,
+        introduction_trust=0.0,
+    )
     w = model.world
     before = w.n_ties
     model.run_for(30)
@@ -552,16 +628,31 @@ def test_introductions_add_ties_with_fresh_state_and_a_consistent_index():
     assert np.array_equal(w.src[w.rev], w.dst) and np.array_equal(w.dst[w.rev], w.src)
     assert np.all(np.diff(w.src) >= 0) and np.all(w.src != w.dst)
     assert len(np.unique(w.src * w.n + w.dst)) == w.n_ties
-    for name in ("attention", "evidence_r", "evidence_s", "forget", "estimate", "talks",
-                 "converted", "muted"):
+    for name in (
+        "attention",
+        "evidence_r",
+        "evidence_s",
+        "forget",
+        "estimate",
+        "talks",
+        "converted",
+        "muted",
+    ):
         assert len(getattr(w, name)) == w.n_ties, name
     assert model.graph.number_of_edges() == w.n_ties // 2
     assert np.all((w.attention >= 0) & (w.attention <= 1))
 
 
 def test_introductions_need_enough_trust():
-    model = NetworkingModel(rng=8, n_agents=60, network="ring", mean_degree=4,
-                            broadcaster_share=0.0, introductions=True, introduction_trust=1.0)
+    model = NetworkingModel(
+        rng=8,
+        n_agents=60,
+        network="ring",
+        mean_degree=4,
+        broadcaster_share=0.0,
+        introductions=True,
+        introduction_trust=1.0,
+    )
     before = model.world.n_ties
     model.run_for(30)
     assert model.world.n_ties == before  # trust (r+1)/(r+s+2) never reaches 1
@@ -570,8 +661,15 @@ def test_introductions_need_enough_trust():
 def test_ties_made_by_introductions_start_fresh():
     """New ties are added at the end of a step, after every update: at the end of that step
     they hold exactly the starting state."""
-    model = NetworkingModel(rng=8, n_agents=60, network="ring", mean_degree=4,
-                            broadcaster_share=0.0, introductions=True, introduction_trust=0.0)
+    model = NetworkingModel(
+        rng=8,
+        n_agents=60,
+        network="ring",
+        mean_degree=4,
+        broadcaster_share=0.0,
+        introductions=True,
+        introduction_trust=0.0,
+    )
     w = model.world
     made = 0
     for _ in range(30):
@@ -591,8 +689,9 @@ def test_ties_made_by_introductions_start_fresh():
 
 
 def test_per_person_summaries_match_plain_numpy():
-    model = NetworkingModel(rng=12, n_agents=120, network="barabasi_albert", mean_degree=4,
-                            cold_reach=1)
+    model = NetworkingModel(
+        rng=12, n_agents=120, network="barabasi_albert", mean_degree=4, cold_reach=1
+    )
     model.run_for(15)
     w = model.world
     audience, trust, recall = w.audience(), w.trust_earned(), w.recall()
@@ -653,8 +752,9 @@ def test_long_runs_agree_with_the_reference_on_what_is_left_to_learn():
     (4 seeds each). Long enough to show the old cap at 64 talks (0.526 against about 0.2)."""
     from sim.reference import ReferenceModel
 
-    params = dict(network="ring", n_agents=40, mean_degree=2, broadcaster_share=0.0,
-                  interest_learning=0.01)
+    params = dict(
+        network="ring", n_agents=40, mean_degree=2, broadcaster_share=0.0, interest_learning=0.01
+    )
 
     def left(model_cls, seed):
         model = model_cls(rng=seed, **params)

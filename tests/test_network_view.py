@@ -194,8 +194,9 @@ def test_hover_formatter_answers_hovers(view):
     wire = Wire(view)
     view.set_state({"hovered": 4})  # as a message from the browser
     # one message: the text and the person it describes (the pointer may have moved on)
-    assert [m["state"] for m, _ in wire.messages] == [{"hover_for": 4,
-                                                       "hover_text": view.hover_text}]
+    assert [m["state"] for m, _ in wire.messages] == [
+        {"hover_for": 4, "hover_text": view.hover_text}
+    ]
     assert "Person 4" in view.hover_text
     assert "interactor" in view.hover_text and "25%" in view.hover_text
     view.show(np.full(12, 0.75))  # live while hovering
@@ -299,8 +300,9 @@ def test_scale_defaults_to_one_and_is_synced(view):
         assert view.scale == edge
 
 
-@pytest.mark.parametrize("bad", [0.5, 0.74, 3.01, 10, float("nan"), float("inf"), -1, True,
-                                 "large", None])
+@pytest.mark.parametrize(
+    "bad", [0.5, 0.74, 3.01, 10, float("nan"), float("inf"), -1, True, "large", None]
+)
 def test_scale_outside_its_range_is_refused(view, bad):
     with pytest.raises(traitlets.TraitError):
         view.scale = bad

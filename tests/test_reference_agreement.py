@@ -66,14 +66,18 @@ REL_FLOOR = 0.01
 CONFIGS = {
     "default": {},
     "captive_audience": {"habituation_on": False},
-    "unlimited_attention_many_broadcasters": {"limited_attention": False,
-                                              "broadcaster_share": 0.6},
+    "unlimited_attention_many_broadcasters": {"limited_attention": False, "broadcaster_share": 0.6},
     # With the default habituation and patience, broadcasters fade and switch (adaptation)
     # before any attention falls under the muting line (5 %): nothing would be muted. A
     # stronger habituation and a longer patience let muting bite first (about 8 % of ties).
-    "muting_cold_reach_adaptation": {"muting": True, "cold_reach": 2, "adaptation": True,
-                                     "habituation": 0.3, "fade_patience": 15,
-                                     "exchanges_per_step": 2},
+    "muting_cold_reach_adaptation": {
+        "muting": True,
+        "cold_reach": 2,
+        "adaptation": True,
+        "habituation": 0.3,
+        "fade_patience": 15,
+        "exchanges_per_step": 2,
+    },
 }
 
 #: Configurations in which no group can empty: every comparison must be made.
@@ -115,9 +119,11 @@ def nan_pattern_problems(fast: np.ndarray, ref: np.ndarray) -> list[str]:
     problems = []
     start_f, start_r = np.isnan(fast[:, 0, :]), np.isnan(ref[:, 0, :])
     for j in np.flatnonzero((start_f != start_r).any(axis=0)):
-        problems.append(f"step  0 {REPORTERS[j]}: NaN in seeds "
-                        f"{np.flatnonzero(start_f[:, j]).tolist()} (engine) vs "
-                        f"{np.flatnonzero(start_r[:, j]).tolist()} (reference)")
+        problems.append(
+            f"step  0 {REPORTERS[j]}: NaN in seeds "
+            f"{np.flatnonzero(start_f[:, j]).tolist()} (engine) vs "
+            f"{np.flatnonzero(start_r[:, j]).tolist()} (reference)"
+        )
     ever_f = np.isnan(fast[:, 1:, :]).any(axis=(0, 1))
     ever_r = np.isnan(ref[:, 1:, :]).any(axis=(0, 1))
     for j in np.flatnonzero(ever_f != ever_r):
@@ -132,8 +138,7 @@ def compare(fast: np.ndarray, ref: np.ndarray) -> tuple[list[str], int]:
     over seeds disagree (see the module docstring), and how many comparisons were made.
     Seeds where a reporter is NaN (its group is empty) are left out of that comparison;
     when fewer than 3 seeds are left on one side only, that is a disagreement."""
-    statistics = [(f"step {step:2d}", fast[:, step, :], ref[:, step, :])
-                  for step in CHECK_STEPS]
+    statistics = [(f"step {step:2d}", fast[:, step, :], ref[:, step, :]) for step in CHECK_STEPS]
     statistics.append(("run mean", run_mean(fast), run_mean(ref)))
     statistics.append(("NaN steps", nan_steps(fast), nan_steps(ref)))
     problems = []
@@ -145,8 +150,9 @@ def compare(fast: np.ndarray, ref: np.ndarray) -> tuple[list[str], int]:
             if len(f) < 3 and len(r) < 3:
                 continue  # (nearly) empty on both sides: nothing to compare
             if len(f) < 3 or len(r) < 3:
-                problems.append(f"{label} {name}: a value in {len(f)} seeds (engine) vs "
-                                f"{len(r)} (reference)")
+                problems.append(
+                    f"{label} {name}: a value in {len(f)} seeds (engine) vs {len(r)} (reference)"
+                )
                 continue
             compared += 1
             se = math.sqrt(f.var(ddof=1) / len(f) + r.var(ddof=1) / len(r))
@@ -155,7 +161,8 @@ def compare(fast: np.ndarray, ref: np.ndarray) -> tuple[list[str], int]:
             if gap > max(floor, MAX_SE * se):
                 problems.append(
                     f"{label} {name}: engine {f.mean():.4f} vs reference {r.mean():.4f}"
-                    f" (gap {gap:.4f} = {gap / se if se else math.inf:.1f} standard errors)")
+                    f" (gap {gap:.4f} = {gap / se if se else math.inf:.1f} standard errors)"
+                )
     return problems, compared
 
 
@@ -185,9 +192,11 @@ def test_engine_agrees_with_reference(config):
         for model in ref_models:
             assert any(any(p.muted.values()) for p in model.people)
             assert any(p.stranger_attention < 1.0 for p in model.people)  # cold calls seen
-            switched = [p.strategy == "interact" for p, first in
-                        zip(model.people, model.initial_group, strict=True)
-                        if first == "broadcasters"]
+            switched = [
+                p.strategy == "interact"
+                for p, first in zip(model.people, model.initial_group, strict=True)
+                if first == "broadcasters"
+            ]
             assert any(switched)
 
 
@@ -201,21 +210,22 @@ def test_comparison_can_fail():
     assert disagreements(a, b) == []
     shifted = b.copy()
     shifted[:, 20, 0] += 0.1
-    assert [line.split(":")[0] for line in disagreements(a, shifted)] == [
-        f"step 20 {REPORTERS[0]}"]
+    assert [line.split(":")[0] for line in disagreements(a, shifted)] == [f"step 20 {REPORTERS[0]}"]
     drift = b.copy()
     drift[:, 1:, 1] += 0.015  # small but throughout the run: only the run mean shows it
-    assert [line.split(":")[0] for line in disagreements(a, drift)] == [
-        f"run mean {REPORTERS[1]}"]
+    assert [line.split(":")[0] for line in disagreements(a, drift)] == [f"run mean {REPORTERS[1]}"]
     assert compare(a, b)[1] == STATISTICS * len(REPORTERS)
     assert nan_pattern_problems(a, b) == []
     # a reporter missing on one side: it is not skipped silently
     gap = b.copy()
     gap[:, 20, 2] = np.nan
     assert [line.split(":")[0] for line in disagreements(a, gap)] == [
-        f"step 20 {REPORTERS[2]}", f"NaN steps {REPORTERS[2]}"]
+        f"step 20 {REPORTERS[2]}",
+        f"NaN steps {REPORTERS[2]}",
+    ]
     assert nan_pattern_problems(a, gap) == [
-        f"{REPORTERS[2]}: NaN after step 0 in the reference only"]
+        f"{REPORTERS[2]}: NaN after step 0 in the reference only"
+    ]
     gap[:, 0, 3] = np.nan
     assert nan_pattern_problems(a, gap)[0].startswith(f"step  0 {REPORTERS[3]}: NaN in seeds")
     # missing on both sides: left out, and counted as not compared
@@ -224,8 +234,9 @@ def test_comparison_can_fail():
     assert compare(both, gap)[1] == STATISTICS * len(REPORTERS) - 1
 
 
-@pytest.mark.parametrize("network", ["watts_strogatz", "erdos_renyi", "barabasi_albert",
-                                     "communities", "karate"])
+@pytest.mark.parametrize(
+    "network", ["watts_strogatz", "erdos_renyi", "barabasi_albert", "communities", "karate"]
+)
 def test_same_seed_same_graph_and_start(network):
     """Same seed: the identical graph, strategy assignment and step-0 reporters."""
     for seed in (0, 7):
@@ -237,15 +248,17 @@ def test_same_seed_same_graph_and_start(network):
         assert [p.strategy for p in fast.people] == [p.strategy for p in ref.people]
         start_fast = fast.datacollector.get_model_vars_dataframe()[REPORTERS].iloc[0]
         start_ref = ref.datacollector.get_model_vars_dataframe()[REPORTERS].iloc[0]
-        np.testing.assert_allclose(start_fast.to_numpy(float), start_ref.to_numpy(float),
-                                   rtol=1e-12, equal_nan=True)
+        np.testing.assert_allclose(
+            start_fast.to_numpy(float), start_ref.to_numpy(float), rtol=1e-12, equal_nan=True
+        )
 
 
 def test_reference_contract():
     """Same reporters as the fast model, the agents' public attributes, determinism."""
     a = ReferenceModel(n_agents=60, rng=3)
     assert list(a.datacollector.model_reporters) == list(
-        NetworkingModel(n_agents=60, rng=3).datacollector.model_reporters)
+        NetworkingModel(n_agents=60, rng=3).datacollector.model_reporters
+    )
     a.run_for(8)
     b = ReferenceModel(n_agents=60, rng=3)
     b.run_for(8)

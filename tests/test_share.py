@@ -20,7 +20,7 @@ TEXTUAL = [name for name, p in PARAMETERS.items() if p.kind != "graph"]
 @pytest.mark.parametrize("name", TEXTUAL)
 def test_every_parameter_survives_the_trip_through_text(name):
     p = PARAMETERS[name]
-    for value in ([p.low, p.high, p.default] if p.kind in ("int", "float") else [p.default]):
+    for value in [p.low, p.high, p.default] if p.kind in ("int", "float") else [p.default]:
         assert p.from_text(p.to_text(p.check(value))) == p.check(value)
 
 
@@ -33,22 +33,35 @@ def test_any_declared_value_survives_the_trip_through_text(data):
     assert p.from_text(p.to_text(value)) == value
 
 
-@pytest.mark.parametrize("text, expected", [("1", True), ("on", True), ("TRUE", True),
-                                            (" yes ", True), ("0", False), ("off", False),
-                                            ("False", False), ("no", False)])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1", True),
+        ("on", True),
+        ("TRUE", True),
+        (" yes ", True),
+        ("0", False),
+        ("off", False),
+        ("False", False),
+        ("no", False),
+    ],
+)
 def test_yes_and_no_may_be_written_several_ways(text, expected):
     assert from_text("habituation_on", text) is expected
 
 
-@pytest.mark.parametrize("name, text, words", [
-    ("habituation_on", "maybe", "True or False"),
-    ("broadcaster_share", "half", "a number from 0 to 1"),
-    ("broadcaster_share", "1.5", "a number from 0 to 1"),
-    ("n_agents", "10.5", "a whole number"),
-    ("network", "smallworld", "one of"),
-    ("graph", "karate.csv", "cannot be given as text"),
-    ("habituaton_on", "1", "did you mean 'habituation_on'"),
-])
+@pytest.mark.parametrize(
+    "name, text, words",
+    [
+        ("habituation_on", "maybe", "True or False"),
+        ("broadcaster_share", "half", "a number from 0 to 1"),
+        ("broadcaster_share", "1.5", "a number from 0 to 1"),
+        ("n_agents", "10.5", "a whole number"),
+        ("network", "smallworld", "one of"),
+        ("graph", "karate.csv", "cannot be given as text"),
+        ("habituaton_on", "1", "did you mean 'habituation_on'"),
+    ],
+)
 def test_unreadable_text_is_refused_naming_the_parameter(name, text, words):
     with pytest.raises(ParameterError) as err:
         from_text(name, text)
@@ -64,8 +77,9 @@ def test_the_default_setup_is_the_bare_address():
 
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_each_scenario_is_one_word_in_the_link(scenario):
-    setup = Setup(scenario=scenario, params=SCENARIOS[scenario].parameters(),
-                  seed=SCENARIOS[scenario].seed)
+    setup = Setup(
+        scenario=scenario, params=SCENARIOS[scenario].parameters(), seed=SCENARIOS[scenario].seed
+    )
     query = to_query(setup)
     assert query == ("" if scenario == "default" else f"scenario={scenario}")
     assert from_query(query) == (setup, [])
@@ -75,8 +89,11 @@ def app_values(p):
     """Values the app's controls can set (its narrower ranges included)."""
     if p.name in APP_LIMITS:
         low, high = APP_LIMITS[p.name]
-        return (st.integers(int(low), int(high)) if p.kind == "int"
-                else st.floats(low, high, allow_nan=False))
+        return (
+            st.integers(int(low), int(high))
+            if p.kind == "int"
+            else st.floats(low, high, allow_nan=False)
+        )
     return declared(p)
 
 
@@ -95,8 +112,9 @@ def test_any_setup_the_page_can_make_comes_back_from_its_link(data):
         compare = dict(params)
         for name in data.draw(st.lists(st.sampled_from(live), max_size=3)):
             compare[name] = PARAMETERS[name].check(data.draw(app_values(PARAMETERS[name])))
-    setup = Setup(scenario, params, data.draw(st.integers(0, 2**32 - 1)),
-                  data.draw(st.booleans()), compare)
+    setup = Setup(
+        scenario, params, data.draw(st.integers(0, 2**32 - 1)), data.draw(st.booleans()), compare
+    )
     again, problems = from_query(to_query(setup))
     assert problems == []
     assert again == setup
@@ -115,13 +133,21 @@ def test_run_b_lists_only_what_differs_from_run_a():
     assert query == "compare=1&b.muting=1&b.cold_reach=3"
 
 
-@pytest.mark.parametrize("query, field", [
-    ("scenario=nope", "scenario"), ("seed=-1", "seed"), ("seed=abc", "seed"),
-    ("projector=sometimes", "projector"), ("bogus=1", "bogus"),
-    ("broadcaster_share=2", "broadcaster_share"), ("n_agents=200000", "n_agents"),
-    ("b.muting=1", "b.muting"), ("compare=1&b.muting=perhaps", "b.muting"),
-    ("seed=1&seed=2", "seed"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("scenario=nope", "scenario"),
+        ("seed=-1", "seed"),
+        ("seed=abc", "seed"),
+        ("projector=sometimes", "projector"),
+        ("bogus=1", "bogus"),
+        ("broadcaster_share=2", "broadcaster_share"),
+        ("n_agents=200000", "n_agents"),
+        ("b.muting=1", "b.muting"),
+        ("compare=1&b.muting=perhaps", "b.muting"),
+        ("seed=1&seed=2", "seed"),
+    ],
+)
 def test_a_bad_part_of_a_link_is_ignored_and_named(query, field):
     setup, problems = from_query(query)
     assert any(problem.startswith(field) for problem in problems), problems

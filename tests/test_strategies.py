@@ -31,25 +31,60 @@ def _stranger(world, me):
 
 #: case -> (choose, words of the message, reason, method that is named)
 BAD_CHOICES = {
-    "to_minus_one": (lambda w, me: [Message(to=-1, topic=0.1)], "addressed a message to -1",
-                     Reason.BAD_PERSON, "choose"),
-    "to_nobody": (lambda w, me: [Message(to=10**12, topic=0.1)], "people are whole numbers",
-                  Reason.BAD_PERSON, "choose"),
-    "to_a_name": (lambda w, me: [Message(to="x", topic=0.1)], "addressed a message to 'x'",
-                  Reason.BAD_PERSON, "choose"),
-    "nan_topic": (lambda w, me: [Message(to=_first_contact(w, me), topic=float("nan"))],
-                  "finite number", Reason.BAD_TOPIC, "choose"),
-    "one_message": (lambda w, me: Message(to=_first_contact(w, me), topic=0.1),
-                    "not a single Message", Reason.WRONG_TYPE, "choose"),
-    "not_a_list": (lambda w, me: 3, "must return a list of Message, not int",
-                   Reason.WRONG_TYPE, "choose"),
-    "a_tuple": (lambda w, me: [(1, 0.1)], "must return Message objects", Reason.WRONG_TYPE,
-                "choose"),
-    "to_self": (lambda w, me: [Message(to=me, topic=0.1)], "its own sender",
-                Reason.SELF_MESSAGE, "decide"),
-    "talk_to_stranger": (lambda w, me: [Message(to=_stranger(w, me), topic=0.1, two_way=True)],
-                         "two-way exchange with a stranger", Reason.TWO_WAY_TO_STRANGER,
-                         "decide"),
+    "to_minus_one": (
+        lambda w, me: [Message(to=-1, topic=0.1)],
+        "addressed a message to -1",
+        Reason.BAD_PERSON,
+        "choose",
+    ),
+    "to_nobody": (
+        lambda w, me: [Message(to=10**12, topic=0.1)],
+        "people are whole numbers",
+        Reason.BAD_PERSON,
+        "choose",
+    ),
+    "to_a_name": (
+        lambda w, me: [Message(to="x", topic=0.1)],
+        "addressed a message to 'x'",
+        Reason.BAD_PERSON,
+        "choose",
+    ),
+    "nan_topic": (
+        lambda w, me: [Message(to=_first_contact(w, me), topic=float("nan"))],
+        "finite number",
+        Reason.BAD_TOPIC,
+        "choose",
+    ),
+    "one_message": (
+        lambda w, me: Message(to=_first_contact(w, me), topic=0.1),
+        "not a single Message",
+        Reason.WRONG_TYPE,
+        "choose",
+    ),
+    "not_a_list": (
+        lambda w, me: 3,
+        "must return a list of Message, not int",
+        Reason.WRONG_TYPE,
+        "choose",
+    ),
+    "a_tuple": (
+        lambda w, me: [(1, 0.1)],
+        "must return Message objects",
+        Reason.WRONG_TYPE,
+        "choose",
+    ),
+    "to_self": (
+        lambda w, me: [Message(to=me, topic=0.1)],
+        "its own sender",
+        Reason.SELF_MESSAGE,
+        "decide",
+    ),
+    "talk_to_stranger": (
+        lambda w, me: [Message(to=_stranger(w, me), topic=0.1, two_way=True)],
+        "two-way exchange with a stranger",
+        Reason.TWO_WAY_TO_STRANGER,
+        "decide",
+    ),
 }
 
 
@@ -73,12 +108,16 @@ def test_malformed_person_strategy_output_is_refused_naming_the_strategy(case):
 
 def test_answer_must_go_back_to_the_opener():
     name = "answers_elsewhere"
-    _person_strategy(name, lambda w, me: [Message(to=_first_contact(w, me), topic=0, two_way=True)],
-                     answer=lambda w, me, opener: Message(to=(opener + 1) % w.n, topic=0.0))
+    _person_strategy(
+        name,
+        lambda w, me: [Message(to=_first_contact(w, me), topic=0, two_way=True)],
+        answer=lambda w, me, opener: Message(to=(opener + 1) % w.n, topic=0.0),
+    )
     try:
         with pytest.raises(StrategyError, match="must answer the person who opened") as err:
-            NetworkingModel(rng=1, n_agents=30, broadcaster_share=0.0,
-                            interactor_strategy=name).step()
+            NetworkingModel(
+                rng=1, n_agents=30, broadcaster_share=0.0, interactor_strategy=name
+            ).step()
         assert (err.value.reason, err.value.method) == (Reason.NOT_TO_OPENER, "answer")
     finally:
         unregister(name)
@@ -88,9 +127,14 @@ def test_a_one_way_message_to_a_stranger_is_a_cold_call():
     name = "polite_cold_caller"
     _person_strategy(name, lambda w, me: [Message(to=_stranger(w, me), topic=0.3)])
     try:
-        model = NetworkingModel(rng=1, n_agents=30, broadcaster_share=0.0,
-                                interactor_strategy=name, limited_attention=False,
-                                generalization_on=False)
+        model = NetworkingModel(
+            rng=1,
+            n_agents=30,
+            broadcaster_share=0.0,
+            interactor_strategy=name,
+            limited_attention=False,
+            generalization_on=False,
+        )
         w = model.world
         called = {_stranger(w, me) for me in range(w.n)}
         model.step()
@@ -123,25 +167,45 @@ def _as_cold_calls(world, msgs):
 
 #: case -> (damage, words of the message, reason)
 BAD_BATCHES = {
-    "int_two_way": (lambda w, m: Messages(m.sender, m.receiver, m.tie, m.topic,
-                                          m.two_way.astype(int)), "two_way of type",
-                    Reason.NOT_BOOL),
-    "short_field": (lambda w, m: Messages(m.sender, m.receiver, m.tie, m.topic, m.two_way[:-1]),
-                    "different shapes", Reason.BAD_SHAPE),
-    "float_receiver": (lambda w, m: Messages(m.sender, m.receiver.astype(float), m.tie, m.topic,
-                                             m.two_way), "must hold integers",
-                       Reason.NOT_INTEGERS),
-    "inf_topic": (lambda w, m: Messages(m.sender, m.receiver, m.tie, np.full(len(m), np.inf),
-                                        m.two_way), "not a finite number", Reason.BAD_TOPIC),
+    "int_two_way": (
+        lambda w, m: Messages(m.sender, m.receiver, m.tie, m.topic, m.two_way.astype(int)),
+        "two_way of type",
+        Reason.NOT_BOOL,
+    ),
+    "short_field": (
+        lambda w, m: Messages(m.sender, m.receiver, m.tie, m.topic, m.two_way[:-1]),
+        "different shapes",
+        Reason.BAD_SHAPE,
+    ),
+    "float_receiver": (
+        lambda w, m: Messages(m.sender, m.receiver.astype(float), m.tie, m.topic, m.two_way),
+        "must hold integers",
+        Reason.NOT_INTEGERS,
+    ),
+    "inf_topic": (
+        lambda w, m: Messages(m.sender, m.receiver, m.tie, np.full(len(m), np.inf), m.two_way),
+        "not a finite number",
+        Reason.BAD_TOPIC,
+    ),
     "not_messages": (lambda w, m: [m], "must return agents.Messages", Reason.WRONG_TYPE),
-    "nobody": (lambda w, m: Messages(m.sender, np.full(len(m), w.n), m.tie, m.topic, m.two_way),
-               "someone who does not exist", Reason.BAD_PERSON),
+    "nobody": (
+        lambda w, m: Messages(m.sender, np.full(len(m), w.n), m.tie, m.topic, m.two_way),
+        "someone who does not exist",
+        Reason.BAD_PERSON,
+    ),
     "wrong_tie": (_shift_ties, "not the tie from sender to receiver", Reason.BAD_TIE),
-    "someone_else": (lambda w, m: Messages((m.sender + 1) % w.n, m.receiver, np.full(len(m), -1),
-                                           m.topic, m.two_way), "on behalf of someone",
-                     Reason.NOT_OWN_PERSON),
-    "to_self": (lambda w, m: Messages(m.sender, m.sender, np.full(len(m), -1), m.topic,
-                                      m.two_way), "its own sender", Reason.SELF_MESSAGE),
+    "someone_else": (
+        lambda w, m: Messages(
+            (m.sender + 1) % w.n, m.receiver, np.full(len(m), -1), m.topic, m.two_way
+        ),
+        "on behalf of someone",
+        Reason.NOT_OWN_PERSON,
+    ),
+    "to_self": (
+        lambda w, m: Messages(m.sender, m.sender, np.full(len(m), -1), m.topic, m.two_way),
+        "its own sender",
+        Reason.SELF_MESSAGE,
+    ),
     "contact_as_cold_call": (_as_cold_calls, "as a cold call", Reason.COLD_TO_CONTACT),
 }
 
@@ -152,8 +216,9 @@ def test_malformed_vectorized_strategy_output_is_refused(case):
     _Broken.damage = staticmethod(damage)
     register(_Broken)
     try:
-        model = NetworkingModel(rng=2, n_agents=30, broadcaster_share=0.5,
-                                broadcaster_strategy="broken_vectorized")
+        model = NetworkingModel(
+            rng=2, n_agents=30, broadcaster_share=0.5, broadcaster_strategy="broken_vectorized"
+        )
         with pytest.raises(StrategyError, match="broken_vectorized") as err:
             model.step()
         assert words in str(err.value)
@@ -179,12 +244,21 @@ class _BadReply(Strategy):
 #: case -> (what reply returns for ``ties``, words of the message, reason)
 BAD_REPLIES = {
     "nothing": (lambda ties: None, "must return (two_way, topic) arrays", Reason.WRONG_TYPE),
-    "one_short": (lambda ties: (np.zeros(len(ties) - 1, bool), np.zeros(len(ties) - 1)),
-                  "values for", Reason.BAD_SHAPE),
-    "int_two_way": (lambda ties: (np.zeros(len(ties), int), np.zeros(len(ties))),
-                    "two_way must be bool", Reason.NOT_BOOL),
-    "nan_topic": (lambda ties: (np.zeros(len(ties), bool), np.full(len(ties), np.nan)),
-                  "not a finite number", Reason.BAD_TOPIC),
+    "one_short": (
+        lambda ties: (np.zeros(len(ties) - 1, bool), np.zeros(len(ties) - 1)),
+        "values for",
+        Reason.BAD_SHAPE,
+    ),
+    "int_two_way": (
+        lambda ties: (np.zeros(len(ties), int), np.zeros(len(ties))),
+        "two_way must be bool",
+        Reason.NOT_BOOL,
+    ),
+    "nan_topic": (
+        lambda ties: (np.zeros(len(ties), bool), np.full(len(ties), np.nan)),
+        "not a finite number",
+        Reason.BAD_TOPIC,
+    ),
 }
 
 
@@ -194,8 +268,9 @@ def test_malformed_reply_is_refused_with_its_reason(case):
     _BadReply.damage = staticmethod(damage)
     register(_BadReply)
     try:
-        model = NetworkingModel(rng=2, n_agents=30, broadcaster_share=0.0,
-                                interactor_strategy="bad_reply")
+        model = NetworkingModel(
+            rng=2, n_agents=30, broadcaster_share=0.0, interactor_strategy="bad_reply"
+        )
         with pytest.raises(StrategyError, match="bad_reply") as err:
             model.step()
         assert words in str(err.value)
@@ -206,14 +281,26 @@ def test_malformed_reply_is_refused_with_its_reason(case):
 
 #: case -> (answer(world, me, opener), words of the message, reason)
 BAD_ANSWERS = {
-    "nothing": (lambda w, me, opener: None, "must return a Message, not NoneType",
-                Reason.WRONG_TYPE),
-    "to_nobody": (lambda w, me, opener: Message(to=-5, topic=0.0), "addressed a message to -5",
-                  Reason.BAD_PERSON),
-    "nan_topic": (lambda w, me, opener: Message(to=opener, topic=float("inf")), "gave topic inf",
-                  Reason.BAD_TOPIC),
-    "elsewhere": (lambda w, me, opener: Message(to=(opener + 1) % w.n, topic=0.0),
-                  "must answer the person who opened", Reason.NOT_TO_OPENER),
+    "nothing": (
+        lambda w, me, opener: None,
+        "must return a Message, not NoneType",
+        Reason.WRONG_TYPE,
+    ),
+    "to_nobody": (
+        lambda w, me, opener: Message(to=-5, topic=0.0),
+        "addressed a message to -5",
+        Reason.BAD_PERSON,
+    ),
+    "nan_topic": (
+        lambda w, me, opener: Message(to=opener, topic=float("inf")),
+        "gave topic inf",
+        Reason.BAD_TOPIC,
+    ),
+    "elsewhere": (
+        lambda w, me, opener: Message(to=(opener + 1) % w.n, topic=0.0),
+        "must answer the person who opened",
+        Reason.NOT_TO_OPENER,
+    ),
 }
 
 
@@ -221,11 +308,13 @@ BAD_ANSWERS = {
 def test_malformed_answer_is_refused_with_its_reason(case):
     answer, words, reason = BAD_ANSWERS[case]
     name = f"bad_answer_{case}"
-    _person_strategy(name, lambda w, me: [Message(to=_first_contact(w, me), topic=0,
-                                                  two_way=True)], answer=answer)
+    _person_strategy(
+        name,
+        lambda w, me: [Message(to=_first_contact(w, me), topic=0, two_way=True)],
+        answer=answer,
+    )
     try:
-        model = NetworkingModel(rng=1, n_agents=30, broadcaster_share=0.0,
-                                interactor_strategy=name)
+        model = NetworkingModel(rng=1, n_agents=30, broadcaster_share=0.0, interactor_strategy=name)
         with pytest.raises(StrategyError, match=name) as err:
             model.step()
         assert words in str(err.value)
@@ -243,8 +332,11 @@ def test_every_reason_code_is_produced_by_a_strategy_making_that_mistake():
 
 def test_reserved_or_odd_group_names_are_refused():
     for group in ("all", "two words", 3):
-        cls = type("Odd", (PersonStrategy,), {"name": "odd_group", "group": group,
-                                              "choose": lambda self, w, me: []})
+        cls = type(
+            "Odd",
+            (PersonStrategy,),
+            {"name": "odd_group", "group": group, "choose": lambda self, w, me: []},
+        )
         with pytest.raises(ValueError, match="group") as err:
             register(cls)
         assert err.value.reason == agents.RegistrationReason.BAD_GROUP
@@ -264,8 +356,13 @@ def test_adaptation_switched_on_mid_run_converts_those_already_faded():
 
 
 def test_batch_run_gives_the_same_numbers_with_two_processes():
-    kw = dict(parameters={"broadcaster_share": [0.2, 0.5]}, rng=[3, 4], max_steps=8,
-              data_collection_period=1, display_progress=False)
+    kw = dict(
+        parameters={"broadcaster_share": [0.2, 0.5]},
+        rng=[3, 4],
+        max_steps=8,
+        data_collection_period=1,
+        display_progress=False,
+    )
     one = pd.DataFrame(mesa.batch_run(NetworkingModel, number_processes=1, **kw))
     two = pd.DataFrame(mesa.batch_run(NetworkingModel, number_processes=2, **kw))
     key = ["broadcaster_share", "rng", "Step"]

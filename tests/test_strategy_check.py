@@ -29,23 +29,33 @@ HEADER = "from agents import Message, Messages, PersonStrategy, Strategy, regist
 
 #: A broken strategy file -> words the checker must say about it.
 BROKEN = {
-    "syntax_error": ("""
+    "syntax_error": (
+        """
         @register
         class Oops(PersonStrategy):
             name = "oops"
             def choose(self, world, me)
                 return []
-        """, ["SyntaxError on line 6", "expected ':'"]),
-    "no_strategy": ("""
+        """,
+        ["SyntaxError on line 6", "expected ':'"],
+    ),
+    "no_strategy": (
+        """
         LISTEN_STEPS = 20  # a constant, but no strategy class
-        """, ["defines no strategy", "@register"]),
-    "not_registered": ("""
+        """,
+        ["defines no strategy", "@register"],
+    ),
+    "not_registered": (
+        """
         class Forgot(PersonStrategy):
             name = "forgot_to_register"
             def choose(self, world, me):
                 return []
-        """, ["does not register it", "put @register on the line above 'class Forgot'"]),
-    "two_classes": ("""
+        """,
+        ["does not register it", "put @register on the line above 'class Forgot'"],
+    ),
+    "two_classes": (
+        """
         @register
         class One(PersonStrategy):
             name = "first_of_two"
@@ -57,28 +67,40 @@ BROKEN = {
             name = "second_of_two"
             def choose(self, world, me):
                 return []
-        """, ["registers 2 strategies (first_of_two, second_of_two)", "one strategy per file"]),
-    "name_clash": ("""
+        """,
+        ["registers 2 strategies (first_of_two, second_of_two)", "one strategy per file"],
+    ),
+    "name_clash": (
+        """
         @register
         class MyInterrupt(PersonStrategy):
             name = "interrupt"
             def choose(self, world, me):
                 return []
-        """, ["name 'interrupt' is already taken by a built-in strategy", "new name"]),
-    "reserved_group": ("""
+        """,
+        ["name 'interrupt' is already taken by a built-in strategy", "new name"],
+    ),
+    "reserved_group": (
+        """
         @register
         class Everyone(PersonStrategy):
             name = "everyone_group"
             group = "all"
             def choose(self, world, me):
                 return []
-        """, ["group 'all' is not a valid label", "'listeners'"]),
-    "says_nothing": ("""
+        """,
+        ["group 'all' is not a valid label", "'listeners'"],
+    ),
+    "says_nothing": (
+        """
         @register
         class Mute(PersonStrategy):
             name = "mute_no_choose"
-        """, ["does not say what to send", "choose(self, world, me)"]),
-    "arrays_of_different_lengths": ("""
+        """,
+        ["does not say what to send", "choose(self, world, me)"],
+    ),
+    "arrays_of_different_lengths": (
+        """
         import numpy as np
 
         @register
@@ -88,16 +110,26 @@ BROKEN = {
                 ties = world.ties_of(people)
                 return Messages(world.src[ties], world.dst[ties][:-1], ties,
                                 world.estimate[ties], np.zeros(len(ties), dtype=bool))
-        """, ["broadcasters' strategy, at step 1", "fields of different shapes",
-              "'receiver'", "How to fix it: Messages needs one entry per message"]),
-    "message_to_oneself": ("""
+        """,
+        [
+            "broadcasters' strategy, at step 1",
+            "fields of different shapes",
+            "'receiver'",
+            "How to fix it: Messages needs one entry per message",
+        ],
+    ),
+    "message_to_oneself": (
+        """
         @register
         class Narcissus(PersonStrategy):
             name = "narcissus"
             def choose(self, world, me):
                 return [Message(to=me, topic=0.0)]
-        """, ["the engine refused what it sent", "its own sender"]),
-    "crashes": ("""
+        """,
+        ["the engine refused what it sent", "its own sender"],
+    ),
+    "crashes": (
+        """
         @register
         class Crash(PersonStrategy):
             name = "crasher"
@@ -105,8 +137,11 @@ BROKEN = {
                 if world.t > 2:
                     return [Message(to=world.contacts_of(me)[99], topic=0.0)]
                 return []
-        """, ["crashed at step 3", "IndexError (line 8)"]),
-    "python_random": ("""
+        """,
+        ["crashed at step 3", "IndexError (line 8)"],
+    ),
+    "python_random": (
+        """
         import random
 
         @register
@@ -116,9 +151,11 @@ BROKEN = {
                 contacts = world.contacts_of(me)
                 pick = int(contacts[int(random.random() * len(contacts))])
                 return [Message(to=pick, topic=float(world.pitch[me]))]
-        """, ["Two runs with the same seed", "different numbers", "world.rng",
-              "Line 3 imports random"]),
-    "numpy_global_random": ("""
+        """,
+        ["Two runs with the same seed", "different numbers", "world.rng", "Line 3 imports random"],
+    ),
+    "numpy_global_random": (
+        """
         import numpy as np
 
         @register
@@ -128,23 +165,31 @@ BROKEN = {
                 ties = world.ties_of(people)
                 ties = ties[np.random.random(len(ties)) < 0.5]
                 return Messages.on_ties(world, ties, world.pitch[world.src[ties]], False)
-        """, ["different numbers", "Line 10 uses np.random"]),
-    "reads_the_truth": ("""
+        """,
+        ["different numbers", "Line 10 uses np.random"],
+    ),
+    "reads_the_truth": (
+        """
         @register
         class MindReader(PersonStrategy):
             name = "mind_reader"
             def choose(self, world, me):
                 return [Message(to=int(c), topic=float(world.interest[c]), two_way=True)
                         for c in world.contacts_of(me)[:1]]
-        """, ["Line 7 reads .interest", "world.estimate"]),
-    "changes_the_world": ("""
+        """,
+        ["Line 7 reads .interest", "world.estimate"],
+    ),
+    "changes_the_world": (
+        """
         @register
         class Meddler(Strategy):
             name = "meddler"
             def decide(self, world, people):
                 world.attention[world.ties_of(people)] = 1.0
                 return Messages.empty()
-        """, ["It changed the world: world.attention"]),
+        """,
+        ["It changed the world: world.attention"],
+    ),
 }
 
 
@@ -167,8 +212,14 @@ def test_the_checker_accepts_each_reference_strategy(path, capsys):
     assert "FAIL" not in out
     out = _flat(out)
     assert f"registered as '{path.stem}'" in out
-    for label in ("attention received", "trust earned", "recall", "people won over",
-                  "share faded", "95 % confidence interval"):
+    for label in (
+        "attention received",
+        "trust earned",
+        "recall",
+        "people won over",
+        "share faded",
+        "95 % confidence interval",
+    ):
         assert label in out
     assert "Your strategy kept" in out and "the interactors" in out
     assert "follows the rules" in out
@@ -191,7 +242,7 @@ def test_the_checker_refuses_a_broken_strategy_saying_what_is_wrong(case, tmp_pa
     before = set(available_strategies())
     assert main([str(path), "--quick"]) == 1
     out = capsys.readouterr().out
-    fail = _flat(out[out.index("FAIL"):])
+    fail = _flat(out[out.index("FAIL") :])
     for phrase in words:
         assert phrase in fail, (phrase, out)
     assert out.count("  FAIL  ") == 1
@@ -211,14 +262,18 @@ def test_bad_usage_exits_2(tmp_path, capsys):
 
 
 def test_a_file_of_the_strategy_folders_is_checked_afresh_and_put_back(tmp_path, capsys):
-    path = _write(tmp_path, "folder_file", """
+    path = _write(
+        tmp_path,
+        "folder_file",
+        """
         @register
         class Quiet(Strategy):
             name = "quiet_folder_file"
             group = "quiet"
             def decide(self, world, people):
                 return Messages.empty()
-        """)
+        """,
+    )
     plugins.load_file(path, record=True)  # as if it sat in my_strategies/
     try:
         assert main([str(path), "--quick"]) == 0
@@ -238,8 +293,7 @@ def _env(**extra) -> dict:
 def test_the_strategy_folders_are_named_by_the_variable_or_default_to_my_strategies():
     assert plugins.DEFAULT_FOLDER == ROOT / "my_strategies"
     assert plugins.strategy_paths("") == [plugins.DEFAULT_FOLDER]  # it exists: README.md
-    assert plugins.strategy_paths(f"a{os.pathsep}b/c.py{os.pathsep}") == [Path("a"),
-                                                                          Path("b/c.py")]
+    assert plugins.strategy_paths(f"a{os.pathsep}b/c.py{os.pathsep}") == [Path("a"), Path("b/c.py")]
     ignored = (ROOT / "my_strategies" / ".gitignore").read_text().split()
     assert "*" in ignored and "!README.md" in ignored  # participants' files stay local
 
@@ -248,7 +302,10 @@ def test_strategy_folders_load_in_a_fresh_process_and_a_broken_file_is_reported(
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
     second.mkdir()
-    _write(first, "a_good", """
+    _write(
+        first,
+        "a_good",
+        """
         @register
         class Good(Strategy):
             name = "plugin_good"
@@ -256,17 +313,22 @@ def test_strategy_folders_load_in_a_fresh_process_and_a_broken_file_is_reported(
             def decide(self, world, people):
                 ties = world.ties_of(people)
                 return Messages.on_ties(world, ties, world.estimate[ties], two_way=False)
-        """)
+        """,
+    )
     _write(first, "b_broken", BROKEN["syntax_error"][0])
     _write(first, "c_clash", BROKEN["name_clash"][0])
     _write(first, "_private", "raise RuntimeError('files starting with _ are skipped')\n")
-    _write(second, "d_also_good", """
+    _write(
+        second,
+        "d_also_good",
+        """
         @register
         class AlsoGood(PersonStrategy):
             name = "plugin_also_good"
             def choose(self, world, me):
                 return []
-        """)
+        """,
+    )
     script = textwrap.dedent("""
         import json
         import agents
@@ -284,8 +346,9 @@ def test_strategy_folders_load_in_a_fresh_process_and_a_broken_file_is_reported(
         }))
     """)
     env = _env(NETWORKING_STRATEGIES=f"{first}{os.pathsep}{second}")
-    done = subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
     assert found["names"] == ["interact", "interrupt", "plugin_also_good", "plugin_good"]
@@ -300,7 +363,8 @@ def test_strategy_folders_load_in_a_fresh_process_and_a_broken_file_is_reported(
 
 def test_a_two_process_sweep_runs_a_strategy_from_a_strategy_folder(tmp_path):
     spec = tmp_path / "aimed.toml"
-    spec.write_text(textwrap.dedent("""
+    spec.write_text(
+        textwrap.dedent("""
         name = "aimed"
         seed = 3
         steps = 30
@@ -311,7 +375,8 @@ def test_a_two_process_sweep_runs_a_strategy_from_a_strategy_folder(tmp_path):
         broadcaster_strategy = ["better_aimed", "interrupt"]
         [output]
         reporters = ["attention_to_broadcasters", "attention_to_interactors", "sent_interactors"]
-    """))
+    """)
+    )
     out = tmp_path / "results"
     env = _env(NETWORKING_STRATEGIES=str(ROOT / "workshop" / "strategies"))
     script = textwrap.dedent(f"""
@@ -322,8 +387,9 @@ def test_a_two_process_sweep_runs_a_strategy_from_a_strategy_folder(tmp_path):
         print(code, runs.groupby("broadcaster_strategy")["attention_to_broadcasters"]
               .count().to_dict())
     """)
-    done = subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=180)
+    done = subprocess.run(
+        [PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
     assert done.returncode == 0, done.stderr
     assert "2 processes" in done.stderr or "2 processes" in done.stdout
     # four runs; the aimers are not 'broadcasters', so that reporter has values only for
@@ -336,8 +402,14 @@ def test_the_checker_runs_its_sweep_on_two_processes(tmp_path):
     path = tmp_path / "aimed_copy.py"
     source = (ROOT / "workshop" / "strategies" / "better_aimed.py").read_text()
     path.write_text(source.replace('name = "better_aimed"', 'name = "aimed_copy"'))
-    done = subprocess.run([PYTHON, "-m", "workshop.strategy_check", str(path)], cwd=ROOT,
-                          env=_env(), capture_output=True, text=True, timeout=180)
+    done = subprocess.run(
+        [PYTHON, "-m", "workshop.strategy_check", str(path)],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     out = _flat(done.stdout)
     assert "running 30 runs on 2 processes" in out
@@ -348,7 +420,10 @@ def test_the_checker_runs_its_sweep_on_two_processes(tmp_path):
 def test_the_checker_says_how_many_of_the_conversations_it_opened_were_held(tmp_path, capsys):
     """A strategy that labels a pitch to every contact 'two-way' is told that most of those
     openings were not held conversations but arrived as interruptions."""
-    path = _write(tmp_path, "flag_everyone", """
+    path = _write(
+        tmp_path,
+        "flag_everyone",
+        """
         @register
         class FlagEveryone(Strategy):
             name = "flag_everyone"
@@ -358,7 +433,8 @@ def test_the_checker_says_how_many_of_the_conversations_it_opened_were_held(tmp_
                 ties = world.ties_of(people)
                 return Messages.on_ties(world, ties, world.pitch[world.src[ties]],
                                         two_way=True)
-        """)
+        """,
+    )
     assert main([str(path), "--quick"]) == 0
     out = _flat(capsys.readouterr().out)
     shares = [int(m) for m in re.findall(r"conversations; (\d+)% were held", out)]

@@ -83,10 +83,14 @@ def test_s5_interactors_stop_guessing(default_runs):
     broadcasters' (measured about 1.8), which stays flat near chance (0.5)."""
     for df in default_runs:
         early, late = df.iloc[1:6], df.iloc[-20:]
-        assert late.value_per_message_interactors.mean() > \
-            early.value_per_message_interactors.mean() + 0.2
-        assert late.value_per_message_interactors.mean() >= \
-            1.5 * late.value_per_message_broadcasters.mean()
+        assert (
+            late.value_per_message_interactors.mean()
+            > early.value_per_message_interactors.mean() + 0.2
+        )
+        assert (
+            late.value_per_message_interactors.mean()
+            >= 1.5 * late.value_per_message_broadcasters.mean()
+        )
         # flat near chance: the early and late means both within 0.1 of 0.5
         assert abs(df.iloc[1:21].value_per_message_broadcasters.mean() - 0.5) < 0.1
         assert abs(late.value_per_message_broadcasters.mean() - 0.5) < 0.1
@@ -107,8 +111,9 @@ def test_s6_captive_audience(captive_runs, default_runs):
         start = captive.attention_to_broadcasters.iloc[0]
         assert captive.attention_to_broadcasters.min() >= 0.95 * start
         assert captive.faded_broadcasters.iloc[-1] <= 0.10
-        assert captive.iloc[1:11].reach_broadcasters.sum() > \
-            captive.iloc[1:11].reach_interactors.sum()
+        assert (
+            captive.iloc[1:11].reach_broadcasters.sum() > captive.iloc[1:11].reach_interactors.sum()
+        )
         late = captive.iloc[-20:]
         assert late.reach_broadcasters.mean() > late.reach_interactors.mean()
         # the same seeds with habituation on: the broadcasters fade and lose the lead
@@ -140,6 +145,9 @@ def test_s7_budget_is_what_makes_it_a_commons():
         for limited, out in ((True, on), (False, off)):
             model = NetworkingModel(rng=seed, broadcaster_share=0.6, limited_attention=limited)
             model.run_for(100)
-            out.append(model.datacollector.get_model_vars_dataframe()
-                       .noticed_share_interactors.iloc[-30:].mean())
+            out.append(
+                model.datacollector.get_model_vars_dataframe()
+                .noticed_share_interactors.iloc[-30:]
+                .mean()
+            )
     assert np.mean(off) > np.mean(on) + 0.05

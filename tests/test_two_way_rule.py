@@ -101,20 +101,35 @@ class _Greedy(PersonStrategy):
     group = "greedy"
 
     def choose(self, world, me):
-        return [Message(to=int(c), topic=0.0, two_way=True)
-                for c in world.contacts_of(me) for _ in range(5)]
+        return [
+            Message(to=int(c), topic=0.0, two_way=True)
+            for c in world.contacts_of(me)
+            for _ in range(5)
+        ]
 
 
-ISOLATE = dict(limited_attention=False, generalization_on=False, muting=False,
-               conversion_rate=0.0, recovery=0.0, sensitization=0.0)
+ISOLATE = dict(
+    limited_attention=False,
+    generalization_on=False,
+    muting=False,
+    conversion_rate=0.0,
+    recovery=0.0,
+    sensitization=0.0,
+)
 
 
 def star(leaves: int, hub: str, leaf: str, **kw) -> NetworkingModel:
     """A star: the hub uses ``hub`` (the broadcaster slot), every leaf uses ``leaf``."""
     g = nx.star_graph(leaves)
     for seed in range(200):  # the one broadcaster must be the hub (node 0)
-        model = NetworkingModel(rng=seed, graph=g, broadcaster_share=1 / (leaves + 1),
-                                broadcaster_strategy=hub, interactor_strategy=leaf, **kw)
+        model = NetworkingModel(
+            rng=seed,
+            graph=g,
+            broadcaster_share=1 / (leaves + 1),
+            broadcaster_strategy=hub,
+            interactor_strategy=leaf,
+            **kw,
+        )
         if model.world.strategy_id[0] == 0:
             return model
     raise AssertionError("no seed puts the hub in the broadcaster slot")
@@ -126,8 +141,12 @@ SEEDS = range(10)
 
 
 def _final(strategy: str, group: str) -> dict[str, np.ndarray]:
-    keys = {"attention": "attention_to", "trust": "trust_in", "recall": "recall_of",
-            "faded": "faded"}
+    keys = {
+        "attention": "attention_to",
+        "trust": "trust_in",
+        "recall": "recall_of",
+        "faded": "faded",
+    }
     out = {k: [] for k in keys}
     out.update({f"{k}_interactors": [] for k in keys})
     for seed in SEEDS:
@@ -140,8 +159,9 @@ def _final(strategy: str, group: str) -> dict[str, np.ndarray]:
     return {k: np.array(v) for k, v in out.items()}
 
 
-@pytest.mark.parametrize("strategy, group", [("flagged_broadcast", "flagged"),
-                                             ("flagged_tailored", "tailored")])
+@pytest.mark.parametrize(
+    "strategy, group", [("flagged_broadcast", "flagged"), ("flagged_tailored", "tailored")]
+)
 def test_flagged_broadcast_loophole_is_closed(strategy, group):
     """Two-way messages to every contact every step, in the broadcasters' place (default
     scenario, 10 seeds, step 200): no better than the built-in interactors of the same runs
@@ -164,8 +184,14 @@ def test_openings_beyond_capacity_arrive_as_interruptions(capacity):
     """A hub opens a conversation with each of 12 listeners. It has time for ``capacity``
     of them: those are held (answered in kind, no habituation); the other openings arrive
     one-way, habituate their receiver (a <- a (1 - h)) and get no answer. No error."""
-    model = star(12, "rule_open_all", "rule_listener", habituation=0.5,
-                 conversation_capacity=capacity, **ISOLATE)
+    model = star(
+        12,
+        "rule_open_all",
+        "rule_listener",
+        habituation=0.5,
+        conversation_capacity=capacity,
+        **ISOLATE,
+    )
     w = model.world
     out = w.ties_of(np.array([0]))
     model.step()
@@ -182,8 +208,9 @@ def test_an_opening_the_partner_declines_is_a_one_way_message():
     """A partner who answers one-way (the default reply, a broadcaster's) holds no
     conversation: the opening habituates its receiver, adds no trust evidence and
     restores nothing; the partner's one-way answer comes back."""
-    model = star(3, "rule_open_all", "rule_decliner", habituation=0.5,
-                 **dict(ISOLATE, sensitization=1.0))
+    model = star(
+        3, "rule_open_all", "rule_decliner", habituation=0.5, **dict(ISOLATE, sensitization=1.0)
+    )
     w = model.world
     out = w.ties_of(np.array([0]))
     model.step()
@@ -199,8 +226,14 @@ def test_capacity_counts_opened_and_answered_together():
     hub). The hub has time for ``conversation_capacity`` of them: exactly that many are
     held, the rest arrive as interruptions."""
     for capacity in (1, 3):
-        model = star(12, "rule_listener", "rule_open_all", habituation=0.5,
-                     conversation_capacity=capacity, **ISOLATE)
+        model = star(
+            12,
+            "rule_listener",
+            "rule_open_all",
+            habituation=0.5,
+            conversation_capacity=capacity,
+            **ISOLATE,
+        )
         w = model.world
         model.step()
         into_hub = w.ties_of(np.arange(1, 13))
@@ -211,8 +244,14 @@ def test_capacity_counts_opened_and_answered_together():
 def test_which_openings_are_held_is_random_and_fair():
     """The openings are settled in a random order: over many steps each of 12 leaves gets
     about the same share of the hub's two slots (2/12 each)."""
-    model = star(12, "rule_listener", "rule_open_all", conversation_capacity=2,
-                 habituation_on=False, **{k: v for k, v in ISOLATE.items()})
+    model = star(
+        12,
+        "rule_listener",
+        "rule_open_all",
+        conversation_capacity=2,
+        habituation_on=False,
+        **{k: v for k, v in ISOLATE.items()},
+    )
     w = model.world
     model.run_for(600)
     into_hub = w.ties_of(np.arange(1, 13))
@@ -225,15 +264,17 @@ def test_which_openings_are_held_is_random_and_fair():
 def test_a_person_strategy_that_opens_too_much_is_not_an_error():
     """A learner's per-person strategy opening five conversations with every contact every
     step runs; nobody ever takes part in more than ``conversation_capacity`` a step."""
-    model = NetworkingModel(rng=4, n_agents=60, broadcaster_strategy="rule_greedy",
-                            conversation_capacity=2)
+    model = NetworkingModel(
+        rng=4, n_agents=60, broadcaster_strategy="rule_greedy", conversation_capacity=2
+    )
     w = model.world
     for _ in range(15):
         before = w.held.copy()
         model.step()
         new = w.held - before
-        per_person = (np.bincount(w.src, weights=new, minlength=w.n)
-                      + np.bincount(w.dst, weights=new, minlength=w.n))
+        per_person = np.bincount(w.src, weights=new, minlength=w.n) + np.bincount(
+            w.dst, weights=new, minlength=w.n
+        )
         assert per_person.max() <= 2
     assert w.held.sum() > 0
 
@@ -241,8 +282,7 @@ def test_a_person_strategy_that_opens_too_much_is_not_an_error():
 def test_only_noticed_conversations_add_trust_evidence():
     """A hub pitches its leaves every step (one-way): noticed pitches add no trust evidence,
     so trust in a pure broadcaster stays exactly at the prior 0.5."""
-    model = star(6, "interrupt", "rule_listener", habituation_on=False,
-                 limited_attention=False)
+    model = star(6, "interrupt", "rule_listener", habituation_on=False, limited_attention=False)
     w = model.world
     model.run_for(20)
     out = w.ties_of(np.array([0]))
@@ -258,8 +298,13 @@ def test_reference_settles_openings_by_the_same_rule():
     both engines turn the other openings into interruptions, so the hub's attention to
     its leaves sinks alike in both (means over 8 seeds within 0.05, where holding every
     opening would keep it near 1)."""
-    params = dict(graph=nx.star_graph(20), broadcaster_share=0.0, conversation_capacity=2,
-                  limited_attention=False, generalization_on=False)
+    params = dict(
+        graph=nx.star_graph(20),
+        broadcaster_share=0.0,
+        conversation_capacity=2,
+        limited_attention=False,
+        generalization_on=False,
+    )
 
     def hub_attention(model_cls, seed):
         model = model_cls(rng=seed, **params)
@@ -290,8 +335,9 @@ def test_introductions_introduce_only_the_one_who_was_heard(monkeypatch):
     g = nx.Graph([("x", "a"), ("a", "b"), ("b", "c")])
     seen = set()
     for seed in range(20):
-        model = NetworkingModel(rng=seed, graph=g, broadcaster_share=0.0,
-                                introductions=True, introduction_trust=0.7)
+        model = NetworkingModel(
+            rng=seed, graph=g, broadcaster_share=0.0, introductions=True, introduction_trust=0.7
+        )
         w = model.world
         ix = {name: model.labels.index(name) for name in "xabc"}
         ab, ba = w.tie(ix["a"], ix["b"]), w.tie(ix["b"], ix["a"])

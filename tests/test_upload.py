@@ -44,9 +44,15 @@ MISERABLES = nx.les_miserables_graph()
 
 
 # -- formats --------------------------------------------------------------------------------
-@pytest.mark.parametrize("writer,ext", [(nx.write_graphml, ".graphml"),
-                                        (nx.write_gexf, ".gexf"), (nx.write_gml, ".gml"),
-                                        (nx.write_pajek, ".net")])
+@pytest.mark.parametrize(
+    "writer,ext",
+    [
+        (nx.write_graphml, ".graphml"),
+        (nx.write_gexf, ".gexf"),
+        (nx.write_gml, ".gml"),
+        (nx.write_pajek, ".net"),
+    ],
+)
 @pytest.mark.parametrize("graph", [KARATE, MISERABLES], ids=["karate", "miserables"])
 def test_every_file_format_reads_the_same_network(writer, ext, graph):
     read = read_network("net" + ext, written(writer, graph))
@@ -57,17 +63,20 @@ def test_every_file_format_reads_the_same_network(writer, ext, graph):
         assert set(read) == set(graph)
 
 
-@pytest.mark.parametrize("name,text", [
-    ("commas.csv", "a,b\nb,c\nc,a\nc,d\n"),
-    ("tabs.tsv", "a\tb\nb\tc\nc\ta\nc\td\n"),
-    ("spaces.txt", "a b\n  b   c\nc a\nc d\n"),
-    ("semicolons.csv", "a;b\nb;c\nc;a\nc;d\n"),
-    ("commented.edgelist", "# who knows whom\n% another comment style\n\na b\nb c\nc a\nc d\n"),
-    ("weighted.csv", "a,b,3\nb,c,1,2020\nc,a,7\nc,d,1\n"),
-    ("header.csv", "source,target,weight\na,b,1\nb,c,1\nc,a,1\nc,d,1\n"),
-    ("windows.csv", "\ufeffFrom,To\r\na,b\r\nb,c\r\nc,a\r\nc,d\r\n"),
-    ("quoted.csv", '"a",b\n"b","c"\nc,"a"\nc,d\n'),
-])
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        ("commas.csv", "a,b\nb,c\nc,a\nc,d\n"),
+        ("tabs.tsv", "a\tb\nb\tc\nc\ta\nc\td\n"),
+        ("spaces.txt", "a b\n  b   c\nc a\nc d\n"),
+        ("semicolons.csv", "a;b\nb;c\nc;a\nc;d\n"),
+        ("commented.edgelist", "# who knows whom\n% another comment style\n\na b\nb c\nc a\nc d\n"),
+        ("weighted.csv", "a,b,3\nb,c,1,2020\nc,a,7\nc,d,1\n"),
+        ("header.csv", "source,target,weight\na,b,1\nb,c,1\nc,a,1\nc,d,1\n"),
+        ("windows.csv", "\ufeffFrom,To\r\na,b\r\nb,c\r\nc,a\r\nc,d\r\n"),
+        ("quoted.csv", '"a",b\n"b","c"\nc,"a"\nc,d\n'),
+    ],
+)
 def test_edge_lists_in_every_layout(name, text):
     graph = read_network(name, text.encode())
     assert sorted(graph) == ["a", "b", "c", "d"]
@@ -100,8 +109,10 @@ def test_directed_multi_and_looped_graphs_become_simple_and_undirected():
     assert type(graph) is nx.Graph
     assert graph.number_of_nodes() == 3 and graph.number_of_edges() == 2
     assert (uploaded.self_loops, uploaded.merged, uploaded.directed) == (2, 2, True)
-    assert uploaded.summary == ("mail.graphml: 3 people, 2 ties, 0 isolated; directed ties "
-                                "read as two-way; 2 repeated ties merged; 2 self-loops dropped")
+    assert uploaded.summary == (
+        "mail.graphml: 3 people, 2 ties, 0 isolated; directed ties "
+        "read as two-way; 2 repeated ties merged; 2 self-loops dropped"
+    )
 
 
 def test_isolated_people_are_kept_and_counted():
@@ -129,8 +140,10 @@ def test_pajek_may_give_only_the_number_of_vertices():
 
 
 def test_describe_counts_people_ties_and_what_was_dropped():
-    assert describe(KARATE, "karate.csv", self_loops=2) == \
-        "karate.csv: 34 people, 78 ties, 0 isolated; 2 self-loops dropped"
+    assert (
+        describe(KARATE, "karate.csv", self_loops=2)
+        == "karate.csv: 34 people, 78 ties, 0 isolated; 2 self-loops dropped"
+    )
     assert describe(nx.path_graph(2), "pair.csv") == "pair.csv: 2 people, 1 tie, 0 isolated"
 
 
@@ -195,7 +208,8 @@ def test_a_file_over_the_size_limit_is_refused_before_parsing():
 
 def test_fewer_than_two_people_are_refused():
     assert "1 person; a network needs at least 2" in refusal(
-        "alone.gml", written(nx.write_gml, nx.empty_graph(1)))
+        "alone.gml", written(nx.write_gml, nx.empty_graph(1))
+    )
 
 
 def test_people_without_ties_are_refused():
@@ -204,16 +218,22 @@ def test_people_without_ties_are_refused():
     assert "no ties" in refusal("loops.csv", b"a,a\nb,b\n")
 
 
-@pytest.mark.parametrize("name,data,kind", [
-    ("broken.graphml", b"<graphml><graph", "GraphML"),
-    ("broken.gexf", b"not xml at all", "GEXF"),
-    ("broken.gml", b"graph [ node [ id 1 ]", "GML"),
-    ("broken.net", b"*Vertices 2\n1 a\n*Edges\n1 9\n", "Pajek"),
-    ("hyper.graphml", b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph '
-                      b'edgedefault="undirected"><node id="a"/><node id="b"/><hyperedge>'
-                      b'<endpoint node="a"/><endpoint node="b"/></hyperedge></graph></graphml>',
-     "GraphML"),
-])
+@pytest.mark.parametrize(
+    "name,data,kind",
+    [
+        ("broken.graphml", b"<graphml><graph", "GraphML"),
+        ("broken.gexf", b"not xml at all", "GEXF"),
+        ("broken.gml", b"graph [ node [ id 1 ]", "GML"),
+        ("broken.net", b"*Vertices 2\n1 a\n*Edges\n1 9\n", "Pajek"),
+        (
+            "hyper.graphml",
+            b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph '
+            b'edgedefault="undirected"><node id="a"/><node id="b"/><hyperedge>'
+            b'<endpoint node="a"/><endpoint node="b"/></hyperedge></graph></graphml>',
+            "GraphML",
+        ),
+    ],
+)
 def test_unreadable_files_are_refused_in_plain_words(name, data, kind):
     message = refusal(name, data)
     assert f"could not be read as {kind}" in message
@@ -231,9 +251,15 @@ def test_the_examples_load():
     assert f"{MAX_PEOPLE:,} people, {MAX_TIES:,} ties and {MAX_BYTES >> 20} MB" in readme
 
 
-@pytest.mark.parametrize("writer,ext", [(nx.write_graphml, ".graphml"),
-                                        (nx.write_gexf, ".gexf"), (nx.write_gml, ".gml"),
-                                        (nx.write_pajek, ".net")])
+@pytest.mark.parametrize(
+    "writer,ext",
+    [
+        (nx.write_graphml, ".graphml"),
+        (nx.write_gexf, ".gexf"),
+        (nx.write_gml, ".gml"),
+        (nx.write_pajek, ".net"),
+    ],
+)
 def test_an_uploaded_network_written_back_reads_the_same(writer, ext):
     office = read_network("office.csv", (EXAMPLES / "office.csv").read_bytes())
     again = read_network("office" + ext, written(writer, office))
@@ -283,7 +309,8 @@ def drop_zone():
         zone = rc.find(FileDropZone).widget  # a fresh one after every file
         file_obj = io.BytesIO(data) if file_obj is None else file_obj
         zone.get_files = lambda timeout=30: [
-            {"name": name, "size": len(data), "file_obj": file_obj}]
+            {"name": name, "size": len(data), "file_obj": file_obj}
+        ]
         zone.file_info = [{"name": name, "isFile": True, "size": len(data)}]
 
     yield drop, accepted, rc

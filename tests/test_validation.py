@@ -90,10 +90,12 @@ UNKNOWN_NAMES = [
     ({"network": "Karate"}, "network", ["did you mean 'karate'"]),
     ({"network": "erdos_reny"}, "network", ["did you mean 'erdos_renyi'"]),
     ({"conversion_rule": "Bass"}, "conversion_rule", ["did you mean 'bass'"]),
-    ({"broadcaster_strategy": "spam"}, "broadcaster_strategy",
-     ["spam", "interrupt", "interact"]),
-    ({"interactor_strategy": "interactt"}, "interactor_strategy",
-     ["interactt", "interrupt", "interact"]),
+    ({"broadcaster_strategy": "spam"}, "broadcaster_strategy", ["spam", "interrupt", "interact"]),
+    (
+        {"interactor_strategy": "interactt"},
+        "interactor_strategy",
+        ["interactt", "interrupt", "interact"],
+    ),
 ]
 
 RNG_CASES = [
@@ -114,22 +116,40 @@ GRAPH_CASES = [
 
 COMBINATIONS = [
     ({"n_agents": 10, "mean_degree": 10}, "mean_degree", ["smaller than n_agents", "10"]),
-    ({"n_agents": 10, "mean_degree": 12, "network": "erdos_renyi"}, "mean_degree",
-     ["smaller than n_agents"]),
-    ({"n_agents": 8, "mean_degree": 8, "network": "ring"}, "mean_degree",
-     ["smaller than n_agents"]),
-    ({"n_agents": 20, "mean_degree": 30, "network": "barabasi_albert"}, "mean_degree",
-     ["smaller than n_agents"]),
-    ({"n_agents": 30, "mean_degree": 30, "network": "communities"}, "mean_degree",
-     ["smaller than n_agents"]),
+    (
+        {"n_agents": 10, "mean_degree": 12, "network": "erdos_renyi"},
+        "mean_degree",
+        ["smaller than n_agents"],
+    ),
+    (
+        {"n_agents": 8, "mean_degree": 8, "network": "ring"},
+        "mean_degree",
+        ["smaller than n_agents"],
+    ),
+    (
+        {"n_agents": 20, "mean_degree": 30, "network": "barabasi_albert"},
+        "mean_degree",
+        ["smaller than n_agents"],
+    ),
+    (
+        {"n_agents": 30, "mean_degree": 30, "network": "communities"},
+        "mean_degree",
+        ["smaller than n_agents"],
+    ),
     ({"n_agents": 5}, "mean_degree", ["smaller than n_agents", "5"]),  # default degree 10
     ({"mean_degree": 1, "network": "ring"}, "mean_degree", ["at least 2"]),
     ({"mean_degree": 1, "network": "watts_strogatz"}, "mean_degree", ["at least 2"]),
     ({"mean_degree": 1, "network": "barabasi_albert"}, "mean_degree", ["at least 2"]),
-    ({"n_agents": 20, "network": "communities", "mean_degree": 4, "n_communities": 21},
-     "n_communities", ["at most n_agents", "20"]),
-    ({"n_agents": MAX_COMPLETE + 1, "network": "complete"}, "n_agents",
-     [f"at most {MAX_COMPLETE}", "complete"]),
+    (
+        {"n_agents": 20, "network": "communities", "mean_degree": 4, "n_communities": 21},
+        "n_communities",
+        ["at most n_agents", "20"],
+    ),
+    (
+        {"n_agents": MAX_COMPLETE + 1, "network": "complete"},
+        "n_agents",
+        [f"at most {MAX_COMPLETE}", "complete"],
+    ),
     ({"n_agents": 200_000, "network": "complete"}, "n_agents", [f"at most {MAX_COMPLETE}"]),
 ]
 
@@ -158,14 +178,17 @@ def test_bad_input_is_refused_naming_the_field(kwargs, field, words):
 
 
 # -- unknown parameter names --------------------------------------------------------------------
-@pytest.mark.parametrize("typo, meant", [
-    ("n_agent", "n_agents"),
-    ("habituaton", "habituation"),
-    ("broadcast_share", "broadcaster_share"),
-    ("meandegree", "mean_degree"),
-    ("attention_budgt", "attention_budget"),
-    ("Network", "network"),
-])
+@pytest.mark.parametrize(
+    "typo, meant",
+    [
+        ("n_agent", "n_agents"),
+        ("habituaton", "habituation"),
+        ("broadcast_share", "broadcaster_share"),
+        ("meandegree", "mean_degree"),
+        ("attention_budgt", "attention_budget"),
+        ("Network", "network"),
+    ],
+)
 def test_unknown_parameter_names_the_parameter_and_suggests_a_close_match(typo, meant):
     err = refuse(**{typo: 1})
     assert err.field == typo
@@ -252,8 +275,9 @@ def test_every_declared_parameter_accepts_its_bounds(name, end):
     assert model.params[name] == value
 
 
-@pytest.mark.parametrize("value, expected", [(10.0, 10), (np.int64(12), 12),
-                                             (np.float64(14.0), 14)])
+@pytest.mark.parametrize(
+    "value, expected", [(10.0, 10), (np.int64(12), 12), (np.float64(14.0), 14)]
+)
 def test_whole_number_floats_and_numpy_ints_are_accepted_as_ints(value, expected):
     model = NetworkingModel(n_agents=value, mean_degree=4)
     assert model.params["n_agents"] == expected
@@ -262,8 +286,9 @@ def test_whole_number_floats_and_numpy_ints_are_accepted_as_ints(value, expected
 
 
 def test_numpy_floats_and_bools_are_accepted():
-    model = NetworkingModel(n_agents=20, mean_degree=4, broadcaster_share=np.float32(0.5),
-                            muting=np.True_)
+    model = NetworkingModel(
+        n_agents=20, mean_degree=4, broadcaster_share=np.float32(0.5), muting=np.True_
+    )
     assert model.params["broadcaster_share"] == 0.5
     assert model.params["muting"] is True
 
@@ -274,8 +299,9 @@ def test_every_network_name_is_accepted(network):
     assert model.params["network"] == network
 
 
-@pytest.mark.parametrize("rng", [None, 0, 7, np.int64(3), 2**64,
-                                 np.random.default_rng(5), np.random.SeedSequence(9)])
+@pytest.mark.parametrize(
+    "rng", [None, 0, 7, np.int64(3), 2**64, np.random.default_rng(5), np.random.SeedSequence(9)]
+)
 def test_valid_rng_values_are_accepted(rng):
     model = NetworkingModel(rng=rng, n_agents=20, mean_degree=4)
     model.step()
@@ -294,13 +320,18 @@ def test_nan_is_never_silently_accepted():
             assert err.field == name
 
 
-@pytest.mark.parametrize("kw, field", [
-    (dict(n_agents=200, n_communities=50, mean_degree=10), "mean_degree"),
-    (dict(n_agents=50, n_communities=50, mean_degree=2), "mean_degree"),
-    (dict(n_agents=100, n_communities=2, mean_degree=99, community_mixing=0.1), "mean_degree"),
-    (dict(n_agents=40, n_communities=2, mean_degree=30, community_mixing=1.0),
-     "community_mixing"),
-])
+@pytest.mark.parametrize(
+    "kw, field",
+    [
+        (dict(n_agents=200, n_communities=50, mean_degree=10), "mean_degree"),
+        (dict(n_agents=50, n_communities=50, mean_degree=2), "mean_degree"),
+        (dict(n_agents=100, n_communities=2, mean_degree=99, community_mixing=0.1), "mean_degree"),
+        (
+            dict(n_agents=40, n_communities=2, mean_degree=30, community_mixing=1.0),
+            "community_mixing",
+        ),
+    ],
+)
 def test_communities_that_cannot_hold_their_ties_are_refused(kw, field):
     with pytest.raises(ParameterError) as err:
         NetworkingModel(rng=0, network="communities", **kw)

@@ -122,8 +122,10 @@ def test_the_check_command(capsys):
 
 def test_the_strategy_command_is_handed_to_the_checker_lazily():
     # `python -m workshop list` must work without the strategy checker being imported.
-    code = ("import sys, workshop.__main__ as m; m.main(['list']); "
-            "assert 'workshop.strategy_check' not in sys.modules")
+    code = (
+        "import sys, workshop.__main__ as m; m.main(['list']); "
+        "assert 'workshop.strategy_check' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
 
 
@@ -159,15 +161,24 @@ class _Text(HTMLParser):
 def test_the_handout_is_up_to_date_self_contained_and_holds_every_exercise():
     html = render_handout()
     assert (WORKSHOP / "handout.html").read_text(encoding="utf-8") == html, (
-        "workshop/handout.html is out of date: run python -m workshop handout")
+        "workshop/handout.html is out of date: run python -m workshop handout"
+    )
     parser = _Text()
     parser.feed(html)
     text = " ".join(" ".join(parser.text).split())
     assert parser.external == [] and "@media print" in html and "<script" not in html
     for ex in EXERCISES:
         assert f'id="exercise-{ex.number}"' in html
-        for piece in (ex.title, ex.goal, ex.predict.question, ex.path, *ex.observe,
-                      *ex.explain, ex.real_life, *(o.text for o in ex.predict.options)):
+        for piece in (
+            ex.title,
+            ex.goal,
+            ex.predict.question,
+            ex.path,
+            *ex.observe,
+            *ex.explain,
+            ex.real_life,
+            *(o.text for o in ex.predict.options),
+        ):
             assert " ".join(piece.split()) in text, piece
         for o in ex.predict.options:  # the answers stay out of the handout
             assert not o.why_not or o.why_not not in text

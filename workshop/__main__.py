@@ -1,11 +1,11 @@
 """The workshop's command line.
 
-    python -m workshop list                         the exercises and their links
-    python -m workshop check N [--answer X] [--set name=value ...]
-                                                    run exercise N's check
-    python -m workshop guide [--out FILE]           regenerate workshop/guide.md
-    python -m workshop handout [--out FILE]         regenerate workshop/handout.html
-    python -m workshop strategy FILE [--quick]      check and run your own strategy
+python -m workshop list                         the exercises and their links
+python -m workshop check N [--answer X] [--set name=value ...]
+                                                run exercise N's check
+python -m workshop guide [--out FILE]           regenerate workshop/guide.md
+python -m workshop handout [--out FILE]         regenerate workshop/handout.html
+python -m workshop strategy FILE [--quick]      check and run your own strategy
 """
 
 from __future__ import annotations
@@ -23,21 +23,29 @@ HERE = Path(__file__).resolve().parent
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m workshop",
-        description="The workshop kit: exercises, checks, the guide and the handout.")
+        description="The workshop kit: exercises, checks, the guide and the handout.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("list", help="list the exercises, their links and checks")
     check = sub.add_parser("check", help="run an exercise's check")
     check.add_argument("number", type=int, help="the exercise's number")
     check.add_argument("--answer", help="your prediction's letter (a, b, c ...)")
-    check.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                       help="change a parameter on top of the exercise's setup (repeatable)")
-    guide = sub.add_parser("guide", help="run the checks and quick experiments and write "
-                                         "the facilitator's guide")
+    check.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change a parameter on top of the exercise's setup (repeatable)",
+    )
+    guide = sub.add_parser(
+        "guide", help="run the checks and quick experiments and write the facilitator's guide"
+    )
     guide.add_argument("--out", type=Path, default=HERE / "guide.md")
     handout = sub.add_parser("handout", help="write the participants' handout (HTML)")
     handout.add_argument("--out", type=Path, default=HERE / "handout.html")
-    strategy = sub.add_parser("strategy", help="check and run your own strategy file",
-                              add_help=False)
+    strategy = sub.add_parser(
+        "strategy", help="check and run your own strategy file", add_help=False
+    )
     strategy.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
 
@@ -52,8 +60,10 @@ def cmd_list() -> int:
             print(f"   check: python -m workshop check {ex.number} --answer YOUR_LETTER")
         if ex.command:
             print(f"   run:   {ex.command}")
-    print("On the teacher's server, put the address it prints in front of a link: "
-          "http://ADDRESS:8765/?scenario=karate")
+    print(
+        "On the teacher's server, put the address it prints in front of a link: "
+        "http://ADDRESS:8765/?scenario=karate"
+    )
     return 0
 
 

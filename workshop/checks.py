@@ -59,8 +59,7 @@ class Outcome:
 
 
 # -- running ---------------------------------------------------------------------------------
-def setup_params(query: str, overrides: dict[str, str] | None = None,
-                 run: str = "A") -> dict:
+def setup_params(query: str, overrides: dict[str, str] | None = None, run: str = "A") -> dict:
     """The parameters of run ``run`` ("A" or "B") of the app's link ``query``, with
     ``overrides`` (name -> text) on top. Raises CheckError for a link with problems."""
     setup, problems = from_query(query)
@@ -112,7 +111,7 @@ def end(dfs, name: str) -> float:
 
 def early(dfs, name: str) -> float:
     """Mean over the runs of a reporter summed over steps 1 to EARLY."""
-    return float(np.mean([df[name].iloc[1:EARLY + 1].sum() for df in dfs]))
+    return float(np.mean([df[name].iloc[1 : EARLY + 1].sum() for df in dfs]))
 
 
 def over_run(dfs, name: str) -> float:
@@ -160,8 +159,13 @@ def check_reach(overrides) -> Outcome:
     ratio = rb / ri if ri > 0 else float("inf")
     eb, ei = last_steps(dfs, "reach_broadcasters"), last_steps(dfs, "reach_interactors")
     observed = "b" if ratio >= 1.25 else "a" if ratio <= 0.8 else "c"
-    facts = {"reach10_b": num(rb, 1), "reach10_i": num(ri, 1), "ratio": num(ratio, 1),
-             "reach_end_b": num(eb), "reach_end_i": num(ei)}
+    facts = {
+        "reach10_b": num(rb, 1),
+        "reach10_i": num(ri, 1),
+        "ratio": num(ratio, 1),
+        "reach_end_b": num(eb),
+        "reach_end_i": num(ei),
+    }
     lines = [
         f"messages noticed per person over steps 1 to {EARLY}: broadcasters "
         f"{facts['reach10_b']}, interactors {facts['reach10_i']} (broadcasters "
@@ -180,15 +184,20 @@ def check_ignore(overrides) -> Outcome:
     half = half_faded_step(dfs)
     att0 = float(np.mean([df["attention_to_broadcasters"].iloc[0] for df in dfs]))
     observed = "c" if faded >= 0.8 else "a" if faded <= 0.2 else "b"
-    facts = {"faded": pct(faded), "faded_min": pct(lowest),
-             "half_step": "never" if np.isnan(half) else str(round(half)),
-             "att_b_start": num(att0), "att_b_end": num(end(dfs, "attention_to_broadcasters")),
-             "att_i_end": num(end(dfs, "attention_to_interactors"))}
+    facts = {
+        "faded": pct(faded),
+        "faded_min": pct(lowest),
+        "half_step": "never" if np.isnan(half) else str(round(half)),
+        "att_b_start": num(att0),
+        "att_b_end": num(end(dfs, "attention_to_broadcasters")),
+        "att_i_end": num(end(dfs, "attention_to_interactors")),
+    }
     lines = [
         f"broadcasters faded by step {STEPS}: {facts['faded']} on average, "
         f"{facts['faded_min']} in the lowest run",
         f"half of them had faded by step {facts['half_step']} (mean over the runs)"
-        if facts["half_step"] != "never" else "half of them never faded",
+        if facts["half_step"] != "never"
+        else "half of them never faded",
         f"attention paid to broadcasters: {facts['att_b_start']} at the start, "
         f"{facts['att_b_end']} at the end; to interactors: {facts['att_i_end']} at the end",
     ]
@@ -208,9 +217,14 @@ def check_captive(overrides) -> Outcome:
         observed = "c"
     else:
         observed = "a"
-    facts = {"faded_captive": pct(fc), "faded_default": pct(fu), "reach10_b": num(rb, 1),
-             "reach10_i": num(ri, 1), "conv_b": num(end(captive, "conversions_broadcasters"), 1),
-             "conv_i": num(end(captive, "conversions_interactors"), 1)}
+    facts = {
+        "faded_captive": pct(fc),
+        "faded_default": pct(fu),
+        "reach10_b": num(rb, 1),
+        "reach10_i": num(ri, 1),
+        "conv_b": num(end(captive, "conversions_broadcasters"), 1),
+        "conv_i": num(end(captive, "conversions_interactors"), 1),
+    }
     lines = [
         f"broadcasters faded by step {STEPS}: {facts['faded_captive']} in run B (captive), "
         f"{facts['faded_default']} in run A (as usual)",
@@ -219,15 +233,15 @@ def check_captive(overrides) -> Outcome:
         f"run B, people won over per person: broadcasters {facts['conv_b']}, interactors "
         f"{facts['conv_i']}",
     ]
-    return Outcome(ex, observed, facts, lines,
-                   [described(ex.link, "runs A and B", overrides)])
+    return Outcome(ex, observed, facts, lines, [described(ex.link, "runs A and B", overrides)])
 
 
 def check_memory(overrides) -> Outcome:
     ex = exercise(4)
     dfs = frames(setup_params(ex.link, overrides))
-    sent = (np.mean([df["sent_broadcasters"].sum() for df in dfs])
-            / np.mean([df["sent_interactors"].sum() for df in dfs]))
+    sent = np.mean([df["sent_broadcasters"].sum() for df in dfs]) / np.mean(
+        [df["sent_interactors"].sum() for df in dfs]
+    )
     rb, ri = end(dfs, "recall_of_broadcasters"), end(dfs, "recall_of_interactors")
     tb, ti = end(dfs, "trust_in_broadcasters"), end(dfs, "trust_in_interactors")
     cb, ci = end(dfs, "conversions_broadcasters"), end(dfs, "conversions_interactors")
@@ -237,9 +251,16 @@ def check_memory(overrides) -> Outcome:
         observed = "a"
     else:
         observed = "c"
-    facts = {"sent_ratio": num(sent, 1), "recall_b": num(rb), "recall_i": num(ri),
-             "recall_ratio": num(ri / rb if rb > 0 else float("inf"), 1),
-             "trust_b": num(tb), "trust_i": num(ti), "conv_b": num(cb, 1), "conv_i": num(ci, 1)}
+    facts = {
+        "sent_ratio": num(sent, 1),
+        "recall_b": num(rb),
+        "recall_i": num(ri),
+        "recall_ratio": num(ri / rb if rb > 0 else float("inf"), 1),
+        "trust_b": num(tb),
+        "trust_i": num(ti),
+        "conv_b": num(cb, 1),
+        "conv_i": num(ci, 1),
+    }
     lines = [
         f"messages sent, per person: broadcasters sent {facts['sent_ratio']} times as many "
         "as interactors",
@@ -256,14 +277,19 @@ def check_commons(overrides) -> Outcome:
     ex = exercise(5)
     few = frames(setup_params(ex.link, overrides, "A"))
     many = frames(setup_params(ex.link, overrides, "B"))
-    low, high = over_run(few, "noticed_share_interactors"), over_run(many,
-                                                                     "noticed_share_interactors")
+    low, high = (
+        over_run(few, "noticed_share_interactors"),
+        over_run(many, "noticed_share_interactors"),
+    )
     change = (high - low) / low if low > 0 else 0.0
     observed = "c" if change <= -0.1 else "b" if change >= 0.1 else "a"
-    facts = {"noticed_low": pct(low), "noticed_high": pct(high),
-             "change": f"{round(100 * change):+d} %",
-             "reach_low": num(over_run(few, "reach_interactors")),
-             "reach_high": num(over_run(many, "reach_interactors"))}
+    facts = {
+        "noticed_low": pct(low),
+        "noticed_high": pct(high),
+        "change": f"{round(100 * change):+d} %",
+        "reach_low": num(over_run(few, "reach_interactors")),
+        "reach_high": num(over_run(many, "reach_interactors")),
+    }
     lines = [
         f"share of the interactors' messages noticed (mean over the run): "
         f"{facts['noticed_low']} in run A (few broadcasters), {facts['noticed_high']} in "
@@ -290,10 +316,14 @@ def check_structure(overrides) -> Outcome:
         observed = "a"
     else:
         observed = "c"
-    facts = {"faded": pct(faded), "trust_b": num(tb), "trust_i": num(ti),
-             "faded_complete": pct(end(full, "faded_broadcasters")),
-             "conv_b_complete": num(end(full, "conversions_broadcasters"), 1),
-             "conv_i_complete": num(end(full, "conversions_interactors"), 1)}
+    facts = {
+        "faded": pct(faded),
+        "trust_b": num(tb),
+        "trust_i": num(ti),
+        "faded_complete": pct(end(full, "faded_broadcasters")),
+        "conv_b_complete": num(end(full, "conversions_broadcasters"), 1),
+        "conv_i_complete": num(end(full, "conversions_interactors"), 1),
+    }
     lines = [
         f"karate club: broadcasters faded by step {STEPS}: {facts['faded']}; trust in "
         f"broadcasters {facts['trust_b']}, in interactors {facts['trust_i']}",
@@ -301,9 +331,16 @@ def check_structure(overrides) -> Outcome:
         f"people won over per broadcaster {facts['conv_b_complete']}, per interactor "
         f"{facts['conv_i_complete']}",
     ]
-    return Outcome(ex, observed, facts, lines,
-                   [described(ex.link, "the karate club", overrides),
-                    described(COMPLETE, "the complete network", overrides)])
+    return Outcome(
+        ex,
+        observed,
+        facts,
+        lines,
+        [
+            described(ex.link, "the karate club", overrides),
+            described(COMPLETE, "the complete network", overrides),
+        ],
+    )
 
 
 #: Exercise 8 looks at former broadcasters at this step too.
@@ -323,9 +360,11 @@ def _second_chance(key: tuple, seeds: tuple[int, ...], steps: int) -> dict[str, 
             stats = model.person_stats()
             for who, mask in (("b", started), ("i", ~started)):
                 sums.setdefault(f"att_{who}{at}", []).append(
-                    float(np.nanmean(stats["attention_received"][mask])))
+                    float(np.nanmean(stats["attention_received"][mask]))
+                )
                 sums.setdefault(f"trust_{who}{at}", []).append(
-                    float(np.nanmean(stats["trust_earned"][mask])))
+                    float(np.nanmean(stats["trust_earned"][mask]))
+                )
     return {k: float(np.mean(v)) for k, v in sums.items()}
 
 
@@ -343,25 +382,35 @@ def check_second_chance(overrides) -> Outcome:
         observed = "a"
     else:
         observed = "b"
-    facts = {"probe": str(PROBE), "att_b50": num(m[f"att_b{PROBE}"]), "att_b_end": num(ab),
-             "att_i_end": num(ai), "trust_b_end": num(tb), "trust_i_end": num(ti),
-             "att_b_stuck": num(end(stuck, "attention_to_broadcasters"))}
+    facts = {
+        "probe": str(PROBE),
+        "att_b50": num(m[f"att_b{PROBE}"]),
+        "att_b_end": num(ab),
+        "att_i_end": num(ai),
+        "trust_b_end": num(tb),
+        "trust_i_end": num(ti),
+        "att_b_stuck": num(end(stuck, "attention_to_broadcasters")),
+    }
     lines = [
         f"run A, attention paid to those who started as broadcasters: "
         f"{facts['att_b50']} at step {PROBE}, {facts['att_b_end']} at step {STEPS} "
         f"(to the others: {facts['att_i_end']})",
         f"run A, trust in them at the end: {facts['trust_b_end']} (in the others: "
         f"{facts['trust_i_end']})",
-        f"run B (no switch), attention paid to broadcasters at the end: "
-        f"{facts['att_b_stuck']}",
+        f"run B (no switch), attention paid to broadcasters at the end: {facts['att_b_stuck']}",
     ]
     return Outcome(ex, observed, facts, lines, [described(ex.link, "runs A and B", overrides)])
 
 
 #: Exercise number -> its check.
 CHECKS: dict[int, Callable[[dict], Outcome]] = {
-    1: check_reach, 2: check_ignore, 3: check_captive, 4: check_memory, 5: check_commons,
-    6: check_structure, 8: check_second_chance,
+    1: check_reach,
+    2: check_ignore,
+    3: check_captive,
+    4: check_memory,
+    5: check_commons,
+    6: check_structure,
+    8: check_second_chance,
 }
 
 
@@ -373,8 +422,9 @@ def run_check(number: int, overrides: dict[str, str] | None = None) -> Outcome:
         except KeyError as err:
             raise CheckError(err.args[0]) from None
         other = f" Run instead: {ex.command}" if ex.command else ""
-        raise CheckError(f"exercise {number} ({ex.title}) has no check: its answer is "
-                         f"yours to find.{other}")
+        raise CheckError(
+            f"exercise {number} ({ex.title}) has no check: its answer is yours to find.{other}"
+        )
     return CHECKS[number](overrides or {})
 
 
@@ -391,12 +441,13 @@ def report(outcome: Outcome, answer: str | None = None) -> tuple[str, bool]:
     out += [f"  {r}" for r in outcome.ran]
     out += ["What the runs show:"] + [f"  - {line}" for line in outcome.lines]
     seen = pred.option(outcome.observed)
-    out.append(f"So the answer to \"{pred.question}\" is ({seen.key}): {seen.text}")
+    out.append(f'So the answer to "{pred.question}" is ({seen.key}): {seen.text}')
     if outcome.holds:
         out.append("The claim holds in these runs.")
     else:
-        out.append(f"The claim does NOT hold in these runs: the model's usual answer is "
-                   f"({pred.answer}).")
+        out.append(
+            f"The claim does NOT hold in these runs: the model's usual answer is ({pred.answer})."
+        )
     passed = outcome.holds
     if answer is not None:
         if answer == outcome.observed:

@@ -66,38 +66,48 @@ def _lines(n: int) -> str:
 def _exercise(ex: Exercise) -> str:
     e = escape
     pred = ex.predict
-    parts = [f'<section class="exercise" id="exercise-{ex.number}">',
-             f"<h2>{ex.number}. {e(ex.title)}{' (optional)' if ex.optional else ''}</h2>",
-             f'<p class="meta">About {ex.minutes} minutes. The claim: {e(ex.claim)}</p>',
-             f"<p><strong>Goal.</strong> {e(ex.goal)}</p>",
-             f'<p><strong>Open:</strong> <code>{e(ex.path)}</code> ({e(ex.link_note)}). '
-             "Put the address from the box on the first page in front of it.</p>",
-             "<h3>Predict (before you run anything)</h3>",
-             f"<p>{e(pred.question)}</p>", '<ul class="options">']
+    parts = [
+        f'<section class="exercise" id="exercise-{ex.number}">',
+        f"<h2>{ex.number}. {e(ex.title)}{' (optional)' if ex.optional else ''}</h2>",
+        f'<p class="meta">About {ex.minutes} minutes. The claim: {e(ex.claim)}</p>',
+        f"<p><strong>Goal.</strong> {e(ex.goal)}</p>",
+        f"<p><strong>Open:</strong> <code>{e(ex.path)}</code> ({e(ex.link_note)}). "
+        "Put the address from the box on the first page in front of it.</p>",
+        "<h3>Predict (before you run anything)</h3>",
+        f"<p>{e(pred.question)}</p>",
+        '<ul class="options">',
+    ]
     parts += [f'<li><span class="tick"></span>({o.key}) {e(o.text)}</li>' for o in pred.options]
-    parts += ["</ul>", "<p>Why? In your own words:</p>", _lines(3),
-              "<h3>Observe</h3>", "<ol>"]
+    parts += ["</ul>", "<p>Why? In your own words:</p>", _lines(3), "<h3>Observe</h3>", "<ol>"]
     parts += [f"<li>{e(step)}</li>" for step in ex.observe]
     parts += ["</ol>", "<h3>Explain</h3>", '<ol class="explain">']
     parts += [f"<li>{e(q)}{_lines(2)}</li>" for q in ex.explain]
-    parts += ["</ol>", f"<p><strong>If the run went against your prediction:</strong> "
-                       f"{e(ex.if_surprised)}</p>"]
+    parts += [
+        "</ol>",
+        f"<p><strong>If the run went against your prediction:</strong> {e(ex.if_surprised)}</p>",
+    ]
     if ex.check:
-        parts.append(f'<p class="box"><strong>Check your answer:</strong> '
-                     f"<code>python -m workshop check {ex.number} --answer YOUR_LETTER</code> "
-                     "runs the model several times and says whether the runs agree with "
-                     "you.</p>")
+        parts.append(
+            f'<p class="box"><strong>Check your answer:</strong> '
+            f"<code>python -m workshop check {ex.number} --answer YOUR_LETTER</code> "
+            "runs the model several times and says whether the runs agree with "
+            "you.</p>"
+        )
     if ex.command:
         parts.append(f'<p class="box"><strong>Run:</strong> <code>{e(ex.command)}</code></p>')
-    parts += [f'<p class="real"><strong>Back to real life.</strong> {e(ex.real_life)}</p>',
-              "</section>"]
+    parts += [
+        f'<p class="real"><strong>Back to real life.</strong> {e(ex.real_life)}</p>',
+        "</section>",
+    ]
     return "\n".join(parts)
 
 
 def render_handout() -> str:
     contents = "".join(
         f'<li><a href="#exercise-{ex.number}">{ex.number}. {escape(ex.title)}</a>'
-        f"{' (optional)' if ex.optional else ''}</li>" for ex in EXERCISES)
+        f"{' (optional)' if ex.optional else ''}</li>"
+        for ex in EXERCISES
+    )
     body = "\n".join(_exercise(ex) for ex in EXERCISES)
     return f"""<!DOCTYPE html>
 <html lang="en">

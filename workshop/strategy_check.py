@@ -70,8 +70,23 @@ OUTCOMES = {
     "faded": ("share faded", True),
 }
 #: World state a strategy must not change (it only chooses messages).
-STATE = ("attention", "evidence_r", "evidence_s", "forget", "estimate", "talks", "held",
-         "converted", "muted", "interest", "pitch", "faded", "strategy_id", "src", "dst")
+STATE = (
+    "attention",
+    "evidence_r",
+    "evidence_s",
+    "forget",
+    "estimate",
+    "talks",
+    "held",
+    "converted",
+    "muted",
+    "interest",
+    "pitch",
+    "faded",
+    "strategy_id",
+    "src",
+    "dst",
+)
 #: Seconds per step (300 people) above which the strategy is too slow to use, or slowish.
 TOO_SLOW, SLOWISH = 1.0, 0.1
 #: The longest any one model run of the checks may take.
@@ -114,8 +129,11 @@ class Report:
         self.failed = False
 
     def line(self, mark: str, text: str) -> None:
-        lines = [wrapped for part in text.split("\n")
-                 for wrapped in textwrap.wrap(part, WIDTH - 8, break_on_hyphens=False)]
+        lines = [
+            wrapped
+            for part in text.split("\n")
+            for wrapped in textwrap.wrap(part, WIDTH - 8, break_on_hyphens=False)
+        ]
         for i, line in enumerate(lines):
             print(f"  {mark if i == 0 else '':<5} {line}".rstrip(), file=self.out)
 
@@ -141,8 +159,10 @@ class Report:
             self.fail(str(err))
             return None
         except TooSlow:
-            self.fail(f"{RULES[index]} The check did not finish in {RUN_LIMIT_S} s: is there a "
-                      "loop that never ends?")
+            self.fail(
+                f"{RULES[index]} The check did not finish in {RUN_LIMIT_S} s: is there a "
+                "loop that never ends?"
+            )
             return None
         except Exception as err:  # noqa: BLE001 - the participant's code failed
             self.fail(f"{RULES[index]} The check crashed: {plugins.describe_error(err, path)}.")
@@ -151,13 +171,15 @@ class Report:
         return value
 
 
-RULES = ("It defines exactly one registered strategy class.",
-         "Its name is new, its group valid, and it says what to send.",
-         "It does not read world.interest.",
-         "It sends well-formed messages as broadcasters and as interactors.",
-         "It leaves the world's state alone.",
-         "It is deterministic given the seed.",
-         "It is fast enough.")
+RULES = (
+    "It defines exactly one registered strategy class.",
+    "Its name is new, its group valid, and it says what to send.",
+    "It does not read world.interest.",
+    "It sends well-formed messages as broadcasters and as interactors.",
+    "It leaves the world's state alone.",
+    "It is deterministic given the seed.",
+    "It is fast enough.",
+)
 
 
 # -- the rules -------------------------------------------------------------------------------
@@ -167,53 +189,79 @@ def _load(path: Path) -> tuple[str, tuple[str, type]]:
     if not result.ok:
         raise Failed(_explain_load_error(result))
     module = sys.modules[result.module]
-    classes = [c for c in vars(module).values() if isinstance(c, type)
-               and issubclass(c, Strategy) and c.__module__ == result.module]
+    classes = [
+        c
+        for c in vars(module).values()
+        if isinstance(c, type) and issubclass(c, Strategy) and c.__module__ == result.module
+    ]
     if not result.names:
         if classes:
-            raise Failed(f"It defines the class {classes[0].__name__} but does not register it: "
-                         f"put @register on the line above 'class {classes[0].__name__}'.")
-        raise Failed("It defines no strategy: a strategy is a class that subclasses "
-                      "agents.Strategy or agents.PersonStrategy, with @register above it.")
+            raise Failed(
+                f"It defines the class {classes[0].__name__} but does not register it: "
+                f"put @register on the line above 'class {classes[0].__name__}'."
+            )
+        raise Failed(
+            "It defines no strategy: a strategy is a class that subclasses "
+            "agents.Strategy or agents.PersonStrategy, with @register above it."
+        )
     if len(result.names) > 1:
-        raise Failed(f"It registers {len(result.names)} strategies ("
-                     f"{', '.join(result.names)}); keep one strategy per file.")
+        raise Failed(
+            f"It registers {len(result.names)} strategies ("
+            f"{', '.join(result.names)}); keep one strategy per file."
+        )
     name = result.names[0]
     cls = next((c for c in classes if c.name == name), None) or get_strategy_class(name)
     kind = "one person at a time" if issubclass(cls, PersonStrategy) else "vectorized"
-    return (f"It defines one strategy, {cls.__name__} ({kind}), registered as {name!r}.",
-            (name, cls))
+    return (
+        f"It defines one strategy, {cls.__name__} ({kind}), registered as {name!r}.",
+        (name, cls),
+    )
 
 
 def _explain_load_error(result: plugins.LoadResult) -> str:
     err, error = result.exception, result.error
     if isinstance(err, SyntaxError):
-        return (f"Python cannot read the file: {error}.\n"
-                "Fix that line (look at the line before it too: an unclosed bracket or a "
-                "missing ':' shows up one line late).")
+        return (
+            f"Python cannot read the file: {error}.\n"
+            "Fix that line (look at the line before it too: an unclosed bracket or a "
+            "missing ':' shows up one line late)."
+        )
     reason = err.reason if isinstance(err, RegistrationError) else None
     if reason == RegistrationReason.NAME_TAKEN:
         taken = err.value
-        owner = ("a built-in strategy" if taken in BUILT_INS
-                 else f"another strategy ({_owner(taken, result.module)})")
-        return (f"Its name {taken!r} is already taken by {owner}.\n"
-                "Give your class a new name = '...' (a short identifier such as "
-                "'my_listener').")
+        owner = (
+            "a built-in strategy"
+            if taken in BUILT_INS
+            else f"another strategy ({_owner(taken, result.module)})"
+        )
+        return (
+            f"Its name {taken!r} is already taken by {owner}.\n"
+            "Give your class a new name = '...' (a short identifier such as "
+            "'my_listener')."
+        )
     if reason == RegistrationReason.BAD_GROUP:
-        return (f"Its group {err.value!r} is not a valid label. A group names the people who use "
-                f"the strategy: a short identifier (letters, digits, _) such as 'listeners', "
-                f"and not {' or '.join(map(repr, registry.RESERVED_GROUPS))} (kept for the "
-                "whole model's numbers).")
+        return (
+            f"Its group {err.value!r} is not a valid label. A group names the people who use "
+            f"the strategy: a short identifier (letters, digits, _) such as 'listeners', "
+            f"and not {' or '.join(map(repr, registry.RESERVED_GROUPS))} (kept for the "
+            "whole model's numbers)."
+        )
     if reason == RegistrationReason.BAD_NAME:
-        return (f"Its name {err.value!r} is not valid: a name is a short identifier (letters, "
-                "digits, _, not starting with a digit) such as 'my_listener'.")
+        return (
+            f"Its name {err.value!r} is not valid: a name is a short identifier (letters, "
+            "digits, _, not starting with a digit) such as 'my_listener'."
+        )
     if reason == RegistrationReason.NOT_A_STRATEGY:
-        return ("@register is above something that is not a strategy class: the class must "
-                "subclass agents.Strategy or agents.PersonStrategy.")
+        return (
+            "@register is above something that is not a strategy class: the class must "
+            "subclass agents.Strategy or agents.PersonStrategy."
+        )
     if isinstance(err, ImportError):
-        return (f"Importing the file failed: {error}.\n"
-                "A strategy file should import only from agents, numpy and the standard "
-                "library.")
+        return (
+            f"Importing the file failed: {error}.\n"
+            "A strategy file should import only from agents, numpy and the standard "
+            "library."
+        )
     return f"Importing the file failed: {error}."
 
 
@@ -234,16 +282,22 @@ def _interface(name: str, cls: type) -> str:
     try:
         get_strategy(name)
     except Exception as err:  # noqa: BLE001
-        raise Failed(f"{cls.__name__}() failed: {type(err).__name__}: {err}.\n"
-                     "The app and the sweeps make it with no arguments: __init__(self) may "
-                     "take none besides self.") from None
+        raise Failed(
+            f"{cls.__name__}() failed: {type(err).__name__}: {err}.\n"
+            "The app and the sweeps make it with no arguments: __init__(self) may "
+            "take none besides self."
+        ) from None
     if issubclass(cls, PersonStrategy):
         if cls.choose is PersonStrategy.choose:
-            raise Failed(f"{cls.__name__} does not say what to send: write "
-                         "choose(self, world, me), returning a list of Message.")
+            raise Failed(
+                f"{cls.__name__} does not say what to send: write "
+                "choose(self, world, me), returning a list of Message."
+            )
     elif cls.decide is Strategy.decide:
-        raise Failed(f"{cls.__name__} does not say what to send: write decide(self, world, "
-                     "people), returning Messages.")
+        raise Failed(
+            f"{cls.__name__} does not say what to send: write decide(self, world, "
+            "people), returning Messages."
+        )
     group = group_of(cls)
     return f"Its name {name!r} is new and its group {group!r} is a valid label.", None
 
@@ -253,9 +307,11 @@ def _no_mind_reading(path: Path) -> str:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr == "interest":
-            raise Failed(f"Line {node.lineno} reads .interest: that is what people really "
-                         "value, which nobody can see. Learn it instead: world.estimate[tie] "
-                         "is your guess, and it improves with every conversation.")
+            raise Failed(
+                f"Line {node.lineno} reads .interest: that is what people really "
+                "value, which nobody can see. Learn it instead: world.estimate[tie] "
+                "is your guess, and it improves with every conversation."
+            )
     return "It does not read world.interest (what people value is for them to show).", None
 
 
@@ -280,15 +336,21 @@ def _messages(name: str, path: Path, size: Size, seed: int):
         except StrategyError as err:
             raise Failed(_explain_strategy_error(err, role, model.world.t)) from None
         except TooSlow:
-            raise Failed(f"As the {role}' strategy, {size.steps} steps of {size.people} people "
-                         f"did not finish in {RUN_LIMIT_S} s: is there a loop that never "
-                         "ends?") from None
+            raise Failed(
+                f"As the {role}' strategy, {size.steps} steps of {size.people} people "
+                f"did not finish in {RUN_LIMIT_S} s: is there a loop that never "
+                "ends?"
+            ) from None
         except Exception as err:  # noqa: BLE001 - the participant's code failed
-            raise Failed(f"As the {role}' strategy, it crashed at step {model.world.t}: "
-                         f"{plugins.describe_error(err, path)}.") from None
+            raise Failed(
+                f"As the {role}' strategy, it crashed at step {model.world.t}: "
+                f"{plugins.describe_error(err, path)}."
+            ) from None
         models[role] = model
-    text = (f"It sends well-formed messages, as the broadcasters' strategy and as the "
-            f"interactors' ({size.steps} steps of {size.people} people each).")
+    text = (
+        f"It sends well-formed messages, as the broadcasters' strategy and as the "
+        f"interactors' ({size.steps} steps of {size.people} people each)."
+    )
     if not sent[0]:
         text += "\nIt never started anything in those steps, though (it only answered)."
     text += _held_share(models)
@@ -304,11 +366,13 @@ def _held_share(models: dict[str, NetworkingModel]) -> str:
         mine = w.initial_strategy_id[w.src] == slot
         opened, held = int(w.talks[mine].sum()), int(w.held[mine].sum())
         if opened:
-            lines.append(f"\nAs the {role}' strategy it opened {opened:,} conversations; "
-                         f"{held / opened:.0%} were held. The rest reached their receivers "
-                         "as one-way interruptions: the other person declined or had no time "
-                         f"(everyone has time for {model.params['conversation_capacity']} "
-                         "a step, opened and answered together).")
+            lines.append(
+                f"\nAs the {role}' strategy it opened {opened:,} conversations; "
+                f"{held / opened:.0%} were held. The rest reached their receivers "
+                "as one-way interruptions: the other person declined or had no time "
+                f"(everyone has time for {model.params['conversation_capacity']} "
+                "a step, opened and answered together)."
+            )
     return "".join(lines)
 
 
@@ -325,8 +389,10 @@ def _counting(decide, count: list[int]):
 
 #: What to do about each of the engine's refusals: (reason, method) -> advice; method None
 #: is the advice for any method without one of its own. Every reason has a None entry.
-_REPLY_ADVICE = ("reply(world, ties) returns two arrays with one entry per tie: two_way (bool) "
-                 "and topic (numbers).")
+_REPLY_ADVICE = (
+    "reply(world, ties) returns two arrays with one entry per tie: two_way (bool) "
+    "and topic (numbers)."
+)
 ADVICE: dict[tuple[Reason, str | None], str] = {
     (Reason.WRONG_TYPE, None): "return what the method promises: see agents/strategy.py.",
     (Reason.WRONG_TYPE, "decide"): "decide() returns a Messages batch (Messages.empty() to "
@@ -368,8 +434,10 @@ def advice_for(err: StrategyError) -> str:
 
 def _explain_strategy_error(err: StrategyError, role: str, step: int | None) -> str:
     when = f"at step {step}" if step is not None else "in a run of the sweep"
-    return (f"As the {role}' strategy, {when}, the engine refused what it sent: "
-            f"{err.method}() {err.detail}.\nHow to fix it: {advice_for(err)}")
+    return (
+        f"As the {role}' strategy, {when}, the engine refused what it sent: "
+        f"{err.method}() {err.detail}.\nHow to fix it: {advice_for(err)}"
+    )
 
 
 def _hands_off(name: str, size: Size, seed: int) -> str:
@@ -384,12 +452,17 @@ def _hands_off(name: str, size: Size, seed: int) -> str:
             strategy.decide(world, people)
             ties = world.ties_of(people[:5])
             strategy.reply(world, ties)
-        changed = [key for key in STATE
-                   if not np.array_equal(before[key], getattr(world, key), equal_nan=True)]
+        changed = [
+            key
+            for key in STATE
+            if not np.array_equal(before[key], getattr(world, key), equal_nan=True)
+        ]
         if changed:
-            raise Failed(f"It changed the world: world.{changed[0]} is not the same after it "
-                         "chose its messages. A strategy only chooses; the world updates "
-                         "itself. Keep your own notes on self instead.")
+            raise Failed(
+                f"It changed the world: world.{changed[0]} is not the same after it "
+                "chose its messages. A strategy only chooses; the world updates "
+                "itself. Keep your own notes on self instead."
+            )
     return "It leaves the world's state alone: it only chooses messages.", None
 
 
@@ -401,20 +474,28 @@ def _deterministic(name: str, size: Size, seed: int, first: dict, path: Path) ->
         b = again.datacollector.get_model_vars_dataframe()
         if not a.equals(b):
             hint = _randomness_hint(path)
-            raise Failed(f"Two runs with the same seed ({seed}), as the {role}' strategy, gave "
-                         "different numbers.\nDraw every random number from world.rng (e.g. "
-                         "world.rng.random(), world.rng.choice(...)), not from random or "
-                         "np.random, and keep your memory on self (set in __init__), not on "
-                         "the class." + hint)
-    return (f"It is deterministic: two runs with the same seed ({seed}) gave the same numbers.",
-            None)
+            raise Failed(
+                f"Two runs with the same seed ({seed}), as the {role}' strategy, gave "
+                "different numbers.\nDraw every random number from world.rng (e.g. "
+                "world.rng.random(), world.rng.choice(...)), not from random or "
+                "np.random, and keep your memory on self (set in __init__), not on "
+                "the class." + hint
+            )
+    return (
+        f"It is deterministic: two runs with the same seed ({seed}) gave the same numbers.",
+        None,
+    )
 
 
 def _randomness_hint(path: Path) -> str:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and node.attr == "random" and isinstance(
-                node.value, ast.Name) and node.value.id in ("np", "numpy"):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "random"
+            and isinstance(node.value, ast.Name)
+            and node.value.id in ("np", "numpy")
+        ):
             return f"\nLine {node.lineno} uses np.random."
         if isinstance(node, ast.Import | ast.ImportFrom):
             names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
@@ -433,32 +514,40 @@ def _fast_enough(name: str, size: Size, seed: int) -> tuple[str, bool]:
             with _time_limit(RUN_LIMIT_S):
                 model.run_for(size.speed_steps)
         except TooSlow:
-            raise Failed(f"As the {role}' strategy, {size.speed_steps} steps of 300 people took "
-                         f"more than {RUN_LIMIT_S} s.") from None
+            raise Failed(
+                f"As the {role}' strategy, {size.speed_steps} steps of 300 people took "
+                f"more than {RUN_LIMIT_S} s."
+            ) from None
         worst = max(worst, (time.perf_counter() - start) / size.speed_steps)
     run_s = worst * 200
     if worst > TOO_SLOW:
-        raise Failed(f"It is too slow: {worst:.1f} s a step at 300 people (a 200-step run "
-                     f"would take {run_s / 60:.0f} minutes). Loop over fewer things each step, "
-                     "or use numpy on whole arrays.")
-    text = (f"It is fast enough: {worst * 1000:.0f} ms a step at 300 people (a 200-step run "
-            f"takes about {max(run_s, 0.1):.1f} s).")
+        raise Failed(
+            f"It is too slow: {worst:.1f} s a step at 300 people (a 200-step run "
+            f"would take {run_s / 60:.0f} minutes). Loop over fewer things each step, "
+            "or use numpy on whole arrays."
+        )
+    text = (
+        f"It is fast enough: {worst * 1000:.0f} ms a step at 300 people (a 200-step run "
+        f"takes about {max(run_s, 0.1):.1f} s)."
+    )
     return text, worst > SLOWISH
 
 
 # -- how it did ------------------------------------------------------------------------------
 def _spec_text(strategy: str, size: Size, seed: int) -> str:
-    return "\n".join([
-        f'name = "strategy_check_{strategy}"',
-        f"seed = {seed}",
-        f"steps = {size.sweep_steps}",
-        f"replicates = {size.replicates}",
-        "[fixed]",
-        f"n_agents = {size.sweep_people}",
-        "[vary]",
-        f'broadcaster_strategy = ["{strategy}"]',
-        "",
-    ])
+    return "\n".join(
+        [
+            f'name = "strategy_check_{strategy}"',
+            f"seed = {seed}",
+            f"steps = {size.sweep_steps}",
+            f"replicates = {size.replicates}",
+            "[fixed]",
+            f"n_agents = {size.sweep_people}",
+            "[vary]",
+            f'broadcaster_strategy = ["{strategy}"]',
+            "",
+        ]
+    )
 
 
 def _sweep(name: str, path: Path, size: Size, seed: int, out) -> dict[str, dict]:
@@ -471,10 +560,12 @@ def _sweep(name: str, path: Path, size: Size, seed: int, out) -> dict[str, dict]
     results = {}
     contenders = [name, *BUILT_INS]
     where = "here" if size.workers is None else f"on {size.workers} processes"
-    print(f"\nHow it did: running {len(contenders) * size.replicates} runs {where} ...",
-          file=out, flush=True)
-    with tempfile.TemporaryDirectory(prefix="strategy-check-") as tmp, \
-            _strategy_env(path):
+    print(
+        f"\nHow it did: running {len(contenders) * size.replicates} runs {where} ...",
+        file=out,
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory(prefix="strategy-check-") as tmp, _strategy_env(path):
         for i, contender in enumerate(contenders):
             spec = parse_spec(_spec_text(contender, size, seed))
             group = group_of(get_strategy_class(contender))
@@ -499,9 +590,11 @@ def _sweep(name: str, path: Path, size: Size, seed: int, out) -> dict[str, dict]
             except StrategyError as err:
                 raise Failed(_explain_strategy_error(err, "broadcasters", None)) from None
             except Exception as err:  # noqa: BLE001 - the participant's code failed
-                raise Failed(f"A run of the sweep ({size.sweep_steps} steps, "
-                             f"{size.sweep_people} people) failed: "
-                             f"{plugins.describe_error(err, path)}.") from None
+                raise Failed(
+                    f"A run of the sweep ({size.sweep_steps} steps, "
+                    f"{size.sweep_people} people) failed: "
+                    f"{plugins.describe_error(err, path)}."
+                ) from None
             runs = read_runs(folder)
             results[contender] = {
                 "group": group,
@@ -557,22 +650,32 @@ def _cell(values: np.ndarray, percent: bool) -> str:
 
 def _table(name: str, results: dict, size: Size, seed: int, out) -> None:
     seats = round(PARAMETERS["broadcaster_share"].default * size.sweep_people)
-    _say(f"{size.replicates} runs each: {size.sweep_people} people, {size.sweep_steps} steps, "
-         f"seed {seed}. In each run {seats} people (the broadcasters' seat) use the strategy "
-         f"of the column; the other {size.sweep_people - seats} interact.", out)
+    _say(
+        f"{size.replicates} runs each: {size.sweep_people} people, {size.sweep_steps} steps, "
+        f"seed {seed}. In each run {seats} people (the broadcasters' seat) use the strategy "
+        f"of the column; the other {size.sweep_people - seats} interact.",
+        out,
+    )
     heads = [f"{name} (yours)", "interrupt", "interact"]
     width = max(18, *(len(h) + 2 for h in heads))
     print(f"\n  {'':<26}" + "".join(f"{h:<{width}}" for h in heads).rstrip(), file=out)
     for prefix, (label, percent) in OUTCOMES.items():
         cells = [_cell(results[c][prefix], percent) for c in results]
         print(f"  {label:<26}" + "".join(f"{c:<{width}}" for c in cells).rstrip(), file=out)
-    print("  (± is a 95 % confidence interval over the runs: mean ± 1.96 standard errors)",
-          file=out)
-    _say(f"A {size.sweep_steps}-step run with your strategy took "
-         f"{results[name]['wall_s']:.1f} s on average.", out)
+    print(
+        "  (± is a 95 % confidence interval over the runs: mean ± 1.96 standard errors)", file=out
+    )
+    _say(
+        f"A {size.sweep_steps}-step run with your strategy took "
+        f"{results[name]['wall_s']:.1f} s on average.",
+        out,
+    )
     if results[name]["group"] == "interactors":
-        _say("Its group is 'interactors', so its numbers include the other interactors; give "
-             "it a group of its own to see it alone.", out)
+        _say(
+            "Its group is 'interactors', so its numbers include the other interactors; give "
+            "it a group of its own to see it alone.",
+            out,
+        )
 
 
 def _say(text: str, out) -> None:
@@ -597,8 +700,11 @@ def verdict(name: str, results: dict) -> str:
     versus_att = versus = _compare(mine["attention_to"], bro["attention_to"])
     if versus > 0:
         ratio = att / att_b if att_b > 0 else math.inf
-        kept = (f"kept {ratio:.1f}x the attention of the interrupting broadcasters"
-                if ratio < 100 else "kept far more attention than the interrupting broadcasters")
+        kept = (
+            f"kept {ratio:.1f}x the attention of the interrupting broadcasters"
+            if ratio < 100
+            else "kept far more attention than the interrupting broadcasters"
+        )
     elif versus < 0:
         kept = "kept even less attention than the interrupting broadcasters"
     else:
@@ -606,8 +712,10 @@ def verdict(name: str, results: dict) -> str:
     won, won_i = _mean_ci(mine["conversions"])[0], _mean_ci(inter["conversions"])[0]
     versus = _compare(mine["conversions"], inter["conversions"])
     if versus == 0:  # the intervals overlap: say so, rather than "about as many"
-        won_text = (f"won a number of people that these runs cannot tell apart from the "
-                    f"interactors' ({won:.1f} vs {won_i:.1f} each; more runs would)")
+        won_text = (
+            f"won a number of people that these runs cannot tell apart from the "
+            f"interactors' ({won:.1f} vs {won_i:.1f} each; more runs would)"
+        )
     else:
         how = "more people than" if versus > 0 else "fewer people than"
         won_text = f"won {how} the interactors ({won:.1f} vs {won_i:.1f} each)"
@@ -654,23 +762,31 @@ def _check(path: Path, size: Size, seed: int, out) -> int:
         if other != path:
             report.note(f"Another strategy file could not be loaded: {other}: {error}")
     if report.failed:
-        print("\nYour strategy does not follow the rules yet: fix what the FAIL line says and "
-              "check again.", file=out)
+        print(
+            "\nYour strategy does not follow the rules yet: fix what the FAIL line says and "
+            "check again.",
+            file=out,
+        )
         return 1
     try:
         results = _sweep(name, path, size, seed, out)
     except Failed as err:
         report.fail(str(err))
-        print("\nThe sweep found a problem the short checks did not: fix it and check again.",
-              file=out)
+        print(
+            "\nThe sweep found a problem the short checks did not: fix it and check again.",
+            file=out,
+        )
         return 1
     _table(name, results, size, seed, out)
     print(file=out)
     _say(verdict(name, results), out)
     print(file=out)
-    _say(f"Your strategy follows the rules. Use it in the app (the strategy menus, after "
-         f"restarting ./dev app), with python -m sim broadcaster_strategy={name}, or in a "
-         f"sweep's [vary] table.", out)
+    _say(
+        f"Your strategy follows the rules. Use it in the app (the strategy menus, after "
+        f"restarting ./dev app), with python -m sim broadcaster_strategy={name}, or in a "
+        f"sweep's [vary] table.",
+        out,
+    )
     return 0
 
 
@@ -703,10 +819,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m workshop strategy",
         description="Check that a strategy file follows the rules of the strategy interface, "
-                    "then see how it does against the built-in strategies.")
+        "then see how it does against the built-in strategies.",
+    )
     parser.add_argument("file", help="your strategy file, e.g. my_strategies/mine.py")
-    parser.add_argument("--quick", action="store_true",
-                        help="small checks and a small sweep in this process (seconds)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small checks and a small sweep in this process (seconds)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed of the checks and the sweep")
     try:
         args = parser.parse_args(argv)

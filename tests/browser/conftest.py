@@ -57,7 +57,8 @@ def app_url() -> Iterator[str]:
     with contextlib.ExitStack() as stack:
         try:
             server = stack.enter_context(
-                serve(production=True, log_path=ARTIFACTS / f"browser-server-{worker}.log"))
+                serve(production=True, log_path=ARTIFACTS / f"browser-server-{worker}.log")
+            )
         except ServerError as e:
             pytest.fail(str(e))
         yield server.url
@@ -107,7 +108,8 @@ class AppTab:
                 const m = /Step (\\d+)/.exec(document.querySelector(".step-counter")?.textContent);
                 return m !== null && Number(m[1]) >= n;
             }""",
-            arg=at_least, timeout=timeout,
+            arg=at_least,
+            timeout=timeout,
         )
         return self.step()
 
@@ -132,14 +134,16 @@ class AppTab:
         assert (button.text_content() or "").strip() == "Play"
         button.click()
         self.page.wait_for_function(
-            "() => document.querySelector('button.play')?.textContent.trim() === 'Pause'")
+            "() => document.querySelector('button.play')?.textContent.trim() === 'Pause'"
+        )
 
     def pause(self) -> None:
         button = self.play_button()
         assert (button.text_content() or "").strip() == "Pause"
         button.click()
         self.page.wait_for_function(
-            "() => document.querySelector('button.play')?.textContent.trim() === 'Play'")
+            "() => document.querySelector('button.play')?.textContent.trim() === 'Play'"
+        )
 
     # -- what the page did -------------------------------------------------------------
     def foreign_requests(self) -> list[str]:
@@ -150,7 +154,7 @@ class AppTab:
         for u in self.requests:
             if u.startswith("data:"):
                 continue
-            target = u[len("blob:"):] if u.startswith("blob:") else u
+            target = u[len("blob:") :] if u.startswith("blob:") else u
             parts = urlsplit(target)
             if parts.hostname != "127.0.0.1" or parts.port != own.port:
                 bad.append(u)
@@ -188,7 +192,8 @@ def open_app(
                     && charts.length >= nCharts
                     && charts.every((x) => x.hasAttribute("aria-label"));
             }""",
-            arg=len(CHARTS), timeout=PAGE_READY_TIMEOUT,
+            arg=len(CHARTS),
+            timeout=PAGE_READY_TIMEOUT,
         )
         page.locator("button.play").wait_for()
 
@@ -199,11 +204,18 @@ def open_app(
         tab = AppTab(url=app_url, context=context, page=page)
         context.on("request", lambda r: tab.requests.append(r.url))
         context.on("requestfailed", lambda r: tab.failed.append(f"{r.url}: {r.failure}"))
-        context.on("response", lambda r: r.status >= 400 and tab.bad_responses.append(
-            f"{r.status} {r.url}"))
+        context.on(
+            "response",
+            lambda r: r.status >= 400 and tab.bad_responses.append(f"{r.status} {r.url}"),
+        )
         page.on("websocket", lambda ws: tab.requests.append(ws.url))
-        page.on("console", lambda m: m.type == "error" and tab.console_errors.append(
-            f"console.error: {m.text} ({m.location.get('url')})"))
+        page.on(
+            "console",
+            lambda m: (
+                m.type == "error"
+                and tab.console_errors.append(f"console.error: {m.text} ({m.location.get('url')})")
+            ),
+        )
         page.on("pageerror", lambda e: tab.console_errors.append(f"page error: {e}"))
         try:
             _load(page, query)
@@ -211,10 +223,12 @@ def open_app(
             shot = ARTIFACTS / f"browser-failed-{request.node.name}-{len(contexts)}.png"
             with contextlib.suppress(PlaywrightError):
                 page.screenshot(path=str(shot), full_page=True)
-            pytest.fail(f"the app did not come up in the browser: {e}\n"
-                        f"requests elsewhere than the server: {tab.foreign_requests()}\n"
-                        f"error responses: {tab.bad_responses}\nfailed: {tab.failed}\n"
-                        f"console: {tab.console_errors}\nscreenshot: {shot}")
+            pytest.fail(
+                f"the app did not come up in the browser: {e}\n"
+                f"requests elsewhere than the server: {tab.foreign_requests()}\n"
+                f"error responses: {tab.bad_responses}\nfailed: {tab.failed}\n"
+                f"console: {tab.console_errors}\nscreenshot: {shot}"
+            )
         return tab
 
     yield _open
@@ -224,6 +238,8 @@ def open_app(
         if failed:  # what the page looked like when the test failed (CI keeps artifacts/)
             for page in context.pages:
                 with contextlib.suppress(PlaywrightError):
-                    page.screenshot(path=str(ARTIFACTS / f"browser-failed-{request.node.name}"
-                                              f"-{i}.png"), full_page=True)
+                    page.screenshot(
+                        path=str(ARTIFACTS / f"browser-failed-{request.node.name}-{i}.png"),
+                        full_page=True,
+                    )
         context.close()

@@ -59,8 +59,9 @@ RUN_AXE_JS = """async (tags) => {
 
 def _settle(tab: AppTab) -> None:
     """Two animation frames: whatever changed last is laid out and drawn."""
-    tab.page.evaluate("() => new Promise((r) => requestAnimationFrame(() => "
-                      "requestAnimationFrame(r)))")
+    tab.page.evaluate(
+        "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    )
 
 
 def _to_phone_width(tab: AppTab) -> None:
@@ -71,11 +72,14 @@ def _to_phone_width(tab: AppTab) -> None:
         tab.page.wait_for_function(
             "(w) => document.documentElement.scrollWidth <= w"
             " && !document.querySelector('.v-navigation-drawer:not(.v-navigation-drawer--mobile)')",
-            arg=PHONE["width"], timeout=10_000)
+            arg=PHONE["width"],
+            timeout=10_000,
+        )
     except PlaywrightError:
         wide = tab.page.evaluate(WIDE_JS, PHONE["width"])
-        raise AssertionError(f"the page does not fit a {PHONE['width']} px wide window: "
-                             f"{wide}") from None
+        raise AssertionError(
+            f"the page does not fit a {PHONE['width']} px wide window: {wide}"
+        ) from None
     _settle(tab)
 
 
@@ -104,8 +108,10 @@ def _describe(violations: list[dict]) -> str:
 def _audit(tab: AppTab, view: str) -> dict:
     """Run axe-core in the page; write the results to artifacts/axe-<view>.{json,txt}."""
     if not AXE_JS.is_file():
-        pytest.fail(f"{AXE_JS} is missing: run ./dev setup (scripts/install_frontend_assets.py "
-                    "installs axe-core from the npm registry)")
+        pytest.fail(
+            f"{AXE_JS} is missing: run ./dev setup (scripts/install_frontend_assets.py "
+            "installs axe-core from the npm registry)"
+        )
     _settle(tab)
     tab.page.add_script_tag(path=str(AXE_JS))
     result = tab.page.evaluate(RUN_AXE_JS, AXE_TAGS)
@@ -120,10 +126,16 @@ def _audit(tab: AppTab, view: str) -> dict:
         f"{result['viewport']['height']}), rules tagged {', '.join(AXE_TAGS)}",
         f"{len(result['passes'])} rules passed, {len(result['violations'])} violated, "
         f"{len(result['incomplete'])} need a human to review",
-        "", "VIOLATIONS", _describe(result["violations"]) or "none",
-        "", "NEEDS REVIEW (not failures)",
-        "\n".join(f"[{v['impact']}] {v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-                  for v in result["incomplete"]) or "none",
+        "",
+        "VIOLATIONS",
+        _describe(result["violations"]) or "none",
+        "",
+        "NEEDS REVIEW (not failures)",
+        "\n".join(
+            f"[{v['impact']}] {v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+            for v in result["incomplete"]
+        )
+        or "none",
     ]
     (ARTIFACTS / f"axe-{view}.txt").write_text("\n".join(summary) + "\n")
     return result
@@ -134,13 +146,15 @@ def _assert_no_serious_violations(result: dict) -> None:
     assert not blocking, (
         f"axe-core finds {len(blocking)} serious or critical WCAG violation(s) on the "
         f"{result['view']} view (all results: artifacts/axe-{result['view']}.json):\n"
-        + _describe(blocking))
+        + _describe(blocking)
+    )
     # the audit ran for real: the rules that matter here were applied to this page
     ran = set(result["passes"]) | {v["id"] for v in result["violations"]}
     for rule in ("color-contrast", "button-name", "aria-allowed-attr", "image-alt"):
         assert rule in ran or rule in result["inapplicable"], f"axe did not run {rule}"
     assert "color-contrast" in ran and "button-name" in ran, (
-        "axe found no text or no buttons to check: did the page load?")
+        "axe found no text or no buttons to check: did the page load?"
+    )
 
 
 def _run_a_few_steps(tab: AppTab, steps: int = 5) -> None:
@@ -226,23 +240,27 @@ def test_tab_reaches_play_before_the_parameters_and_space_plays_and_pauses(open_
     tab.play_button().focus()
     page.keyboard.press("Space")
     page.wait_for_function(
-        "() => document.querySelector('button.play')?.textContent.trim() === 'Pause'")
+        "() => document.querySelector('button.play')?.textContent.trim() === 'Pause'"
+    )
     tab.wait_for_step(2)
     assert page.evaluate(FOCUSED_JS)["play"], "focus left the Play/Pause button"
     page.keyboard.press("Space")
     page.wait_for_function(
-        "() => document.querySelector('button.play')?.textContent.trim() === 'Play'")
+        "() => document.querySelector('button.play')?.textContent.trim() === 'Play'"
+    )
     paused_at = tab.settled_step()
     assert tab.step() == paused_at
     # with no control focused, the space bar is the page's play/pause key
     page.evaluate("() => document.activeElement?.blur()")
     page.keyboard.press("Space")
     page.wait_for_function(
-        "() => document.querySelector('button.play')?.textContent.trim() === 'Pause'")
+        "() => document.querySelector('button.play')?.textContent.trim() === 'Pause'"
+    )
     tab.wait_for_step(paused_at + 2)
     page.keyboard.press("Space")
     page.wait_for_function(
-        "() => document.querySelector('button.play')?.textContent.trim() === 'Play'")
+        "() => document.querySelector('button.play')?.textContent.trim() === 'Play'"
+    )
 
 
 #: Helpers kept in the page: the outline and box shadow drawn on an element and on the four
@@ -295,8 +313,13 @@ def test_every_control_shows_a_visible_focus_indicator(open_app):
         if page.evaluate("() => document.activeElement.matches('.lc-btn')"):
             break
     kinds = {(f["tag"], f["role"]) for f in walked}
-    for kind in (("button", ""), ("div", "slider"), ("input", ""), ("canvas", "application"),
-                 ("button", "tab")):
+    for kind in (
+        ("button", ""),
+        ("div", "slider"),
+        ("input", ""),
+        ("canvas", "application"),
+        ("button", "tab"),
+    ):
         assert kind in kinds, f"the walk never focused a {kind}: {walked}"
     page.evaluate("() => document.activeElement?.blur()")
     _settle(tab)
@@ -360,12 +383,14 @@ def test_targets_are_at_least_24_px_or_spaced_apart(open_app, viewport):
         _to_phone_width(tab)
     found = tab.page.evaluate(TARGETS_JS, MIN_TARGET)
     expected = {"tab", "network", "chartButton"} | (
-        {"play", "switch", "slider"} if viewport == "desktop" else set())
+        {"play", "switch", "slider"} if viewport == "desktop" else set()
+    )
     missing = [k for k in expected if not found["kinds"][k]]
     assert not missing, f"no {missing} among the {found['count']} targets checked"
     assert not found["failures"], (
         f"targets under {MIN_TARGET}x{MIN_TARGET} px without the spacing WCAG 2.5.8 allows:\n"
-        + "\n".join(found["failures"]))
+        + "\n".join(found["failures"])
+    )
 
 
 # ---------------------------------------------------------------- motion
@@ -404,7 +429,8 @@ def test_reduced_motion_turns_off_transitions_and_animations(open_app):
     _settle(tab)
     reduced = page.evaluate(MOTION_JS)
     assert reduced["transition"] <= 0.001 and reduced["animation"] <= 0.001, (
-        f"with prefers-reduced-motion: reduce something still moves: {reduced}")
+        f"with prefers-reduced-motion: reduce something still moves: {reduced}"
+    )
     # and the page still works: Play and Pause, no errors
     tab.play()
     tab.wait_for_step(2)
@@ -418,8 +444,10 @@ def test_page_reflows_at_phone_width(open_app):
     page = tab.page
     _to_phone_width(tab)  # fails if the page still scrolls sideways
     width = PHONE["width"]
-    for what, locator in (("the network", page.locator("canvas.nv-canvas")),
-                          ("the first chart", page.locator(".lc-root canvas").first)):
+    for what, locator in (
+        ("the network", page.locator("canvas.nv-canvas")),
+        ("the first chart", page.locator(".lc-root canvas").first),
+    ):
         locator.scroll_into_view_if_needed()
         box = locator.bounding_box()
         assert box is not None and box["width"] >= width * 0.7, f"{what} is squeezed: {box}"

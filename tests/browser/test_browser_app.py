@@ -59,7 +59,8 @@ def _assert_within_page_width(tab: AppTab, what: str, locator) -> None:
     assert box is not None, f"{what} is not displayed"
     assert box["x"] >= -1 and box["x"] + box["width"] <= width + 1, (
         f"{what} lies outside the {width}px-wide window: x = {box['x']:.0f} to "
-        f"{box['x'] + box['width']:.0f}")
+        f"{box['x'] + box['width']:.0f}"
+    )
 
 
 def _assert_clean(tab: AppTab) -> None:
@@ -161,8 +162,9 @@ def test_full_page_screenshot_goes_to_artifacts(open_app):
         if height <= page.viewport_size["height"]:
             break
         page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
-        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => "
-                      "requestAnimationFrame(r)))")
+        page.evaluate(
+            "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / "browser-app.png"
     path.unlink(missing_ok=True)

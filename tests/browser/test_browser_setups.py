@@ -32,7 +32,8 @@ def query_of(tab: AppTab) -> dict[str, str]:
 
 def wait_for_query(tab: AppTab, key: str, value: str) -> None:
     tab.page.wait_for_function(
-        "([k, v]) => new URLSearchParams(location.search).get(k) === v", arg=[key, value])
+        "([k, v]) => new URLSearchParams(location.search).get(k) === v", arg=[key, value]
+    )
 
 
 def switch(tab: AppTab, label: str) -> None:
@@ -115,11 +116,15 @@ def test_projector_mode_is_a_switch_on_the_page(open_app):
     normal = root_font_px(tab)
     switch(tab, "Projector mode (large text)")
     wait_for_query(tab, "projector", "1")
-    tab.page.wait_for_function("(n) => parseFloat(getComputedStyle("
-                               "document.documentElement).fontSize) > n", arg=normal * 1.2)
+    tab.page.wait_for_function(
+        "(n) => parseFloat(getComputedStyle(document.documentElement).fontSize) > n",
+        arg=normal * 1.2,
+    )
     # a white page (waited for: the theme's colours fade in over a moment)
-    tab.page.wait_for_function("() => getComputedStyle(document.querySelector('.v-main'))"
-                               ".backgroundColor === 'rgb(255, 255, 255)'")
+    tab.page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.v-main'))"
+        ".backgroundColor === 'rgb(255, 255, 255)'"
+    )
     _assert_clean(tab)
 
 

@@ -27,13 +27,14 @@ class ListenFirst(PersonStrategy):
         if world.t <= self.listen_steps:
             # Listening: open a conversation with the contact I have talked with least.
             tie = min(ties.tolist(), key=lambda t: world.talks[t])
-            return [Message(to=int(world.dst[tie]), topic=float(world.estimate[tie]),
-                            two_way=True)]
+            return [Message(to=int(world.dst[tie]), topic=float(world.estimate[tie]), two_way=True)]
         # Pitching: one-way, to contacts I know (talked with) and who trust me.
         known = world.talks[ties] > 0
         trusted = world.trust_of(ties) >= self.trust_needed  # their trust in me
-        return [Message(to=int(world.dst[tie]), topic=float(world.estimate[tie]))
-                for tie in ties[known & trusted]]
+        return [
+            Message(to=int(world.dst[tie]), topic=float(world.estimate[tie]))
+            for tie in ties[known & trusted]
+        ]
 
     def answer(self, world, me, opener):
         # When someone opens a conversation with me, I answer in kind, on their interest.
