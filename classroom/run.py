@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agents import group_of
-from sim import NetworkingModel
+from sim import BY_START_SUFFIX, NetworkingModel
 
 from .layout import layout_for
 
@@ -128,9 +128,18 @@ class ClassroomRun:
         return np.array([GROUP_CODES.get(p.group, 2) for p in people], dtype=np.uint8)
 
     def latest(self) -> dict[str, dict[str, float]]:
-        """Chart key -> group -> value at the current step."""
+        """Chart key -> group -> value at the current step. With ``adaptation`` on, the
+        charts follow people by the group they started in (the ``_by_start`` reporters):
+        the broadcasters' line goes on after they switch, instead of breaking off."""
+        mv = self.model.datacollector.model_vars
+        follow = BY_START_SUFFIX if self.model.params["adaptation"] else ""
         return {
-            key: {g: self._value(f"{prefix}_{g}") for g in self.groups}
+            key: {
+                g: self._value(
+                    f"{prefix}_{g}{follow}" if f"{prefix}_{g}{follow}" in mv else f"{prefix}_{g}"
+                )
+                for g in self.groups
+            }
             for key, _, _, prefix, _ in CHARTS
         }
 

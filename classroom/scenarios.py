@@ -75,7 +75,7 @@ SCENARIOS: dict[str, Scenario] = {
             "second_chance",
             "Second chances",
             "Broadcasters who fade switch to holding conversations. Do they win their "
-            "audience back?",
+            "audience back? (The charts follow people by the group they started in.)",
             {"adaptation": True},
         ),
         Scenario(

@@ -5,11 +5,12 @@ the network names :data:`NETWORKS` and :class:`ParameterError`. This package imp
 nothing from the app or the experiments.
 """
 
-from .model import REPORTER_HELP, NetworkingModel, reporter_names
+from .model import BY_START_SUFFIX, REPORTER_HELP, NetworkingModel, reporter_help, reporter_names
 from .params import GROUPS, NETWORKS, PARAMETERS, Param, ParameterError, defaults
 from .world import StrategyError
 
 __all__ = [
+    "BY_START_SUFFIX",
     "GROUPS",
     "NETWORKS",
     "PARAMETERS",
@@ -19,5 +20,6 @@ __all__ = [
     "ParameterError",
     "StrategyError",
     "defaults",
+    "reporter_help",
     "reporter_names",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 
 import numpy as np
 import pandas as pd
@@ -187,3 +188,19 @@ def test_tie_strengths_follow_their_ties_when_introductions_add_new_ones():
     a, b = run.drawn_edges[:, 0], run.drawn_edges[:, 1]
     trust = 0.5 * (w.trust_of(w.ties_between(a, b)) + w.trust_of(w.ties_between(b, a)))
     assert np.allclose(strength, np.clip((trust - 0.5) / 0.45, 0, 1))
+
+
+def test_with_adaptation_the_charts_follow_people_by_their_starting_group():
+    """Once every faded broadcaster has switched, the current-group reporter is NaN; the
+    charts follow the people who started as broadcasters instead, so the line goes on."""
+    run = ClassroomRun(dict(defaults(), adaptation=True), seed=2)
+    run.step(80)
+    row = run.model.datacollector.get_model_vars_dataframe().iloc[-1]
+    assert math.isnan(row["attention_to_broadcasters"])  # nobody broadcasts any more
+    latest = run.latest()
+    assert latest["attention"]["broadcasters"] == row["attention_to_broadcasters_by_start"]
+    assert 0.0 < latest["attention"]["broadcasters"] <= 1.0
+    assert latest["faded"]["broadcasters"] == row["faded_broadcasters"]
+    plain = ClassroomRun(dict(defaults()), seed=2)
+    plain.step(3)
+    assert plain.latest()["trust"]["interactors"] == plain._value("trust_in_interactors")

@@ -200,6 +200,29 @@ def test_python_m_sim_lists_every_parameter(capsys):
             assert name in out and param.help.split()[0] in out
 
 
+def test_python_m_sim_counts_broadcasters_at_the_start_and_follows_them(capsys):
+    """With adaptation on, every broadcaster fades and switches: the header still counts
+    the people who started as broadcasters, and the table follows them (by_start view)
+    instead of printing '-' for an empty group."""
+    assert sim_main(["--steps", "60", "adaptation=on"]) == 0
+    out = capsys.readouterr().out
+    assert "90 broadcasters at the start" in out
+    assert "per person who started as" in out
+    attention = next(line for line in out.splitlines() if line.startswith("attention paid"))
+    assert "-" not in attention.split()[-2:], attention
+
+
+def test_python_m_sim_shows_nothing_for_what_the_bass_rule_does_not_model(capsys):
+    argv = ["--steps", "5", "conversion_rule=bass", "network=complete", "n_agents=500"]
+    assert sim_main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    for label in ("attention paid", "trust earned", "share faded", "noticed reach"):
+        row = next(line for line in lines if line.startswith(label))
+        assert row.split()[-2:] == ["-", "-"], row
+    conversions = next(line for line in lines if line.startswith("conversions"))
+    assert "-" not in conversions.split()[-2:]
+
+
 def test_python_m_sim_refuses_a_bad_parameter_by_name(capsys):
     assert sim_main(["--steps", "2", "habituation=2"]) == 2
     assert "habituation" in capsys.readouterr().err
