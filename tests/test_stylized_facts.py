@@ -40,7 +40,7 @@ def captive_runs():
 def test_s1_interaction_is_memorable(default_runs):
     """S1: contacts recall interactors at least twice as well as broadcasters at the end,
     although broadcasters sent several (>= 3) times more messages. (Measured: recall ratio
-    about 4.8, messages ratio about 6.0.) Per message, a noticed exchange beats a noticed
+    about 3.7, messages ratio about 6.1.) Per message, a noticed exchange beats a noticed
     interruption: tests/test_mechanisms.py::
     test_conversation_leaves_a_stronger_trace_than_an_interruption."""
     for df in default_runs:
@@ -51,8 +51,9 @@ def test_s1_interaction_is_memorable(default_runs):
 
 def test_s2_people_learn_to_ignore_broadcasters(default_runs):
     """S2: attention to broadcasters ends at most a quarter of its start (measured about
-    0.10); attention to interactors stays at 80 % of its start or more (measured about
-    0.86, with spill-over on, so that this half of the claim is a real test)."""
+    0.11); attention to interactors stays at 80 % of its start or more (measured about
+    0.83, worst of seeds 0-9 0.823: openings nobody takes up and spill-over both pull it
+    down, so this half of the claim is a real test)."""
     for df in default_runs:
         start, end = df.iloc[0], df.iloc[-1]
         assert end.attention_to_broadcasters <= 0.25 * start.attention_to_broadcasters
@@ -69,7 +70,7 @@ def test_s3_broadcasters_fade_out(default_runs):
 
 def test_s4_reach_now_trust_later(default_runs):
     """S4: per person, broadcasters' noticed reach summed over steps 1-10 leads (measured
-    about 44 vs 15); by the end interactors lead in trust earned and in conversions."""
+    about 46 vs 14); by the end interactors lead in trust earned and in conversions."""
     for df in default_runs:
         first = df.iloc[1:11]
         assert first.reach_broadcasters.sum() > first.reach_interactors.sum()
@@ -80,7 +81,7 @@ def test_s4_reach_now_trust_later(default_runs):
 
 def test_s5_interactors_stop_guessing(default_runs):
     """S5: interactors' value per noticed message rises and ends at least 1.5 times the
-    broadcasters' (measured about 1.8), which stays flat near chance (0.5)."""
+    broadcasters' (measured about 2.0), which stays flat near chance (0.5)."""
     for df in default_runs:
         early, late = df.iloc[1:6], df.iloc[-20:]
         assert (
@@ -104,8 +105,8 @@ def test_s6_captive_audience(captive_runs, default_runs):
     with habituation off the audience's attention to broadcasters stays at its start
     (no habituation and, being a share of it, no spill-over; measured exactly 1.0). As a
     control, the same seeds with habituation on (the defaults) fade at least 80 % of the
-    broadcasters (measured 100 %), and lose the late reach lead (measured about 0.96 vs
-    1.31 per step); habituation alone does it: with spill-over off they still fade (100 %)."""
+    broadcasters (measured 100 %), and lose the late reach lead (measured about 1.02 vs
+    1.34 per step); habituation alone does it: with spill-over off they still fade (100 %)."""
     spill_off = _runs(generalization_on=False)
     for captive, control, no_spill in zip(captive_runs, default_runs, spill_off, strict=True):
         start = captive.attention_to_broadcasters.iloc[0]
@@ -126,7 +127,7 @@ def test_s6_captive_audience(captive_runs, default_runs):
 def test_s7_attention_is_a_commons():
     """S7: with a limited attention budget (the default), raising the broadcaster share
     from 0.1 to 0.6 lowers the share of interactors' messages that get noticed (measured
-    about 0.95 -> 0.54), seed by seed on the same networks."""
+    about 0.90 -> 0.56), seed by seed on the same networks."""
     for seed in SEEDS:
         shares = []
         for share in (0.1, 0.6):
