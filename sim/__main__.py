@@ -96,10 +96,10 @@ def summary(model: NetworkingModel, elapsed: float | None = None) -> str:
         b, i = end[f"{prefix}_broadcasters{suffix}"], end[f"{prefix}_interactors{suffix}"]
         lines.append(f"{label:28s} {_fmt(fmt, b):>13s} {_fmt(fmt, i):>13s}")
     if len(first):
+        reach = "reach_{g}" + (BY_START_SUFFIX if by_start else "")
+        b, i = (first[reach.format(g=g)].sum(min_count=1) for g in ("broadcasters", "interactors"))
         lines.append(
-            f"{'noticed reach, steps 1-10':28s} "
-            f"{_fmt('{:.1f}', first.reach_broadcasters.sum(min_count=1)):>13s} "
-            f"{_fmt('{:.1f}', first.reach_interactors.sum(min_count=1)):>13s}"
+            f"{'noticed reach, steps 1-10':28s} {_fmt('{:.1f}', b):>13s} {_fmt('{:.1f}', i):>13s}"
         )
     return "\n".join(lines)
 

@@ -71,8 +71,11 @@ def reporter_names(groups=FAMILIES) -> list[str]:
     return names + ["converted_share", "noticed_share_all"]
 
 
-def reporter_help(name: str) -> str:
-    """What the reporter ``name`` measures, in words (KeyError for an unknown name)."""
+def reporter_help(name: str, groups=None) -> str:
+    """What the reporter ``name`` measures, in words. ``groups``: the groups a model reports
+    (``model.groups``); by default any short identifier is taken for a group. KeyError for
+    a name no model reports (an unknown measure, a group not in ``groups``, or a
+    ``_by_start`` view of a number that is always counted by starting group)."""
     model_wide = {
         "converted_share": "share of people won over by at least one sender",
         "noticed_share_all": "share of all messages delivered this step that were noticed",
@@ -82,8 +85,18 @@ def reporter_help(name: str) -> str:
     base = name.removesuffix(BY_START_SUFFIX)
     for pattern, text in REPORTER_HELP.items():
         prefix = pattern.removesuffix("{g}")
-        if base.startswith(prefix) and base != prefix:
-            return text.replace(NOW, AT_START) if base != name else text
+        group = base.removeprefix(prefix)
+        if not base.startswith(prefix) or not group.isidentifier():
+            continue
+        if groups is not None and group not in groups:
+            break
+        if base != name and not text.endswith(NOW):
+            break  # cumulative numbers have no second view
+        if base != name:
+            text = text.replace(NOW, AT_START)
+        if not prefix.startswith("conversions"):
+            text += " (NaN under the Bass rule, which has no messages, attention or memory)"
+        return text
     raise KeyError(f"no reporter named {name!r}")
 
 
@@ -262,9 +275,10 @@ class NetworkingModel(mesa.Model):
     def group_mean(self, key: str, group: str, by_start: bool | None = None) -> float:
         """Mean over the people of ``group`` of the per-person number ``key`` (NaN if none).
         ``by_start``: count people by their starting group (default: only for the
-        cumulative numbers in BY_START; the rest by their current strategy)."""
-        if by_start is None:
-            by_start = key in BY_START
+        cumulative numbers in BY_START, which are always counted that way; the rest by their
+        current strategy)."""
+        if by_start is None or key in BY_START:  # cumulative numbers: always by start
+            by_start = key in BY_START or bool(by_start)
         return self.group_means()[key, group, bool(by_start)]
 
 

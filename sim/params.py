@@ -5,6 +5,16 @@ allowed range, a one-line plain-language explanation and whether it may change w
 is going. The constructor validates against these declarations; the app's controls, the
 sweep specs and the docs read them from here too. Nothing else in the project restates a
 default or a range.
+
+What makes an exchange an exchange (docs/model.md, section 7.2; enforced by the world,
+:meth:`sim.world.World.hold_conversations`, for every strategy alike): a strategy only asks
+for a conversation. One is *held* when the other person answers in kind and both still
+have time, ``conversation_capacity`` conversations a step each, opened and answered
+together; openings are settled in a random order. Any other opening arrives as a one-way
+message, with a one-way message's effects. A held conversation restores attention
+(``sensitization``) only when noticed and by what it was worth to the listener; trust
+evidence, learning (``interest_learning``) and the strong memory trace
+(``memory_boost_exchange``) come only from noticed messages of held conversations.
 """
 
 from __future__ import annotations
@@ -33,6 +43,10 @@ class ParameterError(ValueError, TypeError):
     def __init__(self, field: str, message: str):
         super().__init__(f"{field}: {message}")
         self.field = field
+        self.message = message
+
+    def __reduce__(self):  # pickled whole: sweeps raise it in worker processes
+        return type(self), (self.field, self.message)
 
 
 #: The largest complete graph stored tie by tie (about four million directed ties).
@@ -394,7 +408,9 @@ PARAMETERS: dict[str, Param] = {
             "sensitization",
             "float",
             0.5,
-            "How much of the lost attention a two-way conversation gives back.",
+            "How much of the lost attention a conversation gives back: only one the other "
+            "person took part in and you noticed, and in proportion to what it was worth "
+            "to you.",
             "Attention",
             "Restored by a conversation",
             low=0.0,
@@ -429,7 +445,8 @@ PARAMETERS: dict[str, Param] = {
             "trust_forgetting",
             "float",
             0.95,
-            "Share of past trust evidence kept each step (1 means never forget).",
+            "Share of past trust evidence kept each step (1 means never forget); new "
+            "evidence comes only from conversations, never from one-way messages.",
             "Trust and memory",
             "Trust memory",
             low=0.0,

@@ -23,9 +23,9 @@ exactly as in :mod:`sim.world`:
   ``stranger_attention`` and the set ``won_over_by_strangers`` of cold callers who have
   won it over;
 * the **sender** holds what it knows of the receiver: ``guess[receiver]`` (its estimate of
-  the receiver's interest), ``talks[receiver]`` (how many conversations it opened with
-  them) and ``held[receiver]`` (how many of those were held, that is answered in kind;
-  them).
+  the receiver's interest), ``talks[receiver]`` (how many conversations it tried to open
+  with them) and ``held[receiver]`` (how many of those were held: answered in kind, with
+  time on both sides).
 
 One step, in the order of :meth:`sim.world.World.step`
 ------------------------------------------------------
@@ -701,8 +701,8 @@ class ReferenceModel(mesa.Model):
     def group_mean(self, key: str, group: str, by_start: bool | None = None) -> float:
         """Mean over the people of ``group`` of the per-person number ``key`` (NaN if none);
         ``by_start`` as in :meth:`sim.NetworkingModel.group_mean`."""
-        if by_start is None:
-            by_start = key in BY_START
+        if by_start is None or key in BY_START:  # cumulative numbers: always by start
+            by_start = key in BY_START or bool(by_start)
         return self.group_means()[key, group, bool(by_start)]
 
     def converted_share(self) -> float:

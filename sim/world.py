@@ -21,10 +21,10 @@ Per person: ``interest`` (angle on the topic circle), ``pitch`` (the topic a bro
 pushes), ``strategy_id``, ``faded``.
 
 What strategies may read: ``n``, ``n_ties``, ``src``, ``dst``, ``rev``, ``out_start``,
-``interest`` is *not* for strategies (a person cannot read minds: learn it through
-``estimate``), ``pitch``, ``estimate``, ``talks``, ``held``, ``rng``, ``params``, and the helper
-methods ``ties_of``, ``contacts_of``, ``tie``, ``attention_of``, ``trust_of``,
-``uncertainty`` and ``pick_ties``.
+``out_degree``, ``pitch``, ``estimate``, ``talks``, ``held``, ``rng``, ``params``, and the
+helper methods ``ties_of``, ``contacts_of``, ``tie``, ``attention_of``, ``trust_of``,
+``uncertainty`` and ``pick_ties``. ``interest`` is *not* for strategies (a person cannot
+read minds: learn it through ``estimate``).
 
 A few passes that numpy could only do with sorting or many temporaries are small compiled
 loops in :mod:`sim.kernels` (numba); they take their random draws from ``rng`` as arguments.
@@ -72,6 +72,13 @@ def match(topic: np.ndarray, interest: np.ndarray) -> np.ndarray:
     value += 1.0
     value *= 0.5
     return value
+
+
+def _frozen(values, dtype) -> np.ndarray:
+    """A read-only copy of ``values`` as ``dtype``: what the world checked stays as checked."""
+    out = np.array(values, dtype=dtype, copy=True)
+    out.flags.writeable = False
+    return out
 
 
 #: Rounds of rejection sampling in :meth:`World.pick_ties` before the exact draw.
@@ -298,11 +305,12 @@ class World:
 
     def _checked(self, strategy, sid: int, msgs) -> Messages:
         """Refuse malformed output of a strategy's ``decide`` with an error that names the
-        strategy, before it can touch anyone's state. The same Messages object returned
-        again (a cached batch) is checked once."""
-        seen = self._last_checked.get(id(strategy))
-        if seen is not None and seen[0] is msgs:
-            return seen[1]
+        strategy, before it can touch anyone's state. A cached batch (the same Messages
+        object returned again) is not checked again only while nothing it was checked
+        against has changed: its contents, the ties (introductions) and who uses which
+        strategy (adaptation). The world delivers its own read-only copy of what it checked."""
+        if self._unchanged_since_checked(strategy, msgs):
+            return self._last_checked[id(strategy)][1]
         name = getattr(strategy, "name", type(strategy).__name__)
 
         def refuse(reason: Reason, why: str) -> StrategyError:
@@ -379,10 +387,33 @@ class World:
                     "opened a two-way exchange with a stranger; conversations need a tie",
                 )
         out = Messages(
-            sender, receiver, tie, fields["topic"].astype(float, copy=False), fields["two_way"]
+            *(
+                _frozen(a, dtype)
+                for a, dtype in (
+                    (sender, np.int64),
+                    (receiver, np.int64),
+                    (tie, np.int64),
+                    (fields["topic"], float),
+                    (fields["two_way"], bool),
+                )
+            )
         )
-        self._last_checked[id(strategy)] = (msgs, out)  # a batch returned again is trusted
+        self._last_checked[id(strategy)] = (msgs, out, self.n_ties, self.strategy_id.copy())
         return out
+
+    def _unchanged_since_checked(self, strategy, msgs) -> bool:
+        """Is ``msgs`` the batch last checked for ``strategy``, with the same contents, the
+        same ties and the same people using each strategy?"""
+        seen = self._last_checked.get(id(strategy))
+        if seen is None or seen[0] is not msgs:
+            return False
+        _, out, n_ties, strategy_id = seen
+        if n_ties != self.n_ties or not np.array_equal(strategy_id, self.strategy_id):
+            return False
+        return all(
+            np.array_equal(np.asarray(getattr(msgs, f)), getattr(out, f))
+            for f in ("sender", "receiver", "tie", "topic", "two_way")
+        )
 
     def _checked_reply(self, strategy, ties: np.ndarray, answer) -> tuple:
         name = getattr(strategy, "name", type(strategy).__name__)

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import agents
-from sim import NETWORKS, PARAMETERS, NetworkingModel, ParameterError
+from sim import NETWORKS, PARAMETERS, NetworkingModel, ParameterError, reporter_names
 from sim.params import defaults
 
 CONTRACT_REPORTERS = [
@@ -673,3 +673,31 @@ def test_unregistered_strategy_is_refused_by_name():
     with pytest.raises(ParameterError) as info:
         NetworkingModel(interactor_strategy=Listener.name)
     assert info.value.field == "interactor_strategy"
+
+
+def test_every_reporter_says_which_grouping_it_uses():
+    """sim.reporter_help: every reporter a model records has help that names its grouping;
+    names no model records are refused."""
+    from sim import reporter_help
+
+    model = NetworkingModel(rng=0, n_agents=30)
+    for name in reporter_names(model.groups):
+        text = reporter_help(name, model.groups)
+        if name not in ("converted_share", "noticed_share_all"):
+            assert "started in" in text or "use now" in text, name
+        if name.endswith("_by_start"):
+            assert "started in" in text, name
+    for bad in ("conversions_broadcasters_by_start", "attention_to_nobody", "speed_of_light"):
+        with pytest.raises(KeyError):
+            reporter_help(bad, model.groups)
+
+
+def test_group_mean_counts_cumulative_numbers_by_start_in_both_engines():
+    from sim.reference import ReferenceModel
+
+    for cls in (NetworkingModel, ReferenceModel):
+        model = cls(rng=1, n_agents=40, adaptation=True)
+        model.run_for(30)
+        by_start = model.group_mean("conversions", "broadcasters", by_start=True)
+        assert model.group_mean("conversions", "broadcasters", by_start=False) == by_start
+        assert model.group_mean("conversions", "broadcasters") == by_start

@@ -635,6 +635,7 @@ def test_introductions_add_ties_with_fresh_state_and_a_consistent_index():
         "forget",
         "estimate",
         "talks",
+        "held",
         "converted",
         "muted",
     ):
@@ -681,6 +682,7 @@ def test_ties_made_by_introductions_start_fresh():
         assert np.all(w.attention[new] == w.params["baseline_attention"])
         assert np.all(w.evidence_r[new] == 0) and np.all(w.evidence_s[new] == 0)
         assert np.all(w.memory[new] == 0) and np.all(w.talks[new] == 0)
+        assert np.all(w.held[new] == 0) and np.all(w.held <= w.talks)
         assert not w.converted[new].any() and not w.muted[new].any()
     assert made > 0
 

@@ -369,3 +369,62 @@ def test_batch_run_gives_the_same_numbers_with_two_processes():
     one = one.sort_values(key).reset_index(drop=True).drop(columns=["RunId", "iteration"])
     two = two.sort_values(key).reset_index(drop=True).drop(columns=["RunId", "iteration"])
     pd.testing.assert_frame_equal(one, two)
+
+
+@register
+class _CachedThenTampered(Strategy):
+    """Builds its batch once and returns the same object every step; at step 3 it writes
+    into that batch's arrays (``tamper`` names how)."""
+
+    name = "test_cached_tampered"
+    group = "broadcasters"  # so that, faded, its people adapt
+    tamper = "topic"
+
+    def __init__(self):
+        self.batch = None
+
+    def decide(self, world, people):
+        if self.batch is None:
+            ties = world.ties_of(people)
+            self.batch = Messages(
+                world.src[ties].copy(),
+                world.dst[ties].copy(),
+                ties.copy(),
+                world.pitch[world.src[ties]].astype(float),
+                np.zeros(len(ties), dtype=bool),
+            )
+        if world.t == 3:
+            if _CachedThenTampered.tamper == "topic":
+                self.batch.topic[0] = np.nan
+            elif _CachedThenTampered.tamper == "two_way":  # a conversation with no tie
+                self.batch.tie[0] = -1
+                self.batch.two_way[0] = True
+        return self.batch
+
+
+@pytest.mark.parametrize(
+    "tamper, reason", [("topic", Reason.BAD_TOPIC), ("two_way", Reason.COLD_TO_CONTACT)]
+)
+def test_a_cached_batch_changed_in_place_is_checked_again(tamper, reason):
+    """The world checks a batch returned again whenever its contents changed: a strategy
+    cannot slip a NaN topic or a conversation without a tie past the checks by writing into
+    a batch that passed them before."""
+    _CachedThenTampered.tamper = tamper
+    model = NetworkingModel(rng=0, n_agents=40, broadcaster_strategy="test_cached_tampered")
+    model.run_for(2)
+    with pytest.raises(StrategyError) as caught:
+        model.step()
+    assert caught.value.reason == reason
+    assert model.world.t == 3
+
+
+def test_a_cached_batch_is_checked_again_when_people_switch_strategy():
+    """With adaptation, faded broadcasters move to the interactors' strategy: a cached
+    batch that still speaks for them is refused, not delivered on their behalf."""
+    _CachedThenTampered.tamper = "nothing"
+    model = NetworkingModel(
+        rng=0, n_agents=60, broadcaster_strategy="test_cached_tampered", adaptation=True
+    )
+    with pytest.raises(StrategyError) as caught:
+        model.run_for(60)
+    assert caught.value.reason == Reason.NOT_OWN_PERSON

@@ -222,6 +222,30 @@ def test_an_opening_the_partner_declines_is_a_one_way_message():
 
 
 def test_capacity_counts_opened_and_answered_together():
+    """A hub and its 12 leaves all open a conversation with each other every step (24
+    openings touch the hub). Whether the hub opened or answered, each held conversation
+    takes one unit of its time: exactly ``conversation_capacity`` are held in all, not that
+    many opened plus that many answered. The rest arrive as interruptions."""
+    for capacity in (1, 3):
+        model = star(
+            12,
+            "rule_open_all",
+            "rule_open_all",
+            habituation=0.5,
+            conversation_capacity=capacity,
+            **ISOLATE,
+        )
+        w = model.world
+        model.step()
+        out_of_hub, into_hub = w.ties_of(np.array([0])), w.ties_of(np.arange(1, 13))
+        assert int(w.held[out_of_hub].sum() + w.held[into_hub].sum()) == capacity
+        assert int(w.talks[out_of_hub].sum() + w.talks[into_hub].sum()) == 24
+        # each leaf's attention to the hub: habituated unless their talk was held
+        held_pairs = (w.held[out_of_hub] + w.held[w.rev[out_of_hub]]) > 0
+        assert np.all(np.isclose(w.attention[out_of_hub][~held_pairs], 0.5**1))
+
+
+def test_a_busy_listener_holds_only_its_capacity():
     """Twelve openers (leaves) each open one conversation with the same listener (the
     hub). The hub has time for ``conversation_capacity`` of them: exactly that many are
     held, the rest arrive as interruptions."""
@@ -280,6 +304,52 @@ def test_a_person_strategy_that_opens_too_much_is_not_an_error():
 
 
 def test_only_noticed_conversations_add_trust_evidence():
+    """A hub opens a conversation with each of 12 listeners and has time for 6: the other
+    6 openings arrive one-way. Attention is 0.5, so about half of what is looked at is
+    noticed. Over 30 seeds: a tie whose opening was not held never gains trust evidence,
+    however often it was noticed; a held one gains exactly one message's worth (r + s = 1)
+    when noticed and none when not, about half the time each."""
+    gained = []
+    for seed in range(30):
+        g = nx.star_graph(12)
+        model = NetworkingModel(
+            rng=seed,
+            graph=g,
+            broadcaster_share=0.0,
+            interactor_strategy="rule_hub_opens",
+            conversation_capacity=6,
+            baseline_attention=0.5,
+            habituation_on=False,
+            limited_attention=False,
+            generalization_on=False,
+            trust_forgetting=1.0,
+        )
+        w = model.world
+        model.step()
+        out = w.ties_of(np.array([0]))
+        evidence = w.evidence_r[out] + w.evidence_s[out]
+        held = w.held[out] == 1
+        assert held.sum() == 6
+        assert np.all(evidence[~held] == 0)
+        assert np.all(np.isclose(evidence[held], 0) | np.isclose(evidence[held], 1))
+        gained.extend(np.isclose(evidence[held], 1))
+    share = np.mean(gained)  # noticed with chance 0.5
+    assert abs(share - 0.5) < 5 * np.sqrt(0.25 / len(gained))
+
+
+@register
+class _HubOpens(_OpenAll):
+    """Only people with more than one contact (a star's hub) open; everyone answers in
+    kind."""
+
+    name = "rule_hub_opens"
+    group = "hub_openers"
+
+    def decide(self, world, people):
+        return super().decide(world, people[world.out_degree[people] > 1])
+
+
+def test_a_pitch_adds_no_trust_evidence():
     """A hub pitches its leaves every step (one-way): noticed pitches add no trust evidence,
     so trust in a pure broadcaster stays exactly at the prior 0.5."""
     model = star(6, "interrupt", "rule_listener", habituation_on=False, limited_attention=False)

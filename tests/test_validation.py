@@ -336,3 +336,16 @@ def test_communities_that_cannot_hold_their_ties_are_refused(kw, field):
     with pytest.raises(ParameterError) as err:
         NetworkingModel(rng=0, network="communities", **kw)
     assert err.value.field == field
+
+
+def test_a_parameter_error_keeps_its_field_across_processes():
+    """Sweeps raise it in worker processes: it must arrive whole, field included, so that
+    callers choose what to do by the field, not by reading the message."""
+    import pickle
+
+    from sim import ParameterError
+
+    err = pickle.loads(pickle.dumps(ParameterError("broadcaster_strategy", "unknown strategy")))
+    assert isinstance(err, ParameterError)
+    assert err.field == "broadcaster_strategy"
+    assert str(err) == "broadcaster_strategy: unknown strategy"

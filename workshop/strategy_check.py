@@ -57,7 +57,7 @@ from agents import (
     plugins,
     registry,
 )
-from sim import PARAMETERS, NetworkingModel
+from sim import PARAMETERS, NetworkingModel, ParameterError
 
 BUILT_INS = ("interrupt", "interact")
 ROLES = {"broadcasters": "broadcaster_strategy", "interactors": "interactor_strategy"}
@@ -580,8 +580,8 @@ def _sweep(name: str, path: Path, size: Size, seed: int, out) -> dict[str, dict]
                 else:
                     try:
                         run_spec(spec, folder, workers=size.workers, progress=progress)
-                    except Exception as err:
-                        if "unknown strategy" not in str(err):
+                    except ParameterError as err:
+                        if err.field not in ROLES.values():  # not "no such strategy here"
                             raise
                         # worker processes started before this file was known to them (an
                         # earlier sweep in this process): run here instead

@@ -25,11 +25,12 @@ class ListenFirst(PersonStrategy):
         if len(ties) == 0:
             return []  # nobody to talk to
         if world.t <= self.listen_steps:
-            # Listening: open a conversation with the contact I have talked with least.
-            tie = min(ties.tolist(), key=lambda t: world.talks[t])
+            # Listening: open a conversation with the contact I have talked with least
+            # (world.held counts the conversations that took place, not just my attempts).
+            tie = min(ties.tolist(), key=lambda t: world.held[t])
             return [Message(to=int(world.dst[tie]), topic=float(world.estimate[tie]), two_way=True)]
-        # Pitching: one-way, to contacts I know (talked with) and who trust me.
-        known = world.talks[ties] > 0
+        # Pitching: one-way, to contacts I know (really talked with) and who trust me.
+        known = world.held[ties] > 0
         trusted = world.trust_of(ties) >= self.trust_needed  # their trust in me
         return [
             Message(to=int(world.dst[tie]), topic=float(world.estimate[tie]))

@@ -21,7 +21,7 @@ class ReplyToRepliers(PersonStrategy):
         best_tie, best_count = None, 0
         for tie in world.ties_of([me]).tolist():  # my tie to each of my contacts
             # world.rev[tie] is the same tie the other way: from this contact to me.
-            # world.talks counts the conversations its sender opened on it.
+            # world.talks counts the conversations its sender tried to open on it.
             reached_out = int(world.talks[world.rev[tie]])
             if reached_out > best_count:  # the first one wins a draw: no randomness
                 best_tie, best_count = tie, reached_out
