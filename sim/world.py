@@ -54,7 +54,27 @@ from .kernels import (
 )
 from .params import INTRODUCTION_CHANCE, MUTE_BELOW, STRANGER_TRUST
 
-__all__ = ["INTRODUCTION_CHANCE", "MUTE_BELOW", "STRANGER_TRUST", "StrategyError", "World"]
+__all__ = [
+    "INTRODUCTION_CHANCE",
+    "MUTE_BELOW",
+    "STRANGER_TRUST",
+    "TIE_STATE",
+    "StrategyError",
+    "World",
+]
+
+#: Names of the per-tie state arrays: reordered with the ties, and made fresh for new ones.
+TIE_STATE = (
+    "attention",
+    "evidence_r",
+    "evidence_s",
+    "forget",
+    "estimate",
+    "talks",
+    "held",
+    "converted",
+    "muted",
+)
 
 #: Floating-point type of the per-tie state (attention, trust evidence, memory): single
 #: precision halves the memory traffic of the whole-array updates.
@@ -670,7 +690,7 @@ class World:
             "converted": np.zeros(k, dtype=bool),
             "muted": np.zeros(k, dtype=bool),
         }
-        carry = {name: np.concatenate([getattr(self, name), arr]) for name, arr in fresh.items()}
+        carry = {name: np.concatenate([getattr(self, name), fresh[name]]) for name in TIE_STATE}
         self._set_ties(np.concatenate([self.src, a, b]), np.concatenate([self.dst, b, a]), carry)
 
     def check_fade(self) -> None:

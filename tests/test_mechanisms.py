@@ -14,7 +14,7 @@ import pytest
 
 from agents import Message, Messages, PersonStrategy, Strategy, register
 from sim import NetworkingModel
-from sim.world import match
+from sim.world import TIE_STATE, match
 
 # -- tiny strategies used only here ---------------------------------------------------------
 
@@ -628,17 +628,7 @@ def test_introductions_add_ties_with_fresh_state_and_a_consistent_index():
     assert np.array_equal(w.src[w.rev], w.dst) and np.array_equal(w.dst[w.rev], w.src)
     assert np.all(np.diff(w.src) >= 0) and np.all(w.src != w.dst)
     assert len(np.unique(w.src * w.n + w.dst)) == w.n_ties
-    for name in (
-        "attention",
-        "evidence_r",
-        "evidence_s",
-        "forget",
-        "estimate",
-        "talks",
-        "held",
-        "converted",
-        "muted",
-    ):
+    for name in TIE_STATE:
         assert len(getattr(w, name)) == w.n_ties, name
     assert model.graph.number_of_edges() == w.n_ties // 2
     assert np.all((w.attention >= 0) & (w.attention <= 1))

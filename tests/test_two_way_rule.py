@@ -54,17 +54,14 @@ class FlaggedTailored(Strategy):
 
 
 @register
-class _Listener(Strategy):
-    """Opens nothing; answers every conversation in kind."""
+class _Listener(FlaggedTailored):
+    """Opens nothing; answers every conversation in kind (as FlaggedTailored does)."""
 
     name = "rule_listener"
     group = "listeners"
 
     def decide(self, world, people):
         return Messages.empty()
-
-    def reply(self, world, ties):
-        return np.ones(len(ties), bool), world.estimate[ties].astype(float)
 
 
 @register
@@ -76,21 +73,6 @@ class _Decliner(Strategy):
 
     def decide(self, world, people):
         return Messages.empty()
-
-
-@register
-class _OpenAll(Strategy):
-    """Opens a conversation with every contact, every step; answers in kind."""
-
-    name = "rule_open_all"
-    group = "openers"
-
-    def decide(self, world, people):
-        ties = world.ties_of(people)
-        return Messages.on_ties(world, ties, world.estimate[ties], two_way=True)
-
-    def reply(self, world, ties):
-        return np.ones(len(ties), bool), world.estimate[ties].astype(float)
 
 
 @register
@@ -186,7 +168,7 @@ def test_openings_beyond_capacity_arrive_as_interruptions(capacity):
     one-way, habituate their receiver (a <- a (1 - h)) and get no answer. No error."""
     model = star(
         12,
-        "rule_open_all",
+        "flagged_tailored",
         "rule_listener",
         habituation=0.5,
         conversation_capacity=capacity,
@@ -209,7 +191,7 @@ def test_an_opening_the_partner_declines_is_a_one_way_message():
     conversation: the opening habituates its receiver, adds no trust evidence and
     restores nothing; the partner's one-way answer comes back."""
     model = star(
-        3, "rule_open_all", "rule_decliner", habituation=0.5, **dict(ISOLATE, sensitization=1.0)
+        3, "flagged_tailored", "rule_decliner", habituation=0.5, **dict(ISOLATE, sensitization=1.0)
     )
     w = model.world
     out = w.ties_of(np.array([0]))
@@ -229,8 +211,8 @@ def test_capacity_counts_opened_and_answered_together():
     for capacity in (1, 3):
         model = star(
             12,
-            "rule_open_all",
-            "rule_open_all",
+            "flagged_tailored",
+            "flagged_tailored",
             habituation=0.5,
             conversation_capacity=capacity,
             **ISOLATE,
@@ -253,7 +235,7 @@ def test_a_busy_listener_holds_only_its_capacity():
         model = star(
             12,
             "rule_listener",
-            "rule_open_all",
+            "flagged_tailored",
             habituation=0.5,
             conversation_capacity=capacity,
             **ISOLATE,
@@ -271,7 +253,7 @@ def test_which_openings_are_held_is_random_and_fair():
     model = star(
         12,
         "rule_listener",
-        "rule_open_all",
+        "flagged_tailored",
         conversation_capacity=2,
         habituation_on=False,
         **{k: v for k, v in ISOLATE.items()},
@@ -338,7 +320,7 @@ def test_only_noticed_conversations_add_trust_evidence():
 
 
 @register
-class _HubOpens(_OpenAll):
+class _HubOpens(FlaggedTailored):
     """Only people with more than one contact (a star's hub) open; everyone answers in
     kind."""
 

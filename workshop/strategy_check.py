@@ -58,6 +58,7 @@ from agents import (
     registry,
 )
 from sim import PARAMETERS, NetworkingModel, ParameterError
+from sim.world import TIE_STATE
 
 BUILT_INS = ("interrupt", "interact")
 ROLES = {"broadcasters": "broadcaster_strategy", "interactors": "interactor_strategy"}
@@ -71,15 +72,7 @@ OUTCOMES = {
 }
 #: World state a strategy must not change (it only chooses messages).
 STATE = (
-    "attention",
-    "evidence_r",
-    "evidence_s",
-    "forget",
-    "estimate",
-    "talks",
-    "held",
-    "converted",
-    "muted",
+    *TIE_STATE,
     "interest",
     "pitch",
     "faded",
