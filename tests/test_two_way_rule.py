@@ -122,7 +122,7 @@ def star(leaves: int, hub: str, leaf: str, **kw) -> NetworkingModel:
 SEEDS = range(10)
 
 
-def _final(strategy: str, group: str) -> dict[str, np.ndarray]:
+def _final(strategy: str, group: str, **params) -> dict[str, np.ndarray]:
     keys = {
         "attention": "attention_to",
         "trust": "trust_in",
@@ -132,7 +132,7 @@ def _final(strategy: str, group: str) -> dict[str, np.ndarray]:
     out = {k: [] for k in keys}
     out.update({f"{k}_interactors": [] for k in keys})
     for seed in SEEDS:
-        model = NetworkingModel(rng=seed, broadcaster_strategy=strategy)
+        model = NetworkingModel(rng=seed, broadcaster_strategy=strategy, **params)
         model.run_for(200)
         row = model.datacollector.get_model_vars_dataframe().iloc[-1]
         for k, prefix in keys.items():
