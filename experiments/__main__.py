@@ -19,8 +19,6 @@ import threading
 import time
 from pathlib import Path
 
-from .spec import SpecError, load_spec
-
 HERE = Path(__file__).resolve().parent
 
 
@@ -90,6 +88,8 @@ def _find_spec(text: str) -> Path:
 
 # -- commands ---------------------------------------------------------------------------------
 def cmd_list() -> int:
+    from .spec import SpecError, load_spec
+
     specs = shipped_specs()
     if not specs:
         print("no experiments shipped yet (experiments/*.toml)")
@@ -115,6 +115,7 @@ def cmd_list() -> int:
 
 def cmd_run(args) -> int:
     from .execute import BackendError, run_spec
+    from .spec import SpecError, load_spec
     from .store import ResultsError
 
     path = _find_spec(args.spec)
@@ -159,6 +160,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_report(args) -> int:
+    from .spec import SpecError
     from .store import ResultsError
 
     folder = Path(args.folder)
@@ -250,12 +252,27 @@ def _stop_on_term(signum, frame):
     raise KeyboardInterrupt  # `kill` stops like Ctrl-C: workers stopped, whole parts kept
 
 
+def start_worker_server() -> None:
+    """Start the fork server that the local worker processes are forked from, so that it
+    imports the model (about a second) while this process is importing it too, instead
+    of after. The sweep finds it running (``experiments.execute``)."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    from . import WORKER_PRELOAD
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(WORKER_PRELOAD)
+    forkserver.ensure_running()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "list":
         return cmd_list()
     if args.command == "report":
         return cmd_report(args)
+    if not args.serial and args.scheduler is None:
+        start_worker_server()  # before this process imports the model (cmd_run)
     if threading.current_thread() is not threading.main_thread():
         return cmd_run(args)
     previous = signal.signal(signal.SIGTERM, _stop_on_term)

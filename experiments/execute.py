@@ -1,37 +1,55 @@
 """Run a sweep: one run at a time, on local processes, or on a Dask cluster.
 
 :func:`run_one` runs one :class:`~experiments.spec.RunSpec` and returns its row of
-``runs.parquet`` and its rows of ``timeseries.parquet``. :func:`run_spec` runs every run of a
-spec that its results folder does not hold yet, on one of three backends, and writes each
-result as it arrives, in this process. Runs go to the backend in small batches (a few per
-worker), never all at once, so memory stays flat however long the sweep.
+``runs.parquet`` and its rows of ``timeseries.parquet``. :func:`run_batch` runs several and
+returns them as one :class:`~experiments.store.Part`, already encoded as Parquet.
+:func:`run_spec` runs every run of a spec that its results folder does not hold yet, on one
+of three backends, and writes each part as it arrives, in this process.
 
-A run's numbers depend only on its parameters and its seed, so every backend and every
-number of workers gives the same tables (``wall_s`` aside).
+Runs go to the backend in batches, a few batches per worker ahead of those finished, never
+all at once, so memory stays flat however long the sweep. A batch is one task for the
+backend and one part on disk: the first batches hold one run each; later ones hold as many
+runs as take about :data:`BATCH_SECONDS` (judged from the last batch finished), and
+fewer towards the end so that the workers finish together. Batching is what keeps the
+runner's own cost per run small next to a run of a few tens of milliseconds: a task
+handed to a process, two Parquet files encoded, written and flushed to disk, once per
+batch instead of once per run.
+
+A run's numbers depend only on its parameters and its seed, so every backend, every
+number of workers and every way of cutting the runs into batches gives the same tables
+(``wall_s`` aside).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import math
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from . import WORKER_PRELOAD
 from .spec import RunSpec, Spec
-from .store import Store
+from .store import Part, Store, encode_part
 
-__all__ = ["BackendError", "RunSummary", "run_one", "run_spec"]
+__all__ = ["BackendError", "RunSummary", "run_batch", "run_one", "run_spec"]
 
-#: Runs handed to the backend ahead of those finished, per worker.
+#: Batches handed to the backend ahead of those finished, per worker.
 AHEAD_PER_WORKER = 2
+#: Seconds of work a batch aims at, once a batch has finished to judge runs by: long
+#: enough that the cost of a batch (a task, two Parquet parts flushed to disk) is small per
+#: run, short enough that an interrupted sweep loses little and progress moves.
+BATCH_SECONDS = 1.0
+#: Most runs in one batch.
+MAX_BATCH = 200
 #: How long to try to reach a Dask scheduler before giving up.
 CONNECT_TIMEOUT = "20s"
 
@@ -61,6 +79,26 @@ def run_one(
     and run). ``timeseries``: run_id, point, replicate, step and the reporters, at every
     ``every``-th step (step 0 included) and the last.
     """
+    row, series = _run(run, steps, every, reporters)
+    return row, pd.DataFrame(series)
+
+
+def run_batch(runs: Sequence[RunSpec], steps: int, every: int, reporters: Sequence[str]) -> Part:
+    """Run each of ``runs`` in turn (as :func:`run_one`) and return their results as one
+    :class:`~experiments.store.Part`, ready to be written. What a worker does per task."""
+    start = time.perf_counter()
+    results = [_run(run, steps, every, reporters) for run in runs]
+    return encode_part(
+        [row for row, _ in results],
+        [series for _, series in results],
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _run(
+    run: RunSpec, steps: int, every: int, reporters: Sequence[str]
+) -> tuple[dict, dict[str, np.ndarray]]:
+    """:func:`run_one`, with the time series as a dict of numpy columns."""
     from sim import NetworkingModel
 
     start = time.perf_counter()
@@ -70,15 +108,17 @@ def run_one(
     # the collector's own lists (a DataFrame of every reporter would cost more than the
     # rows we keep): one collection when the model is built (step 0) and one a step
     collected = model.datacollector.model_vars
-    assert len(collected["faded_broadcasters"]) == steps + 1, steps
+    faded = np.asarray(collected["faded_broadcasters"], dtype=float)
+    assert len(faded) == steps + 1, steps
+    half = np.flatnonzero(faded >= 0.5)
     step = np.arange(steps + 1)
-    half = np.flatnonzero(np.asarray(collected["faded_broadcasters"], dtype=float) >= 0.5)
-    keep = (step % every == 0) | (step == steps)
+    keep = step[(step % every == 0) | (step == steps)]
+    kept = len(keep)
     series = {
-        "run_id": np.full(int(keep.sum()), run.run_id),
-        "point": np.int64(run.point),
-        "replicate": np.int64(run.replicate),
-        "step": step[keep],
+        "run_id": np.full(kept, run.run_id),
+        "point": np.full(kept, run.point, dtype=np.int64),
+        "replicate": np.full(kept, run.replicate, dtype=np.int64),
+        "step": keep,
     }
     row = {
         "run_id": run.run_id,
@@ -90,14 +130,14 @@ def run_one(
     }
     for name in reporters:
         # a group no one in this run belongs to (a strategy swept in and out): NaN
-        values = (
-            np.asarray(collected[name], dtype=float)
-            if name in collected
-            else np.full(steps + 1, math.nan)
-        )
+        if name == "faded_broadcasters":
+            values = faded
+        elif name in collected:
+            values = np.asarray(collected[name], dtype=float)
+        else:
+            values = np.full(steps + 1, math.nan)
         series[name] = values[keep]
         row[name] = float(values[-1])
-    series = pd.DataFrame(series)
     row["time_to_half_faded"] = float(half[0]) if len(half) else math.nan
     row["wall_s"] = wall
     return row, series
@@ -117,8 +157,9 @@ def run_spec(
 
     Backends: ``serial=True`` (one after another, here), ``scheduler="tcp://host:8786"``
     (a Dask distributed cluster), else local processes (``workers``, default the number of
-    cores). ``progress(done, total)`` is called once before the first run and after each.
-    A KeyboardInterrupt stops the workers and leaves only whole results behind.
+    cores). ``progress(done, total)`` is called once before the first run and after each
+    batch of runs is written. A KeyboardInterrupt stops the workers and leaves only whole
+    results behind: the batches written so far, each complete.
     """
     if sum([serial, scheduler is not None, workers is not None]) > 1:
         raise ValueError("choose one backend: workers=N, serial=True or scheduler=ADDRESS")
@@ -133,19 +174,19 @@ def run_spec(
         skipped = spec.n_runs - len(todo)
         args = (spec.steps, spec.every, tuple(spec.reporters))
         if serial:
-            backend, results = "serial", _serial(todo, args)
+            backend, results = "serial", _serial(Batches(todo, 1), args)
         elif scheduler is not None:
             backend, results = f"dask {scheduler}", _dask(todo, args, scheduler)
         else:
             n = min(workers or os.cpu_count() or 1, max(len(todo), 1))
-            backend, results = f"{n} processes", _processes(todo, args, n)
+            backend, results = f"{n} processes", _processes(Batches(todo, n), args, n)
         count = skipped
         if progress:
             progress(count, spec.n_runs)
         with contextlib.closing(results):
-            for row, series in results:
-                store.write(row, series)
-                count += 1
+            for part in results:
+                store.write_part(part)
+                count += len(part.run_ids)
                 if progress:
                     progress(count, spec.n_runs)
     return RunSummary(
@@ -153,38 +194,77 @@ def run_spec(
     )
 
 
-def _serial(runs: list[RunSpec], args) -> Iterator[tuple[dict, pd.DataFrame]]:
-    for run in runs:
-        yield run_one(run, *args)
+class Batches:
+    """Cuts the runs to do into batches, in order, sized by how long the last batch took.
+
+    ``take()`` gives the next batch (None when all are given out); ``record(part)`` tells
+    how long a finished batch took. Until a batch has finished a batch is one run; then
+    as many runs as fit in :data:`BATCH_SECONDS` at the last batch's pace (at most
+    :data:`MAX_BATCH`). With several workers, a batch is also at most a share of what is
+    left (what is left over the batches the workers hold), so that the last batches are
+    small and the workers finish together.
+    """
+
+    def __init__(self, runs: Sequence[RunSpec], workers: int):
+        self.runs, self.workers = list(runs), max(1, workers)
+        self.given = 0  # runs given out so far
+        self.per_run: float | None = None  # seconds a run, in the last finished batch
+
+    def take(self) -> list[RunSpec] | None:
+        left = len(self.runs) - self.given
+        if left <= 0:
+            return None
+        size = 1
+        if self.per_run is not None:
+            size = MAX_BATCH if self.per_run <= 0 else int(BATCH_SECONDS / self.per_run)
+            size = min(size, MAX_BATCH)
+            if self.workers > 1:  # the last batches small, so the workers finish together
+                size = min(size, math.ceil(left / (AHEAD_PER_WORKER * self.workers)))
+            size = max(1, size)
+        batch = self.runs[self.given : self.given + size]
+        self.given += len(batch)
+        return batch
+
+    def record(self, part: Part) -> None:
+        if part.run_ids:
+            self.per_run = part.seconds / len(part.run_ids)
 
 
-def _processes(runs: list[RunSpec], args, workers: int) -> Iterator[tuple[dict, pd.DataFrame]]:
+def _serial(batches: Batches, args) -> Iterator[Part]:
+    while (batch := batches.take()) is not None:
+        part = run_batch(batch, *args)
+        batches.record(part)
+        yield part
+
+
+def _processes(batches: Batches, args, workers: int) -> Iterator[Part]:
     """Local worker processes, started by a fork server that has the model imported (fork
     from the main process is avoided: numba and threads do not survive it well)."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    if not runs:
+    if not batches.runs:
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["sim", "experiments.execute"])
+    context.set_forkserver_preload(WORKER_PRELOAD)  # if not started yet (see __main__)
     pool = ProcessPoolExecutor(
         workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
     )
     pending: set = set()
-    queue = iter(runs)
     try:
         while True:
             while len(pending) < AHEAD_PER_WORKER * workers:
-                run = next(queue, None)
-                if run is None:
+                batch = batches.take()
+                if batch is None:
                     break
-                pending.add(pool.submit(run_one, run, *args))
+                pending.add(pool.submit(run_batch, batch, *args))
             if not pending:
                 break
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                yield future.result()
+                part = future.result()
+                batches.record(part)
+                yield part
     except BaseException:
         # interrupted, or a run failed: stop the workers now (they write nothing)
         for process in list(getattr(pool, "_processes", {}).values()):
@@ -196,9 +276,11 @@ def _processes(runs: list[RunSpec], args, workers: int) -> Iterator[tuple[dict, 
 
 
 def _worker_start(parent: int) -> None:
-    """In each worker: leave Ctrl-C to the parent, and exit if the parent is gone (killed
-    with -9, it cannot stop its workers)."""
+    """In each worker: leave Ctrl-C to the parent, exit if the parent is gone (killed
+    with -9, it cannot stop its workers), and keep the garbage collector off the objects
+    of the imports (see :func:`_freeze_imports`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _freeze_imports()
 
     def watch() -> None:
         while True:
@@ -213,9 +295,17 @@ def _worker_start(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _dask(runs: list[RunSpec], args, address: str) -> Iterator[tuple[dict, pd.DataFrame]]:
-    """A Dask distributed cluster: runs are submitted a few per worker thread at a time,
-    and each result comes back here to be written."""
+def _freeze_imports() -> None:
+    """Move every object alive now (the modules and what they hold: over a hundred
+    thousand objects) out of the garbage collector's reach. The models a worker builds and
+    drops hold reference cycles, so the collector's full pass comes round from time to
+    time; without this, each pass walks all those objects again to free a few models."""
+    gc.freeze()
+
+
+def _dask(runs: list[RunSpec], args, address: str) -> Iterator[Part]:
+    """A Dask distributed cluster: batches are submitted a few per worker thread at a
+    time, and each result comes back here to be written."""
     from distributed import Client, as_completed
 
     try:
@@ -226,33 +316,31 @@ def _dask(runs: list[RunSpec], args, address: str) -> Iterator[tuple[dict, pd.Da
         if not runs:
             return
         threads = sum(client.nthreads().values()) or 1
-        queue = iter(runs)
+        batches = Batches(runs, threads)
 
-        def submit(run: RunSpec):
+        def submit(batch: list[RunSpec]):
             return client.submit(
-                run_one,
-                run,
+                run_batch,
+                batch,
                 *args,
                 pure=False,
-                key=f"run-{run.run_id}-{os.getpid()}-{time.time_ns()}",
+                key=f"runs-{batch[0].run_id}-{len(batch)}-{os.getpid()}-{time.time_ns()}",
             )
 
-        batch = [submit(run) for run in _take(queue, AHEAD_PER_WORKER * threads)]
-        finished = as_completed(batch, loop=client.loop)
+        first = []
+        for _ in range(AHEAD_PER_WORKER * threads):
+            batch = batches.take()
+            if batch is None:
+                break
+            first.append(submit(batch))
+        finished = as_completed(first, loop=client.loop)
         for future in finished:
-            result = future.result()
+            part = future.result()
             future.release()
-            yield result
-            run = next(queue, None)
-            if run is not None:
-                finished.add(submit(run))
+            batches.record(part)
+            yield part
+            batch = batches.take()
+            if batch is not None:
+                finished.add(submit(batch))
     finally:
         client.close()
-
-
-def _take(items: Iterator, n: int) -> Iterable:
-    for _ in range(n):
-        item = next(items, None)
-        if item is None:
-            return
-        yield item

@@ -3,15 +3,22 @@
 ::
 
     results/<name>/
-        spec.toml                              the spec as run
-        runs.parquet/part-p0007-r03.parquet    one row per run
-        timeseries.parquet/part-p0007-r03.parquet
+        spec.toml                                  the spec as run
+        runs.parquet/part-p0007-r03.parquet        the row of one run, or
+        runs.parquet/part-p0008-r00-n12.parquet    the rows of a batch of 12 runs
+        timeseries.parquet/part-p0007-r03.parquet  their kept steps, under the same name
+        timeseries.parquet/part-p0008-r00-n12.parquet
+
+The runner writes the runs of a batch together (:class:`Part`): one part in each folder,
+named after the batch's first run and, for more than one run, how many it holds. The
+``run_id`` column, not the name, says which runs a part holds.
 
 Every part is written to a temporary file in the same folder (its name starts with a dot,
 which Parquet readers skip), flushed to disk, and renamed over its final name, so a part is
-either whole or absent whatever happens to the process. A run counts as done when its
-``runs`` part exists; its ``timeseries`` part is written just before, so a done run always
-has both. Temporary files left by a killed run are removed when the folder is opened again.
+either whole or absent whatever happens to the process. The runs of a batch count as done
+when its ``runs`` part exists; its ``timeseries`` part is written just before, so a done
+run always has both. Temporary files left by a killed sweep, and a ``timeseries`` part
+whose ``runs`` part never came, are removed when the folder is opened again for writing.
 
 Readers: :func:`read_runs`, :func:`read_timeseries`, :func:`read_spec` (what the report uses).
 """
@@ -20,13 +27,24 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .spec import Spec, load_spec
 
-__all__ = ["ResultsError", "Store", "read_runs", "read_spec", "read_timeseries"]
+__all__ = [
+    "Part",
+    "ResultsError",
+    "Store",
+    "encode_part",
+    "read_runs",
+    "read_spec",
+    "read_timeseries",
+]
 
 RUNS = "runs.parquet"
 TIMESERIES = "timeseries.parquet"
@@ -37,6 +55,50 @@ LOCK = ".lock"
 
 class ResultsError(ValueError):
     """A results folder cannot be used as asked (another spec's results, busy, missing)."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """The results of a batch of runs, encoded as the two Parquet files written for it.
+
+    Made where the runs ran (:func:`encode_part`), so that the process writing the folder
+    only writes bytes. ``seconds``: how long the batch took to run and encode.
+    """
+
+    run_ids: tuple[str, ...]
+    runs: bytes  # Parquet: one row per run
+    timeseries: bytes  # Parquet: the kept steps of every run
+    seconds: float = 0.0
+
+    @property
+    def name(self) -> str:
+        """The file name of both parts: ``part-<first run_id>[-n<runs>].parquet``."""
+        more = f"-n{len(self.run_ids)}" if len(self.run_ids) > 1 else ""
+        return f"{PREFIX}{self.run_ids[0]}{more}{SUFFIX}"
+
+
+def encode_part(
+    rows: Sequence[dict], series: Sequence[dict[str, np.ndarray]], seconds: float = 0.0
+) -> Part:
+    """Encode the run rows ``rows`` and their time series (one dict of equally long numpy
+    columns per run, the same columns for all) as a :class:`Part`."""
+    import pyarrow as pa
+
+    if not rows or len(rows) != len(series):
+        raise ValueError(f"a part needs one time series per run ({len(rows)} rows, {len(series)})")
+    # rows straight to Arrow (a DataFrame first costs more than the write); columns of the
+    # time series joined in numpy
+    runs = pa.Table.from_pylist(list(rows))
+    columns = {
+        str(name): np.concatenate([s[name] for s in series]) if len(series) > 1 else column
+        for name, column in series[0].items()
+    }
+    return Part(
+        tuple(row["run_id"] for row in rows),
+        _parquet_bytes(runs),
+        _parquet_bytes(pa.Table.from_pydict(columns)),
+        seconds,
+    )
 
 
 class Store:
@@ -68,6 +130,12 @@ class Store:
                 directory.mkdir(exist_ok=True)
                 for leftover in directory.glob(".*.tmp*"):
                     leftover.unlink(missing_ok=True)
+            # a time series whose runs part never came (killed between the two): its runs
+            # are not done and run again, perhaps in other batches under other names
+            done = {p.name for p in self._parts(self.runs_dir)}
+            for orphan in self._parts(self.timeseries_dir):
+                if orphan.name not in done:
+                    orphan.unlink(missing_ok=True)
         except BaseException:
             self.close()
             raise
@@ -116,23 +184,20 @@ class Store:
     # -- writing ------------------------------------------------------------------------------
     def done(self) -> set[str]:
         """run_ids of the runs whose results are on disk (whole parts only)."""
-        if not self.runs_dir.is_dir():
-            return set()
-        return {
-            name[len(PREFIX) : -len(SUFFIX)]
-            for name in os.listdir(self.runs_dir)
-            if name.startswith(PREFIX) and name.endswith(SUFFIX)
-        }
+        ids: set[str] = set()
+        for path in self._parts(self.runs_dir):
+            stem = path.name[len(PREFIX) : -len(SUFFIX)]
+            if "-n" in stem:  # a batch: its run_id column says which runs
+                ids.update(_run_ids(path))
+            else:
+                ids.add(stem)
+        return ids
 
-    def write(self, run: dict, timeseries: pd.DataFrame) -> None:
-        """Write one run's two parts: the time series first, then the run row (which marks
-        the run done)."""
-        import pyarrow as pa
-
-        name = f"{PREFIX}{run['run_id']}{SUFFIX}"
-        _write_atomic_frame(self.timeseries_dir / name, timeseries)
-        # one row straight to Arrow: a one-row DataFrame first costs more than the write
-        _write_atomic_table(self.runs_dir / name, pa.Table.from_pylist([run]))
+    def write_part(self, part: Part) -> None:
+        """Write the two parts of a batch of runs: the time series first, then the run rows
+        (which mark the runs done)."""
+        _write_atomic_bytes(self.timeseries_dir / part.name, part.timeseries)
+        _write_atomic_bytes(self.runs_dir / part.name, part.runs)
 
     # -- reading ------------------------------------------------------------------------------
     def read_runs(self, columns: list[str] | None = None) -> pd.DataFrame:
@@ -141,12 +206,8 @@ class Store:
 
     def read_timeseries(self, columns: list[str] | None = None) -> pd.DataFrame:
         """The kept steps of every finished run, sorted by point, replicate and step."""
-        done = self.done()
-        parts = [
-            p
-            for p in self._parts(self.timeseries_dir)
-            if p.name[len(PREFIX) : -len(SUFFIX)] in done
-        ]
+        done = {p.name for p in self._parts(self.runs_dir)}
+        parts = [p for p in self._parts(self.timeseries_dir) if p.name in done]
         return _read(parts, columns, ["point", "replicate", "step"])
 
     def read_spec(self) -> Spec:
@@ -202,24 +263,25 @@ def _read(parts: list[Path], columns, order: list[str]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _write_atomic_frame(path: Path, frame: pd.DataFrame) -> None:
+def _run_ids(path: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path, columns=["run_id"]).column(0).to_pylist()
+
+
+def _parquet_bytes(table) -> bytes:
     import pyarrow as pa
-
-    # column by column: pyarrow's pandas conversion costs more than the write itself here
-    _write_atomic_table(
-        path, pa.Table.from_pydict({str(name): frame[name].to_numpy() for name in frame.columns})
-    )
-
-
-def _write_atomic_table(path: Path, table) -> None:
     import pyarrow.parquet as pq
 
     # parts are small and many: no compression or column statistics to compute (measured:
     # a third of the write's time), the folder is compressed enough read as one table
-    _write_atomic(
-        path,
-        lambda handle: pq.write_table(table, handle, compression="none", write_statistics=False),
-    )
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="none", write_statistics=False)
+    return sink.getvalue().to_pybytes()
+
+
+def _write_atomic_bytes(path: Path, data: bytes) -> None:
+    _write_atomic(path, lambda handle: handle.write(data))
 
 
 def _write_atomic_text(path: Path, text: str) -> None:

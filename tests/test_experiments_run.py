@@ -81,8 +81,17 @@ def test_the_results_folder_has_the_documented_layout(serial):
     spec = load_spec(path)
     assert (folder / "spec.toml").read_text() == path.read_text()
     parts = sorted(p.name for p in (folder / "runs.parquet").iterdir())
-    assert parts == [f"part-{r.run_id}.parquet" for r in spec.runs()]
     assert sorted(p.name for p in (folder / "timeseries.parquet").iterdir()) == parts
+    # one part per batch of runs, named after its first run and how many it holds
+    held = []
+    for name in parts:
+        ids = pd.read_parquet(folder / "runs.parquet" / name).run_id.tolist()
+        assert name == f"part-{ids[0]}" + (f"-n{len(ids)}" if len(ids) > 1 else "") + ".parquet"
+        series = pd.read_parquet(folder / "timeseries.parquet" / name)
+        assert sorted(set(series.run_id)) == sorted(ids)
+        held += ids
+    assert held == [r.run_id for r in spec.runs()]  # each run once, batches in order
+    assert len(parts) < len(held)  # runs were batched
     runs = read_runs(folder)
     params = [name for name, p in PARAMETERS.items() if p.kind != "graph"]
     assert list(runs.columns) == [
@@ -273,10 +282,11 @@ def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_tables(tmp_pat
 
 def test_ctrl_c_stops_the_workers_and_leaves_whole_parts(tmp_path):
     spec = load_spec(write_spec(tmp_path, KILL, "kill_me.toml"))
-    workers = []
+    workers, reported = [], []
 
     def interrupt_after_three(done, total):
-        if done == 3:
+        if done >= 3:  # batches after the first ones may hold several runs
+            reported.append(done)
             me = psutil.Process()
             workers.extend(p for p in me.children(recursive=True) if p.ppid() != me.pid)
             raise KeyboardInterrupt
@@ -287,8 +297,9 @@ def test_ctrl_c_stops_the_workers_and_leaves_whole_parts(tmp_path):
     gone, alive = psutil.wait_procs(workers, timeout=5)
     assert alive == []
     store = Store(tmp_path / "out")
-    assert len(store.done()) == 3
-    assert len(read_timeseries(tmp_path / "out")) == 3 * 4  # steps 0, 40, 80, 100
+    assert len(store.done()) == reported[0] < spec.n_runs
+    # steps 0, 40, 80, 100 of each run done
+    assert len(read_timeseries(tmp_path / "out")) == reported[0] * 4
     assert not [
         p for p in (tmp_path / "out" / "runs.parquet").iterdir() if not p.name.startswith("part-")
     ]
@@ -298,6 +309,81 @@ def test_a_rerun_of_a_finished_sweep_runs_nothing(serial, tmp_path):
     path, folder = serial
     summary = run_spec(load_spec(path), folder, serial=True)
     assert (summary.skipped, summary.ran) == (8, 0)
+
+
+def test_any_batching_gives_the_same_tables(serial, tmp_path, monkeypatch):
+    """Runs are cut into batches by how long the last batch took; however they are cut,
+    the tables are those of one run at a time."""
+    from experiments import execute
+
+    path, folder = serial
+    spec = load_spec(path)
+    monkeypatch.setattr(execute, "BATCH_SECONDS", 1e9)  # as many runs as allowed
+    for most in (1, 3, 100):
+        monkeypatch.setattr(execute, "MAX_BATCH", most)
+        out = tmp_path / f"most{most}"
+        run_spec(spec, out, serial=True)
+        parts = list((out / "runs.parquet").iterdir())
+        # one run first, then as many as allowed (one process: no sharing out at the end)
+        assert len(parts) == {1: 8, 3: 4, 100: 2}[most]
+        for mine, theirs in zip(tables(out), tables(folder), strict=True):
+            pd.testing.assert_frame_equal(mine, theirs)
+
+
+def test_batches_start_with_one_run_then_fit_the_time_and_shrink_at_the_end(monkeypatch):
+    from experiments import execute
+    from experiments.execute import Batches
+    from experiments.store import Part
+
+    monkeypatch.setattr(execute, "BATCH_SECONDS", 1.0)
+    monkeypatch.setattr(execute, "MAX_BATCH", 50)
+    runs = parse_spec(KILL.replace("replicates = 4", "replicates = 50")).runs()
+    batches = Batches(runs, workers=2)
+    sizes = [len(batches.take()) for _ in range(4)]
+    assert sizes == [1, 1, 1, 1]  # nothing finished yet: one run each
+    batches.record(Part(("a", "b"), b"", b"", seconds=0.2))  # 0.1 s a run
+    assert len(batches.take()) == 10  # 1 s of runs
+    batches.record(Part(("a",), b"", b"", seconds=0.001))
+    assert len(batches.take()) == 50  # at most MAX_BATCH
+    sizes, given = [], []
+    while (batch := batches.take()) is not None:
+        sizes.append(len(batch))
+        given += batch
+    assert sizes == sorted(sizes, reverse=True) and sizes[-1] == 1  # smaller to the end
+    assert 4 + 10 + 50 + len(given) == len(runs)
+    assert [r.run_id for r in given] == [r.run_id for r in runs[64:]]  # in order, each once
+
+
+def test_a_batch_cut_off_before_its_runs_part_is_run_again(serial, tmp_path):
+    """A sweep killed between a batch's two parts leaves a time series whose runs part
+    never came: those runs are not done, the orphan part is removed when the sweep is
+    resumed, and the resumed sweep's tables equal the uninterrupted ones."""
+    from experiments.execute import run_batch
+    from experiments.store import Store
+
+    path, folder = serial
+    spec = load_spec(path)
+    runs = spec.runs()
+    out = tmp_path / "out"
+    args = (spec.steps, spec.every, spec.reporters)
+    with Store(out) as store:
+        store.open(spec)
+        store.write_part(run_batch(runs[:3], *args))  # a whole batch of three
+        cut = run_batch(runs[3:6], *args)  # cut off after its time series
+    (out / "timeseries.parquet" / cut.name).write_bytes(cut.timeseries)
+    assert Store(out).done() == {r.run_id for r in runs[:3]}
+    assert set(read_timeseries(out).run_id) == {r.run_id for r in runs[:3]}
+    summary = run_spec(spec, out, workers=2)
+    assert (summary.skipped, summary.ran) == (3, 5)
+    assert (
+        not (out / "timeseries.parquet" / cut.name).exists()
+        or (out / "runs.parquet" / cut.name).exists()
+    )
+    for mine, theirs in zip(tables(out), tables(folder), strict=True):
+        pd.testing.assert_frame_equal(mine, theirs)
+    # pandas reading the folders directly finds each run once
+    assert pd.read_parquet(out / "runs.parquet").run_id.is_unique
+    assert not pd.read_parquet(out / "timeseries.parquet").duplicated(["run_id", "step"]).any()
 
 
 def test_leftover_temporary_files_are_ignored_and_cleared(serial, tmp_path):
