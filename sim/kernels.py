@@ -444,12 +444,12 @@ def draw_introductions(
 # -- the step -------------------------------------------------------------------------------
 
 
-#: Rows of the workspace arrays (:class:`sim.world.Workspace`), one entry per message:
+#: Rows of the workspace arrays (:class:`sim.world.Workspace`). One entry per message:
 #: ``ints`` sender, receiver, tie, then the noticed messages, the noticed conversations,
 #: the openings and their settling order (indices); ``floats`` topic and the answers'
-#: topics; ``draws`` two uniform numbers per message; ``flags`` two_way, looked, noticed, willing, held. One entry per person:
-#: ``people_ints`` sent, reach, then scratch; ``people_floats`` value_sum, audience,
-#: trust, recall, then scratch.
+#: topics; ``flags`` two_way, looked, noticed, willing, held (``draws`` holds two uniform
+#: numbers per message). One entry per person: ``people_ints`` sent, reach, then scratch;
+#: ``people_floats`` value_sum, audience, trust, recall, then scratch.
 SENDER, RECEIVER, TIE, HEARD, TALK, OPENING, ORDER = range(7)
 TOPIC, ANSWER_TOPIC = range(2)
 TWO_WAY, LOOKED, NOTICED, WILLING, HELD = range(5)
