@@ -536,8 +536,9 @@ def respond(
     for held conversations), ``value`` of each noticed one (NaN for the others), per person
     sent, reach, value_sum, audience, trust and recall; ``events`` holds the cold calls that
     won a stranger (``sender * n + receiver``, possibly repeated), then the guests and the
-    friends of the introductions drawn (not tied yet). Returns ``(total, n_cold,
-    n_intro)``."""
+    friends of the introductions drawn (not tied yet). Returns how many messages were
+    delivered, looked at and noticed, and how many cold wins and introductions ``events``
+    holds."""
     state = random_state(seed)
     d_sender, d_receiver, d_tie = ints[SENDER], ints[RECEIVER], ints[TIE]
     d_topic = floats[TOPIC]
@@ -730,7 +731,10 @@ def respond(
             strategy_id,
             switch_to,
         )
-    return total, n_cold, n_intro
+    n_looked = 0
+    for i in range(total):
+        n_looked += looked[i]
+    return total, n_looked, n_heard, n_cold, n_intro
 
 
 @numba.njit(**JIT)

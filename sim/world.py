@@ -26,15 +26,21 @@ helper methods ``ties_of``, ``contacts_of``, ``tie``, ``attention_of``, ``trust_
 ``uncertainty`` and ``pick_ties``. ``interest`` is *not* for strategies (a person cannot
 read minds: learn it through ``estimate``).
 
-The step is compiled (:mod:`sim.kernels`, numba): the strategies choose in Python (the
-built-in ones in compiled loops of their own), then the world responds in a few passes over
-the messages and the ties, its random numbers expanded from one key drawn from ``rng``.
+The step is compiled (:mod:`sim.kernels`, numba). When every strategy in use is a
+built-in one (:meth:`agents.Strategy.compiled_plan`), the whole step is one compiled call
+that runs the strategies' compiled twins and the world's response; otherwise the strategies
+choose in Python, the world checks what they chose, and then responds in the same compiled
+passes. Random numbers come from one 64-bit key drawn from ``rng`` per step.
 
 One step (:meth:`World.step`) runs the processes of ``docs/model.md`` in this order:
 decide, deliver (the world settles which openings are held conversations and adds the
 answers: :func:`sim.kernels.hold_conversations`), look (limited attention), notice,
-value, trust, learning, attention, memory, conversion, introductions, fade. What happened
-to the step's messages stays readable in ``world.delivery`` until the next step.
+value, trust, learning, attention, memory, conversion, introductions, fade.
+
+The step's own outputs, ``world.delivery`` (every message delivered, which were looked at
+and noticed, and their value), ``sent``, ``reach``, ``value_sum`` and the per-person
+summaries (``audience()``, ``trust_earned()``, ``recall()``), are views of the world's
+workspace: valid until the next step, which overwrites them (copy what you keep).
 """
 
 from __future__ import annotations
@@ -411,7 +417,7 @@ class World:
         self.looked_total = 0
         self.delivered_total = 0
         self.noticed_total = 0
-        self.delivery = Delivery.nothing()
+        self._delivery = Delivery.nothing()
 
     def step(self) -> None:
         """Advance the world by one step. When every strategy in use has a compiled twin
@@ -498,21 +504,11 @@ class World:
         """Read what :func:`sim.kernels.respond` wrote into the workspace (the step's
         outputs are views of it, valid until the next step); win strangers, make the
         introductions drawn, and let people fade once the new ties are made."""
-        total, n_cold, n_intro = result
-        ints, flags = work.ints[:, :total], work.flags[:, :total]
-        self.delivery = Delivery(
-            Messages(
-                ints[SENDER], ints[RECEIVER], ints[TIE], work.floats[TOPIC, :total], flags[TWO_WAY]
-            ),
-            flags[LOOKED],
-            flags[NOTICED],
-            work.value[:total],
-        )
+        total, self.looked_total, self.noticed_total, n_cold, n_intro = result
+        self.delivered_total = total
+        self._delivery = None  # made when read
         self.sent, self.reach = work.people_ints[SENT], work.people_ints[REACH]
         self.value_sum = work.people_floats[VALUE_SUM]
-        self.delivered_total = total
-        self.looked_total = int(np.count_nonzero(flags[LOOKED]))
-        self.noticed_total = int(np.count_nonzero(flags[NOTICED]))
         self._summary = tuple(work.people_floats[AUDIENCE : RECALL + 1])
         self._summaries_t, self._summaries_ties = self.t, self.n_ties
         if n_cold:
@@ -522,6 +518,24 @@ class World:
             friend = work.events[n_cold + n_intro : n_cold + 2 * n_intro]
             self.make_introductions(guest, friend)
             self.check_fade()
+
+    @property
+    def delivery(self) -> Delivery:
+        """What the world did with the last step's messages (:class:`Delivery`), views of
+        the workspace that the next step overwrites."""
+        if self._delivery is None:
+            total, work = self.delivered_total, self._work
+            ints, flags = work.ints[:, :total], work.flags[:, :total]
+            self._delivery = Delivery(
+                Messages(
+                    ints[SENDER], ints[RECEIVER], ints[TIE], work.floats[TOPIC, :total],
+                    flags[TWO_WAY],
+                ),
+                flags[LOOKED],
+                flags[NOTICED],
+                work.value[:total],
+            )  # fmt: skip
+        return self._delivery
 
     def decide(self) -> Messages:
         """Each strategy chooses the messages of the people who use it; the world checks
