@@ -193,21 +193,19 @@ def all_finite(values):  # pragma: no cover - compiled
 
 
 @numba.njit(**JIT)
-def hold_conversations(
-    sender, receiver, opening, willing, order, capacity, busy, held
-):  # pragma: no cover
-    """Which opened conversations are held. The openings are the messages ``opening[k]``
-    (from ``sender`` to ``receiver``), taken in the random ``order`` (a permutation of
-    0 .. len(opening) - 1); one is held when its partner is ``willing[k]`` to answer in
-    kind and both people still have time, that is fewer than ``capacity`` conversations
-    held so far this step (opened and answered count alike). Writes ``held[k]``; ``busy``
-    (one per person) must start at zero."""
+def hold_conversations(opener, partner, willing, order, capacity, busy, held):  # pragma: no cover
+    """Which opened conversations are held: the openings (``opener[k]`` opened with
+    ``partner[k]``) are taken in the random ``order`` (a permutation of their indices); one
+    is held when its partner is ``willing[k]`` to answer in kind and both people still
+    have time, that is fewer than ``capacity`` conversations held so far this step (opened
+    and answered count alike). Writes ``held[k]``; ``busy`` (one per person) must start at
+    zero."""
     for i in range(order.shape[0]):
         k = order[i]
         held[k] = False
         if not willing[k]:
             continue
-        a, b = sender[opening[k]], receiver[opening[k]]
+        a, b = opener[k], partner[k]
         if busy[a] < capacity and busy[b] < capacity:
             busy[a] += 1
             busy[b] += 1
@@ -446,11 +444,11 @@ def draw_introductions(
 
 #: Rows of the workspace arrays (:class:`sim.world.Workspace`). One entry per message:
 #: ``ints`` sender, receiver, tie, then the noticed messages, the noticed conversations,
-#: the openings and their settling order (indices); ``floats`` topic and the answers'
-#: topics; ``flags`` two_way, looked, noticed, willing, held (``draws`` holds two uniform
-#: numbers per message). One entry per person: ``people_ints`` sent, reach, then scratch;
-#: ``people_floats`` value_sum, audience, trust, recall, then scratch.
-SENDER, RECEIVER, TIE, HEARD, TALK, OPENING, ORDER = range(7)
+#: the openings, their settling order and their two people; ``floats`` topic and the
+#: answers' topics; ``flags`` two_way, looked, noticed, willing, held (``draws`` holds two
+#: uniform numbers per message). One entry per person: ``people_ints`` sent, reach, then
+#: scratch; ``people_floats`` value_sum, audience, trust, recall, then scratch.
+SENDER, RECEIVER, TIE, HEARD, TALK, OPENING, ORDER, OPENER, PARTNER = range(9)
 TOPIC, ANSWER_TOPIC = range(2)
 TWO_WAY, LOOKED, NOTICED, WILLING, HELD = range(5)
 SENT, REACH, COUNT, SEEN, TAKEN, EXPOSURES, BUSY = range(7)
@@ -550,16 +548,15 @@ def respond(
     # -- deliver: settle the openings, then add the answers --------------------------------
     opening, order = ints[OPENING, :n_open], ints[ORDER, :n_open]
     willing, held_now = flags[WILLING, :n_open], flags[HELD, :n_open]
+    opener, partner = ints[OPENER, :n_open], ints[PARTNER, :n_open]
     k = 0
     for i in range(m):
         if d_two_way[i]:
-            opening[k] = i
+            opening[k], opener[k], partner[k] = i, d_sender[i], d_receiver[i]
             k += 1
     fill_uniforms(state, draws[:n_open])
     shuffle_into(order, draws[:n_open])
-    hold_conversations(
-        d_sender, d_receiver, opening, willing, order, capacity, people_ints[BUSY], held_now
-    )
+    hold_conversations(opener, partner, willing, order, capacity, people_ints[BUSY], held_now)
     total = m
     for k in range(n_open):
         i = opening[k]

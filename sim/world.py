@@ -203,7 +203,7 @@ class Workspace:
         if messages > self.capacity:
             cap = max(16, messages + messages // 4)
             self.capacity = cap
-            self.ints = np.empty((7, cap), dtype=np.int64)
+            self.ints = np.empty((9, cap), dtype=np.int32)
             self.floats = np.empty((2, cap))
             self.draws = np.empty(2 * cap)
             self.flags = np.zeros((5, cap), dtype=bool)
@@ -211,7 +211,7 @@ class Workspace:
             self.events = np.empty(3 * cap, dtype=np.int64)
         if n != self.n:
             self.n = n
-            self.people_ints = np.zeros((7, n), dtype=np.int64)
+            self.people_ints = np.zeros((7, n), dtype=np.int32)
             self.people_floats = np.zeros((5, n))
         if n_ties > self.n_ties:
             self.n_ties = n_ties + n_ties // 4
