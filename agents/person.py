@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+import logging
+
 import mesa
+from mesa.experimental.mesa_signals import ModelSignals
 
 from .registry import group_of
 
@@ -29,6 +33,46 @@ class Person(mesa.Agent):
         super().__init__(model)
         self.index = index
         self.label = index if label is None else label
+
+    @classmethod
+    def populate(cls, model, n: int, labels=None) -> list[Person]:
+        """Create the people ``0 .. n-1`` of ``model`` (``labels[i]``: person ``i``'s label,
+        default ``i``) and register them all with it, in that order.
+
+        The result is the same as ``[cls(model, i, labels[i]) for i in range(n)]``: each
+        person is in ``model.agents`` and ``model.agents_by_type[cls]``, with the
+        ``unique_id`` Mesa's ``register_agent`` would give. When nothing could tell the
+        difference (no one observes the model's ``agents``, no signal batch is open, no
+        dataset tracks this class, ``register_agent`` is Mesa's own and Mesa's debug log
+        is off) the people are registered in bulk instead of one call chain each, which
+        makes a model of 100,000 people several times faster to build."""
+        label = range(n) if labels is None else labels
+        if not _bulk_allowed(cls, model):
+            return [cls(model, i, label[i]) for i in range(n)]
+        first = model.agent_id_counter
+        collecting = gc.isenabled()
+        gc.disable()  # 100,000 new objects would set off many collections, finding nothing
+        try:
+            new = object.__new__
+            people = [new(cls) for _ in range(n)]
+            for i, person in enumerate(people):  # the attributes Agent.__init__ and ours set
+                person.model = model
+                person.unique_id = first + i
+                person.pos = None
+                person.index = i
+                name = label[i]
+                person.label = i if name is None else name
+        finally:
+            if collecting:
+                gc.enable()
+        model.agent_id_counter = first + n
+        model._all_agents._agents.update(dict.fromkeys(people))
+        by_type = model._agents_by_type
+        if cls in by_type:
+            by_type[cls]._agents.update(dict.fromkeys(people))
+        elif people:
+            by_type[cls] = type(model._all_agents)(people, random=model.random)
+        return people
 
     @property
     def _world(self):
@@ -83,3 +127,34 @@ class Person(mesa.Agent):
 
     def __repr__(self) -> str:
         return f"Person({self.label!r}, {self.strategy})"
+
+
+#: Mesa's logger for agent registration (it logs each registration at DEBUG level).
+_MESA_MODEL_LOG = logging.getLogger("MESA.mesa.model")
+
+
+def _bulk_allowed(cls, model) -> bool:
+    """Whether :meth:`Person.populate` may register people in bulk: only when one
+    ``Agent.__init__`` + ``Model.register_agent`` per person would have no effect beyond
+    the bulk one (no observers, batch or datasets, Mesa's registration and containers,
+    Agent's constructor)."""
+    subscribers = getattr(model, "subscribers", None)
+    all_agents = getattr(model, "_all_agents", None)
+    return (
+        cls.__init__ is Person.__init__
+        and mesa.Agent.__init__ is _AGENT_INIT
+        and not cls._datasets
+        and type(model).register_agent is mesa.Model.register_agent
+        and subscribers is not None
+        and ("agents", ModelSignals.AGENT_ADDED) not in subscribers
+        and getattr(model, "_batch_context", None) is None
+        and isinstance(getattr(all_agents, "_agents", None), dict)
+        and isinstance(getattr(model, "_agents_by_type", None), dict)
+        and all(
+            isinstance(getattr(s, "_agents", None), dict) for s in model._agents_by_type.values()
+        )
+        and not _MESA_MODEL_LOG.isEnabledFor(logging.DEBUG)
+    )
+
+
+_AGENT_INIT = mesa.Agent.__init__

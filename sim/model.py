@@ -13,6 +13,13 @@ import numpy as np
 from agents.person import Person
 from agents.registry import get_strategy, group_of
 
+from .collect import (
+    CONVERTED_SHARE,
+    NOTICED_SHARE_ALL,
+    PERSON_NUMBERS,
+    ArrayCollector,
+    record_group_means,
+)
 from .networks import build_network, to_networkx
 from .params import MAX_COMPLETE, PARAMETERS, ParameterError, validate, validate_one
 from .world import World
@@ -122,7 +129,9 @@ class NetworkingModel(mesa.Model):
 
     Attributes: ``world`` (the numpy state, :class:`sim.world.World`), ``people`` (the
     :class:`agents.Person` agents in node order), ``params`` (the validated parameters),
-    ``groups`` (reporter groups present), ``datacollector``.
+    ``groups`` (reporter groups present), ``datacollector`` (a ``mesa.DataCollector`` of
+    the reporters named by :func:`reporter_names`; it is a
+    :class:`sim.collect.ArrayCollector`, which records all of them at once each step).
     """
 
     def __init__(self, *, rng=None, **params: Any):
@@ -159,13 +168,16 @@ class NetworkingModel(mesa.Model):
             interactor_sid=1,
             implicit_complete=implicit,
         )
-        self.people = [Person(self, i, None if labels is None else labels[i]) for i in range(n)]
+        self.people = Person.populate(self, n, labels)
         self.groups = list(dict.fromkeys(list(FAMILIES) + [group_of(s) for s in slots]))
         self._stats = self._means = None
-        self._stats_at = -1
+        self._stats_at = self._means_at = self._means_table_at = -1
+        self._means_table = np.empty(2 * len(PERSON_NUMBERS) * len(self.groups))
+        self._slots_seen, self._slot_groups = None, None
         self._graph, self._graph_ties = None, -1
         reporters = {name: _reporter(name) for name in reporter_names(self.groups)}
-        self.datacollector = mesa.DataCollector(model_reporters=reporters)
+        recorder = ReporterRow(reporters, self.groups)
+        self.datacollector = ArrayCollector(recorder, model_reporters=reporters)
         self.running = True
         self.datacollector.collect(self)
 
@@ -210,7 +222,8 @@ class NetworkingModel(mesa.Model):
         return self._graph
 
     def person_stats(self) -> dict[str, np.ndarray]:
-        """Per-person numbers at the current step (cached until the next step)."""
+        """Per-person numbers at the current step (cached until the next step), in the
+        order of :data:`sim.collect.PERSON_NUMBERS`."""
         if self._stats_at != self.steps:
             w = self.world
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -240,37 +253,117 @@ class NetworkingModel(mesa.Model):
     def group_means(self) -> dict[tuple[str, str, bool], float]:
         """Every per-person number's mean over each group, NaN for an empty group, keyed by
         (number, group, counted by starting group?). Cumulative numbers (BY_START) are
-        counted by the starting group only."""
-        stats = self.person_stats()
-        if self._means is None:
-            means = {}
-            bass = self.params["conversion_rule"] == "bass"
+        counted by the starting group only. The means are those the data collector records
+        (one compiled pass over the people, see :mod:`sim.collect`), equal to the mean of
+        the group's non-NaN values in numpy."""
+        if self._means is None or self._means_at != self.steps:
+            table = self._group_table().reshape(2, len(PERSON_NUMBERS), len(self.groups))
             w = self.world
             nobody_switched = np.array_equal(w.strategy_id, w.initial_strategy_id)
-            for initial in (False, True):
-                keys = [k for k in stats if initial or k not in BY_START]
-                if initial and nobody_switched:  # the same groups: copy, do not recount
-                    keys = [k for k in keys if k in BY_START]
-                    means.update(
-                        {
-                            (k, g, True): means[k, g, False]
-                            for (k, g, _) in list(means)
-                            if k not in BY_START
-                        }
-                    )
-                codes = self._group_codes(initial)
-                for g, group in enumerate(self.groups):
-                    members = np.flatnonzero(codes == g)
-                    for key in keys:
-                        values = stats[key][members]
-                        values = values[~np.isnan(values)]
-                        means[key, group, initial] = (
-                            float(values.mean())
-                            if len(values) and not (bass and key not in MEANINGFUL_UNDER_BASS)
-                            else float("nan")
-                        )
-            self._means = means
+            means = {}  # keys in the order the per-group loops of earlier versions gave
+            for g, group in enumerate(self.groups):
+                for k, key in enumerate(PERSON_NUMBERS):
+                    if key not in BY_START:
+                        means[key, group, False] = float(table[0, k, g])
+            if nobody_switched:  # the same groups: the starting-group view is a copy
+                means.update({(k, g, True): v for (k, g, _), v in list(means.items())})
+            for g, group in enumerate(self.groups):
+                for k, key in enumerate(PERSON_NUMBERS):
+                    if key in BY_START or not nobody_switched:
+                        means[key, group, True] = float(table[1, k, g])
+            self._means, self._means_at = means, self.steps
         return self._means
+
+    def _group_table(self) -> np.ndarray:
+        """The flat table of group means at this step (see :func:`record_group_means`)."""
+        if self._means_table_at != self.steps:
+            self._record_row(np.empty(0), _NO_COLUMNS)
+        return self._means_table
+
+    def _record_row(self, row: np.ndarray, columns: np.ndarray) -> None:
+        """Compute every group mean into ``self._means_table`` and fill ``row`` with the
+        reporters whose places ``columns`` gives (see :func:`sim.collect.record_group_means`)."""
+        w = self.world
+        bass = self.params["conversion_rule"] == "bass"
+        if bass and _SUMMARIES_UNUSED_UNDER_BASS:  # not read: skip computing them
+            audience = trust = recall = _NO_VALUES
+        else:
+            audience, trust, recall = w.audience(), w.trust_earned(), w.recall()
+        converted = np.ascontiguousarray(w.converted, dtype=np.bool_)
+        packed = converted[: len(converted) // 8 * 8].view(np.uint64)  # 8 ties a word
+        f8 = _FLOAT64
+        if (  # the compiled pass averages float64 numbers and counts held as integers
+            audience.dtype == f8
+            and trust.dtype == f8
+            and recall.dtype == f8
+            and w.value_sum.dtype == f8
+            and w.reach.dtype.kind in "iu"
+            and w.sent.dtype.kind in "iu"
+            and w.conversions.dtype.kind in "iu"
+            and w.faded.dtype.kind in "biu"
+        ):
+            record_group_means(
+                audience,
+                trust,
+                recall,
+                w.reach,
+                w.sent,
+                w.value_sum,
+                w.conversions,
+                w.faded,
+                w.strategy_id,
+                w.initial_strategy_id,
+                self._groups_of_slots(),
+                len(self.groups),
+                bass,
+                _BY_START_ONLY,
+                _NAN_UNDER_BASS,
+                w.dst,
+                converted,
+                packed,
+                w.cold_won,
+                w.adopted,
+                w.noticed_total,
+                w.delivered_total,
+                self._means_table,
+                columns,
+                row,
+            )
+        else:  # numbers of another type: numpy's own means, as numpy computes them
+            self._plain_row(row, columns)
+        self._means_table_at = self.steps
+        self._means = None  # group_means() reads the new table
+
+    def _groups_of_slots(self) -> np.ndarray:
+        """Per strategy id: the index in ``self.groups`` of its group (cached)."""
+        slots = self.world.strategies
+        if slots != self._slots_seen:  # a list compares its items by identity first
+            self._slot_groups = np.array(
+                [self.groups.index(group_of(s)) for s in slots], dtype=np.int64
+            )
+            self._slots_seen = list(slots)
+        return self._slot_groups
+
+    def _plain_row(self, row: np.ndarray, columns: np.ndarray) -> None:
+        """The slow path of :meth:`_record_row`: numpy means over each group's members."""
+        stats = self.person_stats()
+        bass = self.params["conversion_rule"] == "bass"
+        table = self._means_table.reshape(2, len(PERSON_NUMBERS), len(self.groups))
+        table[:] = np.nan
+        for initial in (False, True):
+            codes = self._group_codes(initial)
+            for g in range(len(self.groups)):
+                members = np.flatnonzero(codes == g)
+                for k, key in enumerate(PERSON_NUMBERS):
+                    if key in BY_START and not initial:
+                        continue
+                    values = stats[key][members]
+                    values = values[~np.isnan(values)]
+                    if len(values) and not (bass and key not in MEANINGFUL_UNDER_BASS):
+                        table[int(initial), k, g] = float(values.mean())
+        model_wide = {CONVERTED_SHARE: _converted_share, NOTICED_SHARE_ALL: _noticed_share_all}
+        for j, c in enumerate(columns.tolist()):
+            row[j] = self._means_table[c] if c >= 0 else model_wide[c](self)
 
     def group_mean(self, key: str, group: str, by_start: bool | None = None) -> float:
         """Mean over the people of ``group`` of the per-person number ``key`` (NaN if none).
@@ -302,6 +395,48 @@ REPORTER_KEYS = {
     "conversions": "conversions",
     "faded": "faded",
 }
+
+
+#: Which per-person numbers the compiled pass counts by starting group only, and which it
+#: reports as NaN under the Bass rule (in the order of PERSON_NUMBERS).
+_BY_START_ONLY = np.array([key in BY_START for key in PERSON_NUMBERS])
+_NAN_UNDER_BASS = np.array([key not in MEANINGFUL_UNDER_BASS for key in PERSON_NUMBERS])
+_SUMMARIES_UNUSED_UNDER_BASS = all(key not in MEANINGFUL_UNDER_BASS for key in PERSON_NUMBERS[:3])
+_FLOAT64 = np.dtype(np.float64)
+_NO_VALUES = np.empty(0)
+_NO_COLUMNS = np.empty(0, dtype=np.int64)
+
+
+class ReporterRow:
+    """The recorder of a :class:`NetworkingModel`'s reporters for
+    :class:`sim.collect.ArrayCollector`: ``reporters`` are the reporter functions (name ->
+    function, as :func:`make_reporter` makes them), and :meth:`record` computes all of their
+    values in one compiled pass. Each reporter's place in that pass is read from the
+    function itself (the number, group and grouping its ``partial`` carries)."""
+
+    def __init__(self, reporters: dict, groups: list[str]):
+        self.reporters = dict(reporters)
+        n_groups = len(groups)
+        columns = []
+        for name, reporter in self.reporters.items():
+            func = getattr(reporter, "func", None)
+            if func is _group_value:
+                key, group, by_start = reporter.args
+                k = PERSON_NUMBERS.index(key)
+                columns.append(
+                    (int(by_start) * len(PERSON_NUMBERS) + k) * n_groups + groups.index(group)
+                )
+            elif func is _converted_share:
+                columns.append(CONVERTED_SHARE)
+            elif func is _noticed_share_all:
+                columns.append(NOTICED_SHARE_ALL)
+            else:
+                raise ValueError(f"reporter {name!r}: not one a NetworkingModel records")
+        self.columns = np.array(columns, dtype=np.int64)
+
+    def record(self, model: NetworkingModel, row: np.ndarray) -> None:
+        """Write every reporter's value at the model's current step into ``row``."""
+        model._record_row(row, self.columns)
 
 
 def make_reporter(name: str, model_wide: dict):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import statistics
 import sys
 from pathlib import Path
 
@@ -28,7 +29,19 @@ def measured(value) -> bool:
     return isinstance(value, int | float) and math.isfinite(value) and value >= 0
 
 
+def _table(text: str) -> list[tuple[str, list[str]]]:
+    """(implementation, cells after it) for each row of the printed table."""
+    rows = []
+    for line in text.splitlines():
+        for name in ("fast engine", "reference"):
+            if line.startswith(name):
+                rows.append((name, line[len(name) :].split()))
+    return rows
+
+
 def test_benchmark_main_prints_the_table(capsys, tmp_path):
+    from benchmarks.speed import COLUMNS
+
     out_json = tmp_path / "bench.json"
     status = main(
         [
@@ -37,8 +50,13 @@ def test_benchmark_main_prints_the_table(capsys, tmp_path):
             "300",
             "--steps",
             "5",
+            "--runs",
+            "2",
             "--reference-sizes",
-            "200",
+            "300",
+            "--memory-sizes",
+            "300",
+            "--no-compile-check",  # its subprocesses are checked below, on the warm cache
             "--json",
             str(out_json),
         ]
@@ -46,35 +64,158 @@ def test_benchmark_main_prints_the_table(capsys, tmp_path):
     assert status == 0
     text = capsys.readouterr().out
     lines = text.splitlines()
-    assert any(line.startswith("Machine:") for line in lines)
-    rows = []  # (implementation, cells after it) for each table row
-    for line in lines:
-        for name in ("fast engine", "reference"):
-            if line.startswith(name):
-                rows.append((name, line[len(name) :].split()))
+    machine = next(line for line in lines if line.startswith("Machine:"))
+    assert all(f"{lib} " in machine for lib in ("Python", "numpy", "numba", "mesa"))
+    load = next(line for line in lines if line.startswith("Load average"))
+    assert "at the start" in load and "at the end" in load
+    assert any(line.startswith("Warm-up in this process") for line in lines)
+    # size by size, the fast engine first; every row has every column ("-" if not measured)
+    rows = _table(text)
     assert [(name, cells[0], cells[1]) for name, cells in rows] == [
-        ("fast engine", "200", "5"),
-        ("reference", "200", "5"),
-        ("fast engine", "300", "5"),
+        ("fast engine", "200", "2x5"),
+        ("fast engine", "300", "2x5"),
+        ("reference", "300", "2x5"),
     ]
-    assert len(rows[0][1]) == 10 and rows[0][1][-1].endswith("x")  # speed-up at 200
-    assert len(rows[2][1]) == 9  # no reference at 300: no speed-up
-    for target in TARGETS:  # nothing at 10,000 or 100,000 here: reported, not judged
-        assert f"[not measured] {target.text}" in text
+    assert all(len(cells) == len(COLUMNS) - 1 for _, cells in rows)
+    vs_reference, peak = COLUMNS.index("vs reference") - 1, COLUMNS.index("peak MB") - 1
+    assert rows[0][1][vs_reference] == "-" and rows[0][1][peak] == "-"  # no reference at 200
+    assert rows[1][1][vs_reference].endswith("x") and rows[1][1][peak] != "-"
+    assert rows[2][1][vs_reference] == "-"  # the ratio sits on the fast row
+    # the targets at 300 people are judged; those at 1,000 and 100,000 are not measured
+    judged = [
+        t.text for t in TARGETS if t.text.startswith(("300 ", "set-up of a new model at 300"))
+    ]
+    assert len(judged) == 3
+    for target in TARGETS:
+        if target.text in judged:
+            assert f"[met] {target.text}: " in text or f"[NOT MET] {target.text}: " in text
+        else:
+            assert f"[not measured] {target.text}" in text
+
     data = json.loads(out_json.read_text())
-    assert [(r["implementation"], r["n"], r["steps"]) for r in data["results"]] == [
-        ("fast", 200, 5),
-        ("fast", 300, 5),
-        ("reference", 200, 5),
+    assert measured(data["load_before"][0]) and measured(data["load_after"][0])
+    assert data["compile"] is None and data["machine"]["numba"]
+    results = data["results"]
+    assert [(r["implementation"], r["n"], r["runs"], r["steps"]) for r in results] == [
+        ("fast", 200, 2, 5),
+        ("fast", 300, 2, 5),
+        ("reference", 300, 2, 5),
     ]
-    assert all(
-        measured(r["agent_steps_per_s"]) and r["traced_peak_mb"] > 0 for r in data["results"]
+    for r in results:
+        assert len(r["setups_s"]) == len(r["run_means_s"]) == 2
+        assert r["setup_s"] == statistics.median(r["setups_s"])
+        assert r["step_mean_s"] == statistics.median(r["run_means_s"])
+        assert measured(r["step_median_s"]) and measured(r["agent_steps_per_s"])
+        assert measured(r["cpu_share"]) and r["cpu_share"] > 0
+    # model.step() collects, and the collector's share is timed (None: a fast engine whose
+    # step records without calling datacollector.collect)
+    assert all(0 < r["collect_share"] < 1 for r in results if r["implementation"] == "reference")
+    assert all(r["collect_share"] is None or 0 < r["collect_share"] < 1 for r in results)
+    fast300 = results[1]
+    assert fast300["ratio"] > 0 and fast300["ratio_steps"] == 5
+    memory = fast300["memory"]
+    assert memory["n"] == 300 and memory["steps"] == 5
+    assert memory["baseline_mb"] > 50  # the interpreter, numpy, numba, mesa...
+    assert measured(memory["peak_mb"]) and memory["traced_peak_mb"] > 0
+    assert results[0]["memory"] is None
+    assert [t is None for t in data["targets"].values()] == [t.text not in judged for t in TARGETS]
+    assert all(isinstance(t["met"], bool) for t in data["targets"].values() if t is not None)
+
+
+def _result(implementation, n, durations, setup=0.01, steps=None):
+    from benchmarks.speed import Result
+
+    steps = steps or len(durations[0])
+    means = [statistics.fmean(d) for d in durations]
+    r = Result(
+        implementation=implementation,
+        n=n,
+        steps=steps,
+        runs=len(durations),
+        setup_s=setup,
+        step_median_s=statistics.median(x for d in durations for x in d),
+        step_mean_s=statistics.median(means),
+        agent_steps_per_s=n / statistics.median(means),
+        collect_share=0.1,
+        cpu_share=1.0,
+        run_means_s=means,
     )
+    r.durations = durations
+    return r
+
+
+def test_the_ratio_compares_the_same_steps():
+    from benchmarks.speed import fill_ratios
+
+    # the fast engine's steps get slower after the third: a reference that ran three steps
+    # is compared with the fast engine's first three, not with its mean of all six
+    fast = _result("fast", 300, [[1.0, 1.0, 1.0, 9.0, 9.0, 9.0], [2.0, 2.0, 2.0, 9.0, 9.0, 9.0]])
+    ref = _result("reference", 300, [[30.0, 30.0, 30.0]])
+    other = _result("fast", 1_000, [[1.0, 1.0]])
+    fill_ratios([fast, ref, other])
+    assert fast.ratio_steps == 3 and fast.ratio == 30.0 / 1.5
+    assert ref.ratio is None and other.ratio is None
+
+
+def test_targets_judge_the_numbers_at_their_limits():
+    # exactly at a limit counts as met ("at most"); a set-up must be under its limit
+    results = [
+        _result("fast", 300, [[0.15e-3] * 4], setup=0.019),
+        _result("reference", 300, [[15 * 0.15e-3] * 4]),
+        _result("fast", 1_000, [[0.31e-3] * 4], setup=0.05),
+        _result("fast", 100_000, [[0.02] * 4], setup=1.0),
+    ]
+    results[3].memory = {"peak_mb": 300.0, "baseline_mb": 250.0, "traced_peak_mb": 200.0}
+    from benchmarks.speed import fill_ratios
+
+    fill_ratios(results)
+    outcome = {t.text: t.check(results)[1] for t in TARGETS}
+    assert list(outcome.values()) == [True, True, False, True, True, True, False]
+
+
+def test_the_compile_check_times_a_fresh_process(tmp_path):
+    from benchmarks.speed import format_compile, startup_time
+
+    warm = startup_time(None)  # numba's default cache, warm after the runs above
+    phases = [warm["import_s"], warm["model_s"], warm["step_s"]]
+    assert all(measured(x) for x in phases)
+    assert math.isclose(warm["total_s"], sum(phases), rel_tol=1e-6)
+    cold = dict(warm, total_s=warm["total_s"] + 2.0)
+    text = "\n".join(
+        format_compile(
+            {
+                "cold": cold,
+                "warm": warm,
+                "compile_s": 2.0,
+                "cached_functions": 7,
+                "cached_signatures": 7,
+            }
+        )
+    )
+    assert "first run on a fresh install compiles for 2.0 s" in text
+    assert f"later runs load the cache in {warm['total_s']:.2f} s" in text
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--runs", "0"], "--runs must be at least 1"),
+        (["--steps", "0"], "--steps must be at least 1"),
+        (["--sizes", "300", "--memory-sizes", "1000"], "--memory-sizes must be among --sizes"),
+        (["--sizes", "1"], "a size must be at least 2"),
+    ],
+)
+def test_benchmark_refuses_bad_arguments(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
 
 
 def test_reference_runs_fewer_steps_at_large_sizes():
     from benchmarks.speed import reference_steps
 
+    assert reference_steps(300, 200) == 200
     assert reference_steps(1_000, 200) == 200
     assert reference_steps(10_000, 200) == 20
     assert reference_steps(100_000, 10) == 5
