@@ -30,17 +30,17 @@ class Interact(Strategy):
 
     def decide(self, world, people: np.ndarray) -> Messages:
         k = world.params["exchanges_per_step"]
+        trust_back = np.empty(world.n_ties, dtype=np.float32)
+        trust_on_ties_back(world.rev, world.evidence_r, world.evidence_s, trust_back)
         sender, receiver, tie, topic = choose_partners(
             np.asarray(people, dtype=np.int64),
             k,
             world.out_start,
             world.src,
             world.dst,
-            world.rev,
             world.talks,
             world.held,
-            world.evidence_r,
-            world.evidence_s,
+            trust_back,
             world.estimate,
             1.0 - world.params["interest_learning"],
             world.rng.random((len(people), k)),
@@ -53,16 +53,17 @@ class Interact(Strategy):
 
 @numba.njit(cache=True, nogil=True)
 def choose_partners(
-    people, k, out_start, src, dst, rev, talks, held, evidence_r, evidence_s, estimate, keep, draws
+    people, k, out_start, src, dst, talks, held, trust_back, estimate, keep, draws
 ):  # pragma: no cover - compiled
     """The interactors' choice, one person at a time: up to ``k`` different contacts each,
     drawn one after another without putting back, each with chance proportional to its
     weight ``(trust + uncertainty) x (held + 1) / (talks + 1)``: trust is the contact's
-    trust in the person (``(r + 1) / (r + s + 2)`` on the tie back), uncertainty ``keep **
-    talks`` (``keep`` is 1 - interest_learning) and ``held / talks`` the share of the
-    person's openings the contact answered in kind (one counted in its favour).
-    ``draws[i, c]`` is the uniform number of person i's c-th pick. Returns the openings:
-    sender, receiver, tie and topic (the person's guess of the contact's interest)."""
+    trust in the person (``trust_back[e]`` for the tie ``e`` to the contact: the trust
+    held on the tie back), uncertainty ``keep ** talks`` (``keep`` is 1 -
+    interest_learning) and ``held / talks`` the share of the person's openings the contact
+    answered in kind (one counted in its favour). ``draws[i, c]`` is the uniform number of
+    person i's c-th pick. Returns the openings: sender, receiver, tie and topic (the
+    person's guess of the contact's interest)."""
     most = 0
     for p in people:
         most = max(most, out_start[p + 1] - out_start[p])
@@ -79,10 +80,8 @@ def choose_partners(
         total = 0.0
         for j in range(degree):
             e = lo + j
-            r = np.float64(evidence_r[rev[e]])
-            trust = (r + 1.0) / (r + evidence_s[rev[e]] + 2.0)
             uncertainty = powers[talks[e]] if talks[e] < 64 else keep ** talks[e]
-            weight[j] = (trust + uncertainty) * (held[e] + 1.0) / (talks[e] + 1.0)
+            weight[j] = (trust_back[e] + uncertainty) * (held[e] + 1.0) / (talks[e] + 1.0)
             total += weight[j]
         for c in range(min(k, degree)):
             if total <= 0.0:
@@ -97,11 +96,19 @@ def choose_partners(
                         break
             ties[made] = lo + pick
             made += 1
-            total -= weight[pick]  # no contact twice in a step
-            weight[pick] = 0.0
-            if c + 1 < k:  # the sum again, free of rounding, before the next pick
-                total = 0.0
-                for j in range(degree):
-                    total += weight[j]
+            weight[pick] = 0.0  # no contact twice in a step
+            total = 0.0  # the sum again, free of rounding, before the next pick
+            for j in range(degree):
+                total += weight[j]
     ties = ties[:made]
     return src[ties], dst[ties], ties, estimate[ties]
+
+
+@numba.njit(cache=True, nogil=True)
+def trust_on_ties_back(rev, evidence_r, evidence_s, out):  # pragma: no cover - compiled
+    """``out[rev[e]]`` = the trust held on tie ``e``, ``(r + 1) / (r + s + 2)``: for each
+    tie, the trust its receiver has in its sender, written at the tie the other way. One
+    pass in tie order (scattered writes cost far less than scattered reads)."""
+    for e in range(rev.shape[0]):
+        r = evidence_r[e]
+        out[rev[e]] = (r + np.float32(1.0)) / (r + evidence_s[e] + np.float32(2.0))

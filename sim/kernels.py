@@ -23,7 +23,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from agents.interact import choose_partners
+from agents.interact import choose_partners, trust_on_ties_back
 from agents.strategy import PLAN_PITCH, PLAN_TALK
 
 __all__ = [
@@ -445,8 +445,8 @@ def draw_introductions(
 #: Rows of the workspace arrays (:class:`sim.world.Workspace`). One entry per message:
 #: ``ints`` sender, receiver, tie, then the noticed messages, the noticed conversations,
 #: the openings, their settling order and their two people; ``floats`` topic and the
-#: answers' topics; ``flags`` two_way, looked, noticed, willing, held (``draws`` holds two
-#: uniform numbers per message). One entry per person: ``people_ints`` sent, reach, then
+#: answers' topics; ``flags`` two_way, looked, noticed, willing, held (``draws`` holds a
+#: uniform number per message). One entry per person: ``people_ints`` sent, reach, then
 #: scratch; ``people_floats`` value_sum, audience, trust, recall, then scratch.
 SENDER, RECEIVER, TIE, HEARD, TALK, OPENING, ORDER, OPENER, PARTNER = range(9)
 TOPIC, ANSWER_TOPIC = range(2)
@@ -576,9 +576,9 @@ def respond(
             total += 1
 
     # -- look, notice, value ---------------------------------------------------------------
-    # two uniform numbers per message: one to look (when its inbox is over the budget),
-    # one to notice; noticing reads the attention as it was before this step
-    fill_uniforms(state, draws[: 2 * total])
+    # one uniform number per message to notice it, one more for each message to a receiver
+    # over the budget; noticing reads the attention as it was before this step
+    fill_uniforms(state, draws[:total])
     count, seen, taken = people_ints[COUNT], people_ints[SEEN], people_ints[TAKEN]
     if limited:
         for i in range(total):
@@ -589,7 +589,7 @@ def respond(
         r, t = d_receiver[i], d_tie[i]
         see = True
         if limited and count[r] > budget:  # look within the budget (look_within_budget)
-            see = draws[2 * i] * (count[r] - seen[r]) < budget - taken[r]
+            see = uniform(state) * (count[r] - seen[r]) < budget - taken[r]
             taken[r] += see
             seen[r] += 1
         looked[i] = see
@@ -597,7 +597,7 @@ def respond(
         value[i] = np.nan
         chance = attention[t] if t >= 0 else cold_attention[r]
         heard[n_heard] = i
-        n_heard += see & (draws[2 * i + 1] < chance)  # no branch: the draw is a coin flip
+        n_heard += see & (draws[i] < chance)  # no branch: the draw is a coin flip
     for k in range(n_heard):
         i = heard[k]
         noticed[i] = True
@@ -773,18 +773,23 @@ def decide_compiled(
     ints,
     floats,
     flags,
+    trust_back,
 ):  # pragma: no cover - compiled
     """The built-in strategies' choices, compiled (``plans[sid]`` is the
     :attr:`agents.Strategy.plan` of strategy ``sid``): what :class:`agents.Interrupt` and
     :class:`agents.Interact` decide in Python, in one pass. PLAN_PITCH: every contact gets
     the person's pitch, one-way, and ``cold_reach`` strangers too (drawn with replacement,
     a few tries each; someone who knows almost everyone may place fewer). PLAN_TALK:
-    :func:`agents.interact.choose_partners`. With ``muting``, messages on muted ties are
-    dropped. Writes the messages into the workspace rows (sender, receiver, tie, topic,
-    two_way) and returns how many there are."""
+    :func:`agents.interact.choose_partners` (``trust_back`` is a per-tie scratch array for
+    it). With ``muting``, messages on muted ties are dropped. Writes the messages into the
+    workspace rows (sender, receiver, tie, topic, two_way) and returns how many there are."""
     sender, receiver, tie = ints[SENDER], ints[RECEIVER], ints[TIE]
     topic, two_way = floats[TOPIC], flags[TWO_WAY]
     order, offsets = split_by(strategy_id, plans.shape[0])
+    for sid in range(plans.shape[0]):
+        if plans[sid] == PLAN_TALK and offsets[sid + 1] > offsets[sid]:
+            trust_on_ties_back(rev, evidence_r, evidence_s, trust_back)
+            break
     m = 0
     for sid in range(plans.shape[0]):
         people = order[offsets[sid] : offsets[sid + 1]]
@@ -821,11 +826,9 @@ def decide_compiled(
                 out_start,
                 src,
                 dst,
-                rev,
                 talks,
                 held,
-                evidence_r,
-                evidence_s,
+                trust_back,
                 estimate,
                 keep,
                 draws,
@@ -931,6 +934,7 @@ def step_compiled(
         ints,
         floats,
         flags,
+        best,
     )
     n_open = 0
     for i in range(m):

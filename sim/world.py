@@ -189,8 +189,7 @@ class Workspace:
     """The arrays one step works in, kept from step to step and grown when needed: fresh
     memory costs page faults, which at 100,000 people took longer than the step's work.
     Rows are named in :mod:`sim.kernels` (``SENDER``, ``TOPIC``, ``LOOKED``, ...):
-    ``ints``, ``floats``, ``flags`` and ``value`` hold one entry per message (``draws``
-    two), the
+    ``ints``, ``floats``, ``flags`` and ``value`` hold one entry per message, the
     ``people_*`` arrays one per person, ``best`` one per tie, ``events`` the step's cold
     wins and introductions."""
 
@@ -205,7 +204,7 @@ class Workspace:
             self.capacity = cap
             self.ints = np.empty((9, cap), dtype=np.int32)
             self.floats = np.empty((2, cap))
-            self.draws = np.empty(2 * cap)
+            self.draws = np.empty(cap)
             self.flags = np.zeros((5, cap), dtype=bool)
             self.value = np.empty(cap, dtype=np.float32)
             self.events = np.empty(3 * cap, dtype=np.int64)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from agents import Interact, Interrupt, Messages, PersonStrategy, Strategy
-from agents.interact import choose_partners
+from agents.interact import choose_partners, trust_on_ties_back
 from agents.strategy import PLAN_PITCH, PLAN_TALK
 from sim import NetworkingModel
 from sim.kernels import (
@@ -131,7 +131,7 @@ def compiled_choices(model, seed=0):
         plans, w.strategy_id, w.n, w.src, w.dst, w.rev, w.out_start, w._key, w.talks, w.held,
         w.evidence_r, w.evidence_s, w.estimate, w.pitch, exchanges,
         1.0 - p["interest_learning"], cold, p["muting"], w.muted,
-        random_state(np.uint64(seed)), work.ints, work.floats, work.flags,
+        random_state(np.uint64(seed)), work.ints, work.floats, work.flags, work.best,
     )  # fmt: skip
     assert m <= most
     i = work.ints[:, :m]
@@ -195,7 +195,10 @@ def test_interactors_choose_contacts_in_proportion_to_their_weight():
     )
     weight = (trust + keep ** w.talks[hub]) * (w.held[hub] + 1.0) / (w.talks[hub] + 1.0)
     people = np.zeros(20_000, dtype=np.int64)
-    args = (w.out_start, w.src, w.dst, w.rev, w.talks, w.held, w.evidence_r, w.evidence_s)
+    trust_back = np.empty(w.n_ties, dtype=np.float32)
+    trust_on_ties_back(w.rev, w.evidence_r, w.evidence_s, trust_back)
+    np.testing.assert_allclose(trust_back[hub], trust, rtol=1e-6)
+    args = (w.out_start, w.src, w.dst, w.talks, w.held, trust_back)
     draws = np.random.default_rng(0).random((len(people), 2))
     _, _, ties, topic = choose_partners(people, 1, *args, w.estimate, keep, draws[:, :1])
     share = np.bincount(ties - hub[0], minlength=4) / len(people)
