@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from .registry import register
-from .strategy import Messages, Strategy
+from .strategy import PLAN_TALK, Messages, Strategy
 
 
 @register
@@ -13,8 +14,8 @@ class Interact(Strategy):
     """The interactor: the coffee meeting, the phone call with a contact.
 
     * **Pick a few contacts.** Each step it opens ``exchanges_per_step`` conversations,
-      choosing contacts with weight ``trust in them + how much it still has to learn about
-      them`` (its guess of their interests gets surer with every conversation).
+      choosing contacts with weight ``(trust in them + how much it still has to learn about
+      them) x the share of its openings they answered in kind`` (:func:`choose_partners`).
     * **Tailor the message.** It talks about what it believes the contact values: its
       current guess ``world.estimate`` of their interest. The guess improves each time it
       notices what the contact says in return, so its messages are worth more over time.
@@ -25,21 +26,89 @@ class Interact(Strategy):
     name = "interact"
     group = "interactors"
     description = "Holds a two-way conversation with a chosen contact, tailored to them."
+    plan = PLAN_TALK  # decide and reply below, compiled into the world's step
 
     def decide(self, world, people: np.ndarray) -> Messages:
-        def weight(ties):  # (my trust in them + what I have yet to learn), times the
-            # share of my openings they answered in kind (counting one in their favour)
-            answered = (world.held[ties] + 1.0) / (world.talks[ties] + 1.0)
-            return (world.trust_of(world.rev[ties]) + world.uncertainty(ties)) * answered
-
-        bound = 1.0 + world.most_uncertain(people)  # trust is below 1
-        chosen = []
-        for _ in range(world.params["exchanges_per_step"]):  # no contact twice in a step
-            earlier = np.stack(chosen, axis=1) if chosen else None
-            chosen.append(world.pick_ties(people, weight, bound, exclude=earlier))
-        ties = np.concatenate(chosen)
-        ties = ties[ties >= 0]
-        return Messages.on_ties(world, ties, world.estimate[ties], two_way=True)
+        k = world.params["exchanges_per_step"]
+        trust_back = np.empty(world.n_ties, dtype=np.float32)
+        trust_on_ties_back(world.rev, world.evidence_r, world.evidence_s, trust_back)
+        sender, receiver, tie, topic = choose_partners(
+            np.asarray(people, dtype=np.int64),
+            k,
+            world.out_start,
+            world.src,
+            world.dst,
+            world.talks,
+            world.held,
+            trust_back,
+            world.estimate,
+            1.0 - world.params["interest_learning"],
+            world.rng.random((len(people), k)),
+        )
+        return Messages(sender, receiver, tie, topic, np.ones(len(tie), dtype=bool))
 
     def reply(self, world, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.ones(len(ties), dtype=bool), world.estimate[ties].astype(float)
+
+
+@numba.njit(cache=True, nogil=True)
+def choose_partners(
+    people, k, out_start, src, dst, talks, held, trust_back, estimate, keep, draws
+):  # pragma: no cover - compiled
+    """The interactors' choice, one person at a time: up to ``k`` different contacts each,
+    drawn one after another without putting back, each with chance proportional to its
+    weight ``(trust + uncertainty) x (held + 1) / (talks + 1)``: trust is the contact's
+    trust in the person (``trust_back[e]`` for the tie ``e`` to the contact: the trust
+    held on the tie back), uncertainty ``keep ** talks`` (``keep`` is 1 -
+    interest_learning) and ``held / talks`` the share of the person's openings the contact
+    answered in kind (one counted in its favour). ``draws[i, c]`` is the uniform number of
+    person i's c-th pick. Returns the openings: sender, receiver, tie and topic (the
+    person's guess of the contact's interest)."""
+    most = 0
+    for p in people:
+        most = max(most, out_start[p + 1] - out_start[p])
+    weight = np.empty(most)
+    powers = np.empty(64)  # keep ** talks for the usual counts of talks, without pow
+    powers[0] = 1.0
+    for j in range(1, 64):
+        powers[j] = powers[j - 1] * keep
+    ties = np.empty(people.shape[0] * k, dtype=np.int64)
+    made = 0
+    for i in range(people.shape[0]):
+        lo = out_start[people[i]]
+        degree = out_start[people[i] + 1] - lo
+        total = 0.0
+        for j in range(degree):
+            e = lo + j
+            uncertainty = powers[talks[e]] if talks[e] < 64 else keep ** talks[e]
+            weight[j] = (trust_back[e] + uncertainty) * (held[e] + 1.0) / (talks[e] + 1.0)
+            total += weight[j]
+        for c in range(min(k, degree)):
+            if total <= 0.0:
+                break
+            target = draws[i, c] * total
+            pick, running = -1, 0.0
+            for j in range(degree):
+                if weight[j] > 0.0:
+                    pick = j
+                    running += weight[j]
+                    if target < running:
+                        break
+            ties[made] = lo + pick
+            made += 1
+            weight[pick] = 0.0  # no contact twice in a step
+            total = 0.0  # the sum again, free of rounding, before the next pick
+            for j in range(degree):
+                total += weight[j]
+    ties = ties[:made]
+    return src[ties], dst[ties], ties, estimate[ties]
+
+
+@numba.njit(cache=True, nogil=True)
+def trust_on_ties_back(rev, evidence_r, evidence_s, out):  # pragma: no cover - compiled
+    """``out[rev[e]]`` = the trust held on tie ``e``, ``(r + 1) / (r + s + 2)``: for each
+    tie, the trust its receiver has in its sender, written at the tie the other way. One
+    pass in tie order (scattered writes cost far less than scattered reads)."""
+    for e in range(rev.shape[0]):
+        r = evidence_r[e]
+        out[rev[e]] = (r + np.float32(1.0)) / (r + evidence_s[e] + np.float32(2.0))

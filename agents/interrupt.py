@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .registry import register
-from .strategy import Messages, Strategy
+from .strategy import PLAN_PITCH, Messages, Strategy
 
 
 @register
@@ -23,6 +23,8 @@ class Interrupt(Strategy):
     name = "interrupt"
     group = "broadcasters"
     description = "Sends the same one-way pitch to every contact, every step."
+    plan = PLAN_PITCH  # decide, cold_calls and reply below, compiled into the world's step
+    planned = ("decide", "reply", "cold_calls")
 
     def __init__(self):
         self._cache = (None, None)

@@ -30,7 +30,13 @@ import numpy as np
 
 from .errors import Reason, StrategyError
 
-__all__ = ["Message", "Messages", "PersonStrategy", "Strategy"]
+__all__ = ["PLAN_PITCH", "PLAN_TALK", "Message", "Messages", "PersonStrategy", "Strategy"]
+
+#: Compiled twins of the built-in strategies (:attr:`Strategy.plan`): pitch every contact
+#: and answer one-way (:class:`agents.Interrupt`); open tailored conversations and answer
+#: in kind (:class:`agents.Interact`).
+PLAN_PITCH = 1
+PLAN_TALK = 2
 
 
 @dataclass
@@ -110,6 +116,26 @@ class Strategy:
     name: ClassVar[str] = ""
     group: ClassVar[str] = ""
     description: ClassVar[str] = ""
+    #: The compiled twin of this class's ``decide`` and ``reply`` (one of the ``PLAN_*``
+    #: codes), which the world may run instead of calling them, or 0 for none. Only the
+    #: built-in strategies have one; see :meth:`compiled_plan`.
+    plan: ClassVar[int] = 0
+    #: The methods the compiled twin stands for: replacing any of them turns it off.
+    planned: ClassVar[tuple[str, ...]] = ("decide", "reply")
+
+    def compiled_plan(self) -> int:
+        """The compiled twin the world may run for this strategy: the ``plan`` of the class
+        that declared it, as long as none of its ``planned`` methods (``decide``,
+        ``reply``, ...) has been replaced since, by a subclass or on the instance; 0
+        otherwise, and then the world calls ``decide`` and ``reply`` as written."""
+        cls = type(self)
+        owner = next((c for c in cls.__mro__ if "plan" in vars(c)), Strategy)
+        if not owner.plan:
+            return 0
+        for method in owner.planned:
+            if method in vars(self) or getattr(cls, method) is not getattr(owner, method):
+                return 0
+        return owner.plan
 
     def decide(self, world, people: np.ndarray) -> Messages:
         """Choose this step's messages of ``people`` (int array of person indices)."""

@@ -7,7 +7,7 @@ sweep specs and the docs read them from here too. Nothing else in the project re
 default or a range.
 
 What makes an exchange an exchange (docs/model.md, section 7.2; enforced by the world,
-:meth:`sim.world.World.hold_conversations`, for every strategy alike): a strategy only asks
+:func:`sim.kernels.hold_conversations`, for every strategy alike): a strategy only asks
 for a conversation. One is *held* when the other person answers in kind and both still
 have time, ``conversation_capacity`` conversations a step each, opened and answered
 together; openings are settled in a random order. Any other opening arrives as a one-way

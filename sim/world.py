@@ -26,16 +26,26 @@ helper methods ``ties_of``, ``contacts_of``, ``tie``, ``attention_of``, ``trust_
 ``uncertainty`` and ``pick_ties``. ``interest`` is *not* for strategies (a person cannot
 read minds: learn it through ``estimate``).
 
-A few passes that numpy could only do with sorting or many temporaries are small compiled
-loops in :mod:`sim.kernels` (numba); they take their random draws from ``rng`` as arguments.
+The step is compiled (:mod:`sim.kernels`, numba). When every strategy in use is a
+built-in one (:meth:`agents.Strategy.compiled_plan`), the whole step is one compiled call
+that runs the strategies' compiled twins and the world's response; otherwise the strategies
+choose in Python, the world checks what they chose, and then responds in the same compiled
+passes. Random numbers come from one 64-bit key drawn from ``rng`` per step.
 
 One step (:meth:`World.step`) runs the processes of ``docs/model.md`` in this order:
 decide, deliver (the world settles which openings are held conversations and adds the
-answers: :meth:`World.hold_conversations`), look (limited attention), notice,
+answers: :func:`sim.kernels.hold_conversations`), look (limited attention), notice,
 value, trust, learning, attention, memory, conversion, introductions, fade.
+
+The step's own outputs, ``world.delivery`` (every message delivered, which were looked at
+and noticed, and their value), ``sent``, ``reach``, ``value_sum`` and the per-person
+summaries (``audience()``, ``trust_earned()``, ``recall()``), are views of the world's
+workspace: valid until the next step, which overwrites them (copy what you keep).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -44,17 +54,43 @@ from agents.registry import group_of
 from agents.strategy import Messages
 
 from .kernels import (
-    hold_conversations,
-    learn_towards,
-    look_within_budget,
+    ANSWER_TOPIC,
+    AUDIENCE,
+    BAD_PERSON,
+    BAD_TIE,
+    BAD_TOPIC,
+    COLD_TO_CONTACT,
+    LOOKED,
+    NOT_OWN_PERSON,
+    NOTICED,
+    REACH,
+    RECALL,
+    RECEIVER,
+    SELF_MESSAGE,
+    SENDER,
+    SENT,
+    TIE,
+    TOPIC,
+    TWO_WAY,
+    TWO_WAY_TO_STRANGER,
+    VALUE_SUM,
+    WILLING,
+    all_finite,
+    check_batch,
+    draw_introductions,
+    fade,
     per_sender_summaries,
+    planned_messages,
+    random_state,
     range_min,
-    restore_by_best,
-    scale_by_receiver,
+    respond,
+    split_by,
+    step_compiled,
 )
 from .params import INTRODUCTION_CHANCE, MUTE_BELOW, STRANGER_TRUST
 
 __all__ = [
+    "Delivery",
     "INTRODUCTION_CHANCE",
     "MUTE_BELOW",
     "STRANGER_TRUST",
@@ -94,11 +130,99 @@ def match(topic: np.ndarray, interest: np.ndarray) -> np.ndarray:
     return value
 
 
-def _frozen(values, dtype) -> np.ndarray:
-    """A read-only copy of ``values`` as ``dtype``: what the world checked stays as checked."""
-    out = np.array(values, dtype=dtype, copy=True)
-    out.flags.writeable = False
-    return out
+#: The types the world keeps a batch of messages in: sender, receiver, tie, topic, two_way.
+FIELD_TYPES = (np.int64, np.int64, np.int64, np.float64, np.bool_)
+
+#: What :func:`sim.kernels.check_batch` found, as the reason and words of the error.
+CHECK_CODES = {
+    BAD_TOPIC: (
+        Reason.BAD_TOPIC,
+        "returned a topic that is not a finite number (an angle in radians)",
+    ),
+    BAD_PERSON: (
+        Reason.BAD_PERSON,
+        "sent a message to someone who does not exist (people are 0 to {last})",
+    ),
+    NOT_OWN_PERSON: (
+        Reason.NOT_OWN_PERSON,
+        "sent a message on behalf of someone who does not use this strategy",
+    ),
+    SELF_MESSAGE: (Reason.SELF_MESSAGE, "sent a message to its own sender"),
+    BAD_TIE: (
+        Reason.BAD_TIE,
+        "gave a tie index that is not the tie from sender to receiver "
+        "(use Messages.on_ties, or world.tie(sender, receiver))",
+    ),
+    COLD_TO_CONTACT: (
+        Reason.COLD_TO_CONTACT,
+        "marked a message to a contact as a cold call (tie -1); give its tie",
+    ),
+    TWO_WAY_TO_STRANGER: (
+        Reason.TWO_WAY_TO_STRANGER,
+        "opened a two-way exchange with a stranger; conversations need a tie",
+    ),
+}
+
+
+@dataclass
+class Delivery:
+    """What the world did with one step's messages: every message delivered (``messages``,
+    the answers included and each opening settled: ``two_way`` is True only for held
+    conversations), which of them their receivers ``looked`` at and ``noticed``, and what
+    each noticed one was worth to its receiver (``value``, NaN for the others)."""
+
+    messages: Messages
+    looked: np.ndarray
+    noticed: np.ndarray
+    value: np.ndarray
+
+    @classmethod
+    def nothing(cls) -> Delivery:
+        none = np.empty(0, dtype=bool)
+        return cls(Messages.empty(), none, none.copy(), np.empty(0, dtype=np.float32))
+
+    def __len__(self) -> int:
+        return len(self.messages)
+
+
+class Workspace:
+    """The arrays one step works in, kept from step to step and grown when needed: fresh
+    memory costs page faults, which at 100,000 people took longer than the step's work.
+    Rows are named in :mod:`sim.kernels` (``SENDER``, ``TOPIC``, ``LOOKED``, ...):
+    ``ints``, ``floats``, ``flags`` and ``value`` hold one entry per message, the
+    ``people_*`` arrays one per person, ``best`` one per tie, ``events`` the step's cold
+    wins and introductions."""
+
+    def __init__(self):
+        self.capacity = self.n = self.n_ties = -1
+
+    def fit(self, messages: int, n: int, n_ties: int) -> Workspace:
+        """Make room for ``messages`` messages (answers included), ``n`` people and
+        ``n_ties`` ties; room only grows, by a quarter more than asked."""
+        if messages > self.capacity:
+            cap = max(16, messages + messages // 4)
+            self.capacity = cap
+            self.ints = np.empty((9, cap), dtype=np.int32)
+            self.floats = np.empty((2, cap))
+            self.draws = np.empty(cap)
+            self.flags = np.zeros((5, cap), dtype=bool)
+            self.value = np.empty(cap, dtype=np.float32)
+            self.events = np.empty(3 * cap, dtype=np.int64)
+        if n != self.n:
+            self.n = n
+            self.people_ints = np.zeros((7, n), dtype=np.int32)
+            self.people_floats = np.zeros((5, n))
+        if n_ties > self.n_ties:
+            self.n_ties = n_ties + n_ties // 4
+            self.best = np.empty(self.n_ties, dtype=np.float32)
+        return self
+
+    def arrays(self) -> tuple:
+        """The workspace as :func:`sim.kernels.respond` takes it."""
+        return (
+            self.ints, self.floats, self.draws, self.flags, self.value,
+            self.people_ints, self.people_floats, self.best, self.events,
+        )  # fmt: skip
 
 
 #: Rounds of rejection sampling in :meth:`World.pick_ties` before the exact draw.
@@ -150,7 +274,8 @@ class World:
         self.cold_won = np.empty(0, dtype=np.int64)  # sender * n + stranger, won by cold calls
         self.adopted = np.zeros(self.n, dtype=bool)  # the Bass rule's converted people
         self._summary, self._summaries_t, self._summaries_ties = None, -1, -1
-        self._last_checked = {}
+        self._switches = {}
+        self._work = Workspace()
         self._clear_step_counts()
 
     # -- ties ------------------------------------------------------------------------------
@@ -291,149 +416,213 @@ class World:
         self.looked_total = 0
         self.delivered_total = 0
         self.noticed_total = 0
+        self._delivery = Delivery.nothing()
 
     def step(self) -> None:
-        """Advance the world by one step."""
+        """Advance the world by one step. When every strategy in use has a compiled twin
+        (the built-in ones: :meth:`agents.Strategy.compiled_plan`), the whole step is one
+        compiled call (:func:`sim.kernels.step_compiled`). Otherwise the strategies decide
+        in Python (:meth:`decide`), the partners of the openings say how they would answer
+        (:meth:`replies`), and the world responds in compiled passes (:meth:`respond`)."""
         self.t += 1
-        self._clear_step_counts()
         if self.params["conversion_rule"] == "bass":
+            self._clear_step_counts()
             self._bass_step()
             return
-        msgs = self.deliver(self.decide())
-        looked = self.look(msgs.receiver)
-        noticed = looked & (self.rng.random(len(msgs)) < self._attention_for(msgs))
-        heard = msgs.select(np.flatnonzero(noticed))  # the noticed messages only
-        value = match(heard.topic, self.interest[heard.receiver])
-        self.update_trust(heard, value)
-        self.learn_interests(heard)
-        self.update_attention(msgs, looked, heard, value)
-        self.update_memory(heard)
-        self.convert(heard, value)
-        self._account(msgs, looked, heard, value)
-        if self.params["introductions"]:
-            self.introduce(heard)
-        self.check_fade()
+        plans = self._plans()
+        if plans is not None:
+            p = self.params
+            exchanges, cold_reach = p["exchanges_per_step"], p["cold_reach"]
+            most = planned_messages(plans, self.strategy_id, self.out_start, exchanges, cold_reach)
+            work = self._work.fit(2 * most, self.n, self.n_ties)
+            result = step_compiled(
+                plans,
+                self.pitch,
+                exchanges,
+                1.0 - p["interest_learning"],
+                cold_reach,
+                *work.arrays(),
+                *self._response_arguments(),
+            )
+            self._responded(work, result)
+            return
+        msgs = self.decide()
+        if self.params["muting"] and len(msgs):  # messages to people who muted the sender
+            msgs = msgs.select(~((msgs.tie >= 0) & self.muted[np.maximum(msgs.tie, 0)]))
+        opening = np.flatnonzero(msgs.two_way)  # checked: openings are on ties
+        willing, answer_topic = self.replies(self.rev[msgs.tie[opening]])
+        self.respond(msgs, willing, answer_topic)
 
-    def decide(self) -> list[Messages]:
-        """Each strategy chooses the messages of the people who use it (one batch each)."""
+    def _plans(self) -> np.ndarray | None:
+        """Per strategy id, its compiled twin (:attr:`agents.Strategy.plan`), or None when
+        a strategy has none: then the step runs the strategies' Python methods."""
+        plans = [s.compiled_plan() if hasattr(s, "compiled_plan") else 0 for s in self.strategies]
+        return np.array(plans, dtype=np.int64) if all(plans) else None
+
+    def respond(self, msgs: Messages, willing: np.ndarray, answer_topic: np.ndarray) -> None:
+        """Everything the world does with the step's checked messages: settle the
+        conversations and add the answers, look, notice, value, trust, learning, attention,
+        memory, conversion (:func:`sim.kernels.respond`), then introductions and fading.
+        ``willing`` and ``answer_topic`` hold, per opening (in message order), whether its
+        partner answers in kind and on which topic."""
+        m, n_open = len(msgs), len(willing)
+        work = self._work.fit(m + n_open, self.n, self.n_ties)
+        for row, values in ((SENDER, msgs.sender), (RECEIVER, msgs.receiver), (TIE, msgs.tie)):
+            work.ints[row, :m] = values
+        work.floats[TOPIC, :m] = msgs.topic
+        work.flags[TWO_WAY, :m] = msgs.two_way
+        work.flags[WILLING, :n_open] = willing
+        work.floats[ANSWER_TOPIC, :n_open] = answer_topic
+        result = respond(m, n_open, *work.arrays(), *self._response_arguments())
+        self._responded(work, result)
+
+    def _response_arguments(self) -> tuple:
+        """The arguments of :func:`sim.kernels.respond` after the messages and answers: the
+        ties, the state (updated in place), the parameters and one 64-bit key drawn from
+        ``rng`` for the step's random numbers."""
+        p = self.params
+        h = p["habituation"] if p["habituation_on"] else 0.0
+        spill = p["generalization"] * h if p["generalization_on"] else 0.0
+        return (
+            self.n, self.src, self.dst, self.rev, self.out_start, self._key,
+            self.attention, self.evidence_r, self.evidence_s, self.forget, self.estimate,
+            self.talks, self.held, self.converted, self.muted,
+            self.interest, self.cold_attention, self.conversions,
+            p["conversation_capacity"], p["limited_attention"], p["attention_budget"], h,
+            p["sensitization"], p["recovery"], p["baseline_attention"],
+            p["trust_forgetting"], p["interest_learning"],
+            p["memory_boost_interruption"], p["memory_boost_exchange"], p["memory_decay"],
+            p["conversion_rate"], STRANGER_TRUST, spill, p["muting"], MUTE_BELOW,
+            p["introductions"], p["introduction_trust"], INTRODUCTION_CHANCE,
+            p["fade_threshold"], p["fade_patience"], self.below_streak, self.faded,
+            self.strategy_id, self._switch_to(),
+            np.uint64(self.rng.bit_generator.random_raw()),
+        )  # fmt: skip
+
+    def _responded(self, work: Workspace, result) -> None:
+        """Read what :func:`sim.kernels.respond` wrote into the workspace (the step's
+        outputs are views of it, valid until the next step); win strangers, make the
+        introductions drawn, and let people fade once the new ties are made."""
+        total, self.looked_total, self.noticed_total, n_cold, n_intro = result
+        self.delivered_total = total
+        self._delivery = None  # made when read
+        self.sent, self.reach = work.people_ints[SENT], work.people_ints[REACH]
+        self.value_sum = work.people_floats[VALUE_SUM]
+        self._summary = tuple(work.people_floats[AUDIENCE : RECALL + 1])
+        self._summaries_t, self._summaries_ties = self.t, self.n_ties
+        if n_cold:
+            self.win_strangers(work.events[:n_cold])
+        if n_intro:  # new ties change audiences: fade once they are made
+            guest = work.events[n_cold : n_cold + n_intro]
+            friend = work.events[n_cold + n_intro : n_cold + 2 * n_intro]
+            self.make_introductions(guest, friend)
+            self.check_fade()
+
+    @property
+    def delivery(self) -> Delivery:
+        """What the world did with the last step's messages (:class:`Delivery`), views of
+        the workspace that the next step overwrites."""
+        if self._delivery is None:
+            total, work = self.delivered_total, self._work
+            ints, flags = work.ints[:, :total], work.flags[:, :total]
+            self._delivery = Delivery(
+                Messages(
+                    ints[SENDER], ints[RECEIVER], ints[TIE], work.floats[TOPIC, :total],
+                    flags[TWO_WAY],
+                ),
+                flags[LOOKED],
+                flags[NOTICED],
+                work.value[:total],
+            )  # fmt: skip
+        return self._delivery
+
+    def decide(self) -> Messages:
+        """Each strategy chooses the messages of the people who use it; the world checks
+        every batch (:meth:`_checked`) and returns them together, as its own copy."""
         parts = []
+        order, offsets = split_by(self.strategy_id, len(self.strategies))
         for sid, strategy in enumerate(self.strategies):
-            people = np.flatnonzero(self.strategy_id == sid)
-            if len(people):
-                parts.append(self._checked(strategy, sid, strategy.decide(self, people)))
-        return parts
+            if offsets[sid + 1] > offsets[sid]:
+                people = order[offsets[sid] : offsets[sid + 1]]
+                parts.append((sid, strategy, strategy.decide(self, people)))
+        return self._checked(parts)
 
-    def _checked(self, strategy, sid: int, msgs) -> Messages:
+    def _checked(self, parts) -> Messages:
         """Refuse malformed output of a strategy's ``decide`` with an error that names the
-        strategy, before it can touch anyone's state. A cached batch (the same Messages
-        object returned again) is not checked again only while nothing it was checked
-        against has changed: its contents, the ties (introductions) and who uses which
-        strategy (adaptation). The world delivers its own read-only copy of what it checked."""
-        if self._unchanged_since_checked(strategy, msgs):
-            return self._last_checked[id(strategy)][1]
-        name = getattr(strategy, "name", type(strategy).__name__)
+        strategy, before it can touch anyone's state (:func:`sim.kernels.check_batch`).
+        ``parts`` holds ``(strategy id, strategy, what its decide returned)``. The batches
+        are copied into the world's own arrays first and checked there, so nothing a
+        strategy does later (in ``reply``) can change what was checked."""
+        fields = ("sender", "receiver", "tie", "topic", "two_way")
+        arrays = []
+        for _, strategy, msgs in parts:
+            arrays.append(self._well_formed(strategy, msgs, fields))
+        if not arrays:
+            return Messages.empty()
+        if len(arrays) == 1:
+            out = [np.array(a, dtype=d) for a, d in zip(arrays[0], FIELD_TYPES, strict=True)]
+        else:
+            out = [
+                np.concatenate([a[k] for a in arrays], dtype=d, casting="unsafe")
+                for k, d in enumerate(FIELD_TYPES)
+            ]
+        msgs = Messages(*out)
+        start = 0
+        for (sid, strategy, _), a in zip(parts, arrays, strict=True):
+            end = start + len(a[0])
+            code, i = check_batch(
+                *(f[start:end] for f in out),
+                sid, self.strategy_id, self.src, self.dst, self._key, self.n,
+            )  # fmt: skip
+            if code:
+                raise self._refusal(strategy, code)
+            start = end
+        return msgs
 
-        def refuse(reason: Reason, why: str) -> StrategyError:
-            return StrategyError(reason, name, "decide", why)
-
+    def _well_formed(self, strategy, msgs, fields) -> list[np.ndarray]:
+        """The five fields of a batch as arrays, refused unless they are one-dimensional, of
+        one length, integers (sender, receiver, tie), bool (two_way) and numbers (topic)."""
         if not isinstance(msgs, Messages):
-            raise refuse(
-                Reason.WRONG_TYPE, f"must return agents.Messages, not {type(msgs).__name__}"
+            raise self._refusal(
+                strategy,
+                Reason.WRONG_TYPE,
+                f"must return agents.Messages, not {type(msgs).__name__}",
             )
-        fields = {
-            f: np.asarray(getattr(msgs, f))
-            for f in ("sender", "receiver", "tie", "topic", "two_way")
-        }
-        sizes = {f: a.shape for f, a in fields.items()}
-        if any(a.ndim != 1 for a in fields.values()) or len(set(sizes.values())) != 1:
-            raise refuse(Reason.BAD_SHAPE, f"returned fields of different shapes: {sizes}")
-        for f in ("sender", "receiver", "tie"):
-            if fields[f].dtype.kind not in "iu":
-                raise refuse(
+        arrays = [np.asarray(getattr(msgs, f)) for f in fields]
+        if any(a.ndim != 1 for a in arrays) or len({a.shape for a in arrays}) != 1:
+            sizes = {f: a.shape for f, a in zip(fields, arrays, strict=True)}
+            raise self._refusal(
+                strategy, Reason.BAD_SHAPE, f"returned fields of different shapes: {sizes}"
+            )
+        for f, a in zip(fields[:3], arrays[:3], strict=True):
+            if a.dtype.kind not in "iu":
+                raise self._refusal(
+                    strategy,
                     Reason.NOT_INTEGERS,
-                    f"returned {f} of type {fields[f].dtype}; it must hold integers",
+                    f"returned {f} of type {a.dtype}; it must hold integers",
                 )
-        if fields["two_way"].dtype != bool:
-            raise refuse(
+        if arrays[4].dtype != bool:
+            raise self._refusal(
+                strategy,
                 Reason.NOT_BOOL,
-                f"returned two_way of type {fields['two_way'].dtype}; it must be bool",
+                f"returned two_way of type {arrays[4].dtype}; it must be bool",
             )
-        if fields["topic"].dtype.kind not in "iuf" or not np.all(np.isfinite(fields["topic"])):
-            raise refuse(
-                Reason.BAD_TOPIC,
-                "returned a topic that is not a finite number (an angle in radians)",
-            )
-        sender, receiver, tie = (
-            fields[f].astype(np.int64, copy=False) for f in ("sender", "receiver", "tie")
-        )
-        if len(receiver) and (receiver.min() < 0 or receiver.max() >= self.n):
-            raise refuse(
-                Reason.BAD_PERSON,
-                f"sent a message to someone who does not exist (people are 0 to {self.n - 1})",
-            )
-        if len(sender) and (
-            sender.min() < 0
-            or sender.max() >= self.n
-            or not np.all(self.strategy_id[sender] == sid)
-        ):
-            raise refuse(
-                Reason.NOT_OWN_PERSON,
-                "sent a message on behalf of someone who does not use this strategy",
-            )
-        if np.any(sender == receiver):
-            raise refuse(Reason.SELF_MESSAGE, "sent a message to its own sender")
-        on_tie = tie >= 0
-        all_on_ties = bool(on_tie.all())
-        t_on = tie if all_on_ties else tie[on_tie]
-        if (len(tie) and (tie.min() < -1 or tie.max() >= self.n_ties)) or not (
-            np.array_equal(self.src[t_on], sender if all_on_ties else sender[on_tie])
-            and np.array_equal(self.dst[t_on], receiver if all_on_ties else receiver[on_tie])
-        ):
-            raise refuse(
-                Reason.BAD_TIE,
-                "gave a tie index that is not the tie from sender to receiver "
-                "(use Messages.on_ties, or world.tie(sender, receiver))",
-            )
-        if not all_on_ties:
-            stranger = ~on_tie
-            if np.any(self.ties_between(sender[stranger], receiver[stranger]) >= 0):
-                raise refuse(
-                    Reason.COLD_TO_CONTACT,
-                    "marked a message to a contact as a cold call (tie -1); give its tie",
-                )
-            if np.any(fields["two_way"] & stranger):
-                raise refuse(
-                    Reason.TWO_WAY_TO_STRANGER,
-                    "opened a two-way exchange with a stranger; conversations need a tie",
-                )
-        out = Messages(
-            *(
-                _frozen(a, dtype)
-                for a, dtype in (
-                    (sender, np.int64),
-                    (receiver, np.int64),
-                    (tie, np.int64),
-                    (fields["topic"], float),
-                    (fields["two_way"], bool),
-                )
-            )
-        )
-        self._last_checked[id(strategy)] = (msgs, out, self.n_ties, self.strategy_id.copy())
-        return out
+        if arrays[3].dtype.kind not in "iuf":
+            raise self._refusal(strategy, CHECK_CODES[BAD_TOPIC][0], CHECK_CODES[BAD_TOPIC][1])
+        for f, a in zip(fields[:3], arrays[:3], strict=True):
+            if a.dtype.kind == "u" and len(a) and a.max() > np.iinfo(np.int64).max:
+                code = BAD_TIE if f == "tie" else BAD_PERSON
+                raise self._refusal(strategy, code)
+        return arrays
 
-    def _unchanged_since_checked(self, strategy, msgs) -> bool:
-        """Is ``msgs`` the batch last checked for ``strategy``, with the same contents, the
-        same ties and the same people using each strategy?"""
-        seen = self._last_checked.get(id(strategy))
-        if seen is None or seen[0] is not msgs:
-            return False
-        _, out, n_ties, strategy_id = seen
-        if n_ties != self.n_ties or not np.array_equal(strategy_id, self.strategy_id):
-            return False
-        return all(
-            np.array_equal(np.asarray(getattr(msgs, f)), getattr(out, f))
-            for f in ("sender", "receiver", "tie", "topic", "two_way")
-        )
+    def _refusal(self, strategy, reason, why: str | None = None) -> StrategyError:
+        """The error naming ``strategy``: a :class:`Reason` and words, or a code of
+        :func:`sim.kernels.check_batch` (the words are then the code's)."""
+        if why is None:
+            reason, why = CHECK_CODES[reason]
+            why = why.format(last=self.n - 1)
+        name = getattr(strategy, "name", type(strategy).__name__)
+        return StrategyError(reason, name, "decide", why)
 
     def _checked_reply(self, strategy, ties: np.ndarray, answer) -> tuple:
         name = getattr(strategy, "name", type(strategy).__name__)
@@ -453,45 +642,11 @@ class World:
             )
         if two_way.dtype != bool:
             raise StrategyError(Reason.NOT_BOOL, name, "reply", "two_way must be bool")
-        if topic.dtype.kind not in "iuf" or not np.all(np.isfinite(topic)):
+        if topic.dtype.kind not in "iuf" or not all_finite(topic):
             raise StrategyError(
                 Reason.BAD_TOPIC, name, "reply", "gave a topic that is not a finite number"
             )
         return two_way, topic
-
-    def deliver(self, parts: list[Messages]) -> Messages:
-        """Drop messages to people who muted their sender, then settle every opened
-        conversation (:meth:`hold_conversations`) and add the answers."""
-        if self.params["muting"]:
-            parts = [m.select(~((m.tie >= 0) & self.muted[np.maximum(m.tie, 0)])) for m in parts]
-        where = [np.flatnonzero(m.two_way) for m in parts]  # openings, part by part
-        if not any(len(w) for w in where):
-            return Messages.concat(parts)
-        ties = np.concatenate([m.tie[w] for m, w in zip(parts, where, strict=True)])
-        back = self.rev[ties]  # openings are on ties (checked in decide)
-        willing, topic = self.replies(back)
-        np.add.at(self.talks, ties, 1)  # every opening counts, held or not
-        held = self.hold_conversations(ties, willing)
-        np.add.at(self.held, ties[held], 1)
-        # An opening nobody took part in arrives as what it is: a one-way message. (A part
-        # may be a strategy's cached batch: change a copy, never the batch itself.)
-        settled, k = [], 0
-        for m, w in zip(parts, where, strict=True):
-            missed = w[~held[k : k + len(w)]]
-            k += len(w)
-            if len(missed):
-                two_way = m.two_way.copy()
-                two_way[missed] = False
-                m = Messages(m.sender, m.receiver, m.tie, m.topic, two_way)
-            settled.append(m)
-        # Answers: a held conversation is answered in kind; a partner who declined answers
-        # one-way (a broadcaster's pitch); a partner who had no time does not answer.
-        answered = held | ~willing
-        b = back[answered]
-        answers = Messages(self.src[b], self.dst[b], b, topic[answered], held[answered])
-        if self.params["muting"]:
-            answers = answers.select(~self.muted[answers.tie])
-        return Messages.concat([*settled, answers])
 
     def replies(self, back: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """How each partner would answer the conversations opened with them: ``back`` are
@@ -499,181 +654,49 @@ class World:
         in kind (two-way) and on which topic."""
         willing = np.zeros(len(back), dtype=bool)
         topic = np.zeros(len(back))
-        answering = self.strategy_id[self.src[back]]
+        if len(back) == 0:
+            return willing, topic
+        order, offsets = split_by(self.strategy_id[self.src[back]], len(self.strategies))
         for sid, strategy in enumerate(self.strategies):
-            mask = answering == sid
-            if mask.any():
-                willing[mask], topic[mask] = self._checked_reply(
-                    strategy, back[mask], strategy.reply(self, back[mask])
+            lo, hi = offsets[sid], offsets[sid + 1]
+            if hi > lo:
+                where = order[lo:hi]
+                ties = back[where]
+                willing[where], topic[where] = self._checked_reply(
+                    strategy, ties, strategy.reply(self, ties)
                 )
         return willing, topic
 
-    def hold_conversations(self, ties: np.ndarray, willing: np.ndarray) -> np.ndarray:
-        """The rule of what makes an exchange an exchange (docs/model.md, section 7.2).
-
-        A conversation takes both people's time: nobody takes part in more than
-        ``conversation_capacity`` conversations a step, opened and answered together. The
-        openings ``ties`` are settled one at a time in a random order; one is *held* when
-        its partner is ``willing`` to answer in kind and both still have time. Returns a
-        mask over ``ties``. Whatever a strategy labels its messages, only held
-        conversations restore attention, leave the strong memory trace and teach."""
-        order = self.rng.permutation(len(ties))
-        return hold_conversations(
-            self.src[ties],
-            self.dst[ties],
-            willing,
-            order,
-            self.params["conversation_capacity"],
-            self.n,
-        )
-
-    def look(self, receiver: np.ndarray) -> np.ndarray:
-        """Which delivered messages their receivers look at.
-
-        Each receiver looks at no more than ``attention_budget`` messages, chosen at random;
-        the rest go unseen. Looking comes before noticing, so messages that will be ignored
-        still use up the budget (attention is a commons).
-        """
-        if not self.params["limited_attention"] or len(receiver) == 0:
-            return np.ones(len(receiver), dtype=bool)
-        budget = self.params["attention_budget"]
-        count = np.bincount(receiver, minlength=self.n)
-        draws = self.rng.random(int(count[count > budget].sum()))
-        return look_within_budget(receiver, count, budget, draws)
-
-    def _attention_for(self, msgs: Messages) -> np.ndarray:
-        """Per message: the receiver's attention to its sender (or to strangers)."""
-        if not self.n_ties:
-            return self.cold_attention[msgs.receiver]
-        cold = msgs.tie < 0
-        if not cold.any():
-            return self.attention[msgs.tie]
-        return np.where(
-            cold, self.cold_attention[msgs.receiver], self.attention[np.maximum(msgs.tie, 0)]
-        )
-
-    def update_trust(self, heard: Messages, value: np.ndarray) -> None:
-        """Beta evidence with forgetting: r <- lambda r + value, s <- lambda s + 1 - value,
-        for every noticed message of a held conversation; all evidence fades by lambda each
-        step. Trust grows in exchange: a one-way message, however apt, adds no evidence."""
-        lam = self.params["trust_forgetting"]
-        self.evidence_r *= lam
-        self.evidence_s *= lam
-        talk = heard.two_way  # held conversations, always on ties
-        np.add.at(self.evidence_r, heard.tie[talk], value[talk])
-        np.add.at(self.evidence_s, heard.tie[talk], 1.0 - value[talk])
-
-    def learn_interests(self, heard: Messages) -> None:
-        """A noticed two-way message tells its receiver what the sender values: the
-        receiver's guess of the sender's interest moves a share ``interest_learning`` of the
-        way towards the truth."""
-        talk = heard.two_way & (heard.tie >= 0)
-        back = self.rev[heard.tie[talk]]
-        truth = self.interest[heard.sender[talk]]
-        # estimate += rate * wrap(truth - estimate), once per tie a step
-        learn_towards(self.estimate, back, truth, self.params["interest_learning"])
-
-    def update_attention(
-        self, msgs: Messages, looked: np.ndarray, heard: Messages, value: np.ndarray
-    ) -> None:
-        """Recovery at rest, habituation to the one-way messages looked at, restoring by the
-        conversations noticed (by as much as they were worth), spill-over to all senders
-        (generalization) and muting."""
-        p = self.params
-        a = self.attention
-        base, r = p["baseline_attention"], p["recovery"]
-        h = p["habituation"] if p["habituation_on"] else 0.0
-        for arr in (a, self.cold_attention):  # a <- a + r (base - a), in place
-            arr *= 1.0 - r
-            arr += r * base
-        one_way = looked & ~msgs.two_way
-        if h > 0:
-            on_tie = one_way & (msgs.tie >= 0)
-            np.multiply.at(a, msgs.tie[on_tie], TIE_FLOAT(1.0 - h))
-            cold = one_way & ~on_tie
-            if cold.any():
-                np.multiply.at(self.cold_attention, msgs.receiver[cold], 1.0 - h)
-        g = p["sensitization"]
-        if g > 0:
-            talk = heard.two_way  # held conversations noticed, always on ties
-            restore_by_best(a, heard.tie[talk], value[talk], TIE_FLOAT(g))
-        spill = p["generalization"] * h if p["generalization_on"] else 0.0
-        if spill > 0:
-            exposures = np.bincount(msgs.receiver[one_way], minlength=self.n)
-            keep = (1.0 - spill) ** exposures
-            scale_by_receiver(a, self.dst, keep.astype(TIE_FLOAT))  # a *= keep[receiver]
-            self.cold_attention *= keep
-        if p["muting"]:
-            self.muted |= a < MUTE_BELOW
-            a[self.muted] = 0.0
-
-    def update_memory(self, heard: Messages) -> None:
-        """Every trace decays; a noticed message strengthens the receiver's trace of its
-        sender, a conversation much more than an interruption."""
-        p = self.params
-        d = p["memory_decay"]
-        self.forget *= 1.0 - d  # memory m <- (1 - d) m, i.e. forget f <- (1 - d) f + d
-        self.forget += d
-        on_tie = heard.tie >= 0
-        keep = np.where(
-            heard.two_way[on_tie],
-            1.0 - p["memory_boost_exchange"],
-            1.0 - p["memory_boost_interruption"],
-        ).astype(TIE_FLOAT)
-        np.multiply.at(self.forget, heard.tie[on_tie], keep)  # m <- m + b (1 - m)
-
-    def convert(self, heard: Messages, value: np.ndarray) -> None:
-        """A noticed message wins its receiver over with chance rate x value x trust.
-        A tie converts once; strangers (cold reach) are judged with neutral trust."""
-        rate = self.params["conversion_rate"]
-        draw = self.rng.random(len(heard))
-        on_tie = heard.tie >= 0
-        # won iff draw < rate x value x trust; trust <= 1, so only draws under rate x value
-        # can win: look up trust for those alone
-        maybe = np.flatnonzero(on_tie & (draw < rate * value))
-        ties = heard.tie[maybe]
-        chance = rate * value[maybe] * self.trust_of(ties)
-        won = np.unique(ties[(draw[maybe] < chance) & ~self.converted[ties]])
-        self.converted[won] = True
-        np.add.at(self.conversions, self.src[won], 1)
-        cold = ~on_tie
-        if cold.any():  # a stranger, too, is won over by a given sender once
-            hit = draw[cold] < rate * value[cold] * STRANGER_TRUST
-            keys = np.unique(heard.sender[cold][hit] * self.n + heard.receiver[cold][hit])
-            keys = keys[~np.isin(keys, self.cold_won)]
-            self.cold_won = np.union1d(self.cold_won, keys)
-            np.add.at(self.conversions, keys // self.n, 1)
-
-    def _account(self, msgs: Messages, looked, heard: Messages, value) -> None:
-        self.sent = np.bincount(msgs.sender, minlength=self.n)
-        self.reach = np.bincount(heard.sender, minlength=self.n)
-        self.value_sum = np.bincount(heard.sender, weights=value, minlength=self.n)
-        self.delivered_total = len(msgs)
-        self.looked_total = int(np.count_nonzero(looked))
-        self.noticed_total = len(heard)
-
     def introduce(self, heard: Messages) -> None:
-        """A person who noticed a conversation from a sender they trust (at least
+        """Introductions for the noticed messages ``heard`` (as :meth:`step` makes them):
+        a person who noticed a conversation from a sender they trust (at least
         ``introduction_trust``) may, with chance ``INTRODUCTION_CHANCE``, introduce that
-        sender to one of their own contacts: a new tie, with fresh state. Only the side that
-        noticed a two-way message from the other introduces that other: someone who only
-        pitches is never introduced."""
-        ties = np.unique(heard.tie[heard.two_way])  # one chance per noticed partner a step
-        ties = ties[self.trust_of(ties) >= self.params["introduction_trust"]]
-        ties = ties[self.rng.random(len(ties)) < INTRODUCTION_CHANCE]
-        if len(ties) == 0:
-            return
-        host, guest = self.dst[ties], self.src[ties]
-        deg = self.out_degree[host]
-        pick = self.out_start[host] + (self.rng.random(len(ties)) * deg).astype(np.int64)
-        friend = self.dst[pick]
-        new_key = np.minimum(guest, friend) * self.n + np.maximum(guest, friend)
-        fresh = (guest != friend) & (self.ties_between(guest, friend) < 0)
-        new_key = np.unique(new_key[fresh])
-        if len(new_key) == 0:
-            return
-        a_, b_ = new_key // self.n, new_key % self.n
-        self.add_ties(a_, b_)
+        sender to one of their own contacts (:func:`sim.kernels.draw_introductions`). Only
+        the side that noticed a two-way message from the other introduces that other:
+        someone who only pitches is never introduced."""
+        ties = np.unique(heard.tie[heard.two_way & (heard.tie >= 0)])
+        seed = np.uint64(self.rng.bit_generator.random_raw())
+        guest, friend = draw_introductions(
+            ties, self.src, self.dst, self.out_start, self._key, self.n,
+            self.evidence_r, self.evidence_s, self.params["introduction_trust"],
+            INTRODUCTION_CHANCE, random_state(seed),
+        )  # fmt: skip
+        if len(guest):
+            self.make_introductions(guest, friend)
+
+    def make_introductions(self, guest: np.ndarray, friend: np.ndarray) -> None:
+        """Tie each ``guest[i]`` to ``friend[i]`` (pairs not tied yet; repeats are made
+        once), with fresh state."""
+        new_key = np.unique(np.minimum(guest, friend) * self.n + np.maximum(guest, friend))
+        self.add_ties(new_key // self.n, new_key % self.n)
+
+    def win_strangers(self, keys: np.ndarray) -> None:
+        """Cold calls that won a stranger (``sender * n + stranger``): a stranger, too, is
+        won over by a given sender once."""
+        keys = np.unique(keys)
+        keys = keys[~np.isin(keys, self.cold_won)]
+        self.cold_won = np.union1d(self.cold_won, keys)
+        np.add.at(self.conversions, keys // self.n, 1)
 
     def add_ties(self, a: np.ndarray, b: np.ndarray) -> None:
         """Add new undirected ties ``a[i] -- b[i]`` with fresh state."""
@@ -697,15 +720,28 @@ class World:
         """A sender fades once the mean attention of their contacts stays below
         ``fade_threshold`` for ``fade_patience`` steps in a row (once faded, always faded).
         Where ``adaptation`` is on, a faded broadcaster switches to the interactors'
-        strategy."""
-        audience = self.audience()
-        below = audience < self.params["fade_threshold"]  # NaN (no contacts) is never below
-        self.below_streak = np.where(below, self.below_streak + 1, 0)
-        newly = (self.below_streak >= self.params["fade_patience"]) & ~self.faded
-        self.faded |= newly
-        if self.params["adaptation"]:  # also those who faded before it was switched on
-            switch = self.faded & (self.group_of_people() == "broadcasters")
-            self.strategy_id[switch] = self.interactor_sid
+        strategy (also those who faded before it was switched on): :func:`sim.kernels.fade`."""
+        fade(
+            self.audience(),
+            self.params["fade_threshold"],
+            self.params["fade_patience"],
+            self.below_streak,
+            self.faded,
+            self.strategy_id,
+            self._switch_to(),
+        )
+
+    def _switch_to(self) -> np.ndarray:
+        """Per strategy id: the strategy id a faded person switches to, -1 for none (only
+        broadcasters switch, to the interactors' strategy, and only under adaptation)."""
+        adapt = bool(self.params["adaptation"])
+        if adapt not in self._switches:
+            groups = [group_of(s) for s in self.strategies]
+            self._switches[adapt] = np.array(
+                [self.interactor_sid if adapt and g == "broadcasters" else -1 for g in groups],
+                dtype=np.int64,
+            )
+        return self._switches[adapt]
 
     # -- per person summaries --------------------------------------------------------------
     def _summaries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

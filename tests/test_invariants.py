@@ -102,27 +102,33 @@ def group_of(world, strategy_ids) -> np.ndarray:
 
 
 class Watch:
-    """Runs a model step by step and records what each step's ``look`` decided."""
+    """Runs a model step by step and records, after each step, what the world delivered
+    and which messages were looked at and noticed (``world.delivery``)."""
 
     def __init__(self, params: dict, seed: int):
         self.model = NetworkingModel(rng=seed, **params)
-        world = self.model.world
         self.looks = []
-        original = world.look
 
-        def look(receiver):
-            looked = original(receiver)
-            self.looks.append(
-                (
-                    receiver.copy(),
-                    looked.copy(),
-                    world.params["limited_attention"],
-                    world.params["attention_budget"],
-                )
+    def step(self):
+        self.model.step()
+        world = self.model.world
+        if self.model.params["conversion_rule"] == "bass":
+            return
+        d = world.delivery
+        self.looks.append(
+            (
+                d.messages.receiver.copy(),
+                d.looked.copy(),
+                world.params["limited_attention"],
+                world.params["attention_budget"],
             )
-            return looked
-
-        world.look = look  # instance attribute: the engine's code is unchanged
+        )
+        assert not (d.noticed & ~d.looked).any(), "a message noticed without being looked at"
+        assert np.isnan(d.value[~d.noticed]).all()
+        assert ((d.value[d.noticed] >= 0) & (d.value[d.noticed] <= 1)).all()
+        assert len(d) == world.delivered_total
+        assert int(d.looked.sum()) == world.looked_total
+        assert int(d.noticed.sum()) == world.noticed_total
 
 
 # -- state per tie ----------------------------------------------------------------------------
@@ -159,13 +165,13 @@ def test_tie_state_stays_finite_and_in_unit_interval(run):
 def test_message_counts_add_up_and_budget_is_respected(run):
     params, seed, steps = run
     watch = Watch(params, seed)
-    model, world = watch.model, watch.model.world
+    world = watch.model.world
     conversions = world.conversions.copy()
     faded = world.faded.copy()
     converted = int(world.converted.sum())
     adopted = world.adopted.copy()
     for _ in range(steps):
-        model.step()
+        watch.step()
         assert 0 <= world.noticed_total <= world.looked_total <= world.delivered_total
         assert (world.reach >= 0).all()
         assert (world.reach <= world.sent).all(), "a person reached more people than they sent to"

@@ -50,6 +50,8 @@ import math
 import numpy as np
 import pytest
 
+from agents import Interact, Interrupt
+from agents.registry import register, unregister
 from sim import NetworkingModel, reporter_names
 from sim.reference import ReferenceModel
 
@@ -293,3 +295,58 @@ def test_reference_refuses_custom_strategies():
             ReferenceModel(n_agents=30, rng=0, interactor_strategy="chatty_reference_test")
     finally:
         unregister("chatty_reference_test")
+
+
+# -- the compiled twins against the strategies' Python methods ---------------------------------
+
+
+class InterruptInPython(Interrupt):
+    """The broadcaster through its Python methods: overriding ``decide`` turns its compiled
+    twin off (``compiled_plan`` 0), so the world calls ``decide``, ``cold_calls`` and
+    ``reply`` as written."""
+
+    name = "interrupt_in_python"
+
+    def decide(self, world, people):
+        return super().decide(world, people)
+
+
+class InteractInPython(Interact):
+    """The interactor through its Python methods (see :class:`InterruptInPython`)."""
+
+    name = "interact_in_python"
+
+    def decide(self, world, people):
+        return super().decide(world, people)
+
+
+@pytest.fixture
+def python_strategies():
+    for cls in (InterruptInPython, InteractInPython):
+        register(cls)
+    yield {
+        "broadcaster_strategy": InterruptInPython.name,
+        "interactor_strategy": InteractInPython.name,
+    }
+    for cls in (InterruptInPython, InteractInPython):
+        unregister(cls.name)
+
+
+@pytest.mark.parametrize("config", ["default", "muting_cold_reach_adaptation"])
+def test_python_methods_agree_with_the_compiled_twins(config, python_strategies):
+    """The same comparison as against the reference (same seeds, tolerance and
+    statistics), between the step with the built-ins' compiled twins and the step that
+    calls their Python methods (``decide``, ``cold_calls``, ``reply``, the world's checks).
+    Reporters are named by group, so both runs report the same ones."""
+    compiled, python = [], []
+    for seed in SEEDS:
+        compiled.append(run(NetworkingModel, CONFIGS[config], seed)[0])
+        values, model = run(NetworkingModel, CONFIGS[config] | python_strategies, seed)
+        assert model.world._plans() is None  # really the Python path
+        python.append(values)
+    compiled, python = np.array(compiled), np.array(python)
+    problems = nan_pattern_problems(compiled, python)
+    assert not problems, f"{config}: NaN on one path only:\n" + "\n".join(problems)
+    problems, compared = compare(compiled, python)
+    assert not problems, f"{config}: the two paths disagree:\n" + "\n".join(problems)
+    assert compared >= MIN_PER_REPORTER * len(REPORTERS)
