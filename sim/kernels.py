@@ -588,7 +588,7 @@ def respond(
     for i in range(total):
         r, t = d_receiver[i], d_tie[i]
         see = True
-        if limited and count[r] > budget:  # look within the budget (look_within_budget)
+        if limited and count[r] > budget:  # look within the budget: selection sampling
             see = uniform(state) * (count[r] - seen[r]) < budget - taken[r]
             taken[r] += see
             seen[r] += 1
