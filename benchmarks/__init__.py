@@ -1,6 +1,6 @@
 """Speed and memory benchmarks of the model: ``python -m benchmarks`` (or ``./dev bench``).
 
-Times the fast numpy engine (:class:`sim.NetworkingModel`) at 1,000, 10,000 and 100,000
+Times the compiled engine (:class:`sim.NetworkingModel`) at 300, 1,000, 10,000 and 100,000
 people and, in the same process, the plain per-agent reference implementation
 (:class:`sim.reference.ReferenceModel`) at the smaller sizes, and checks the results
 against the project's speed targets. See :mod:`benchmarks.speed` and
