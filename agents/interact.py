@@ -57,13 +57,13 @@ def choose_partners(
 ):  # pragma: no cover - compiled
     """The interactors' choice, one person at a time: up to ``k`` different contacts each,
     drawn one after another without putting back, each with chance proportional to its
-    weight ``(trust + uncertainty) x (held + 1) / (talks + 1)``: trust is the contact's
-    trust in the person (``trust_back[e]`` for the tie ``e`` to the contact: the trust
-    held on the tie back), uncertainty ``keep ** talks`` (``keep`` is 1 -
-    interest_learning) and ``held / talks`` the share of the person's openings the contact
-    answered in kind (one counted in its favour). ``draws[i, c]`` is the uniform number of
-    person i's c-th pick. Returns the openings: sender, receiver, tie and topic (the
-    person's guess of the contact's interest)."""
+    weight ``(trust + uncertainty) x (held + 1) / (talks + 1)``. For the tie ``e`` from
+    person i to contact j: trust is i's own trust in j, ``trust_back[e]`` (held on the tie
+    back, j -> i: see :func:`trust_on_ties_back`), uncertainty ``keep ** talks[e]``
+    (``keep`` is 1 - interest_learning) and ``held / talks`` the share of i's openings
+    that j answered in kind (one counted in j's favour). ``draws[i, c]`` is the uniform
+    number of person i's c-th pick. Returns the openings: sender, receiver, tie and topic
+    (the person's guess of the contact's interest)."""
     most = 0
     for p in people:
         most = max(most, out_start[p + 1] - out_start[p])
@@ -106,9 +106,10 @@ def choose_partners(
 
 @numba.njit(cache=True, nogil=True)
 def trust_on_ties_back(rev, evidence_r, evidence_s, out):  # pragma: no cover - compiled
-    """``out[rev[e]]`` = the trust held on tie ``e``, ``(r + 1) / (r + s + 2)``: for each
-    tie, the trust its receiver has in its sender, written at the tie the other way. One
-    pass in tie order (scattered writes cost far less than scattered reads)."""
+    """``out[rev[e]]`` = the trust held on tie ``e``, ``(r + 1) / (r + s + 2)``, which is
+    the trust of e's receiver in e's sender: written at the tie the other way, it is the
+    trust of that tie's sender in its receiver, what an interactor weighs its contacts by.
+    One pass in tie order (scattered writes cost far less than scattered reads)."""
     for e in range(rev.shape[0]):
         r = evidence_r[e]
         out[rev[e]] = (r + np.float32(1.0)) / (r + evidence_s[e] + np.float32(2.0))

@@ -133,9 +133,14 @@ class Strategy:
         if not owner.plan:
             return 0
         for method in owner.planned:
-            if method in vars(self) or getattr(cls, method) is not getattr(owner, method):
+            if method in vars(self) or getattr(cls, method) is not owner._as_planned[method]:
                 return 0
         return owner.plan
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "plan" in vars(cls) and cls.plan:  # the methods as the compiled twin stands for them
+            cls._as_planned = {method: getattr(cls, method) for method in cls.planned}
 
     def decide(self, world, people: np.ndarray) -> Messages:
         """Choose this step's messages of ``people`` (int array of person indices)."""

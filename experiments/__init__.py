@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 
 __all__ = ["WORKER_PRELOAD", "RunSpec", "Spec", "SpecError", "load_spec", "parse_spec"]
 
-#: Modules the local worker processes import once, in the fork server they are forked from.
-WORKER_PRELOAD = ["sim", "experiments.execute"]
+#: Modules the local worker processes import once, in the fork server they are forked from:
+#: the model itself (``sim`` alone loads its names lazily), with its compiled kernels.
+WORKER_PRELOAD = ["sim.model", "sim.kernels", "sim.collect", "experiments.execute"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .spec import RunSpec, Spec, SpecError, load_spec, parse_spec

@@ -20,6 +20,8 @@ second. ``python -m benchmarks`` reports both.
 
 from __future__ import annotations
 
+import os
+
 import numba
 import numpy as np
 
@@ -43,6 +45,8 @@ __all__ = [
     "summarize",
     "uniform",
     "fill_uniforms",
+    "forget_stale_caches",
+    "stale_caches",
     "uniforms",
 ]
 
@@ -1003,3 +1007,40 @@ def step_compiled(
         switch_to,
         next_word(state),
     )
+
+
+# -- the compiled twins' cache ----------------------------------------------------------------
+
+#: Compiled functions above that compile in code from ``agents`` (the built-in strategies'
+#: twins and their plan codes).
+USES_AGENTS = ("planned_messages", "decide_compiled", "step_compiled")
+
+
+def stale_caches(depends, kernels=USES_AGENTS) -> list:
+    """The ``kernels`` whose on-disk cache is older than any of the files ``depends``.
+
+    numba keys its cache on the one file a function is written in: a change to a function
+    it calls from another file (here ``agents/interact.py``, ``agents/strategy.py``) goes
+    unseen, and the old machine code would run on. Such caches are thrown away at import
+    (:func:`forget_stale_caches`), so the next call compiles afresh."""
+    newest = max(os.stat(path).st_mtime for path in depends)
+    stale = []
+    for name in kernels:
+        cache = getattr(globals()[name], "_cache", None)
+        index = getattr(getattr(cache, "_cache_file", None), "_index_path", None)
+        if index and os.path.exists(index) and os.stat(index).st_mtime < newest:
+            stale.append(globals()[name])
+    return stale
+
+
+def forget_stale_caches() -> None:
+    """Throw away the cached machine code of :data:`USES_AGENTS` kernels compiled before
+    the last change to the agents' files they use."""
+    import agents.interact
+    import agents.strategy
+
+    for kernel in stale_caches([agents.interact.__file__, agents.strategy.__file__]):
+        kernel._cache.flush()
+
+
+forget_stale_caches()

@@ -40,7 +40,8 @@ value, trust, learning, attention, memory, conversion, introductions, fade.
 The step's own outputs, ``world.delivery`` (every message delivered, which were looked at
 and noticed, and their value), ``sent``, ``reach``, ``value_sum`` and the per-person
 summaries (``audience()``, ``trust_earned()``, ``recall()``), are views of the world's
-workspace: valid until the next step, which overwrites them (copy what you keep).
+workspace: valid until the next step, which overwrites them (copy what you keep). After a
+step that made introductions, ``delivery`` is renumbered to the new ties.
 """
 
 from __future__ import annotations
@@ -175,6 +176,20 @@ class Delivery:
     looked: np.ndarray
     noticed: np.ndarray
     value: np.ndarray
+
+    def on_new_ties(self, world) -> Delivery:
+        """The same record with its tie indices renumbered after ``world`` added ties (which
+        re-sorts them all); a copy where they change, so it no longer reads the workspace."""
+        m = self.messages
+        tie = np.array(m.tie, dtype=np.int64)
+        on_tie = tie >= 0
+        tie[on_tie] = world.ties_between(m.sender[on_tie], m.receiver[on_tie])
+        return Delivery(
+            Messages(m.sender, m.receiver, tie, m.topic, m.two_way),
+            self.looked,
+            self.noticed,
+            self.value,
+        )
 
     @classmethod
     def nothing(cls) -> Delivery:
@@ -448,7 +463,9 @@ class World:
             return
         msgs = self.decide()
         if self.params["muting"] and len(msgs):  # messages to people who muted the sender
-            msgs = msgs.select(~((msgs.tie >= 0) & self.muted[np.maximum(msgs.tie, 0)]))
+            keep = msgs.tie < 0
+            keep[~keep] = ~self.muted[msgs.tie[~keep]]
+            msgs = msgs.select(keep)
         opening = np.flatnonzero(msgs.two_way)  # checked: openings are on ties
         willing, answer_topic = self.replies(self.rev[msgs.tie[opening]])
         self.respond(msgs, willing, answer_topic)
@@ -515,7 +532,9 @@ class World:
         if n_intro:  # new ties change audiences: fade once they are made
             guest = work.events[n_cold : n_cold + n_intro]
             friend = work.events[n_cold + n_intro : n_cold + 2 * n_intro]
+            delivered = self.delivery
             self.make_introductions(guest, friend)
+            self._delivery = delivered.on_new_ties(self)
             self.check_fade()
 
     @property

@@ -108,14 +108,32 @@ def test_only_unchanged_builtins_run_as_compiled_twins():
     assert patched.compiled_plan() == 0
 
 
+def test_a_builtin_patched_in_place_loses_its_twin(monkeypatch):
+    def reply(self, world, ties):
+        return np.ones(len(ties), dtype=bool), world.pitch[world.src[ties]].astype(float)
+
+    monkeypatch.setattr(Interrupt, "reply", reply)
+    assert Interrupt().compiled_plan() == 0
+    assert Interact().compiled_plan() == PLAN_TALK
+
+
 # -- what the compiled choices must satisfy ---------------------------------------------------
+
+
+def _almost_complete() -> nx.Graph:
+    """Twelve people who all know each other but for three missing pairs: those six know
+    all but one, so each of their cold calls can only go to that one stranger."""
+    g = nx.complete_graph(12)
+    g.remove_edges_from([(0, 1), (2, 3), (4, 5)])
+    return g
+
 
 CASES = {
     "default": {},
-    "two_exchanges": {"exchanges_per_step": 3, "broadcaster_share": 0.5},
+    "three_exchanges": {"exchanges_per_step": 3, "broadcaster_share": 0.5},
     "cold_reach": {"cold_reach": 4, "broadcaster_share": 0.6},
     "muting": {"muting": True, "habituation": 0.6, "broadcaster_share": 0.5},
-    "almost_complete": {"network": "complete", "n_agents": 12, "cold_reach": 3},
+    "almost_complete": {"graph": _almost_complete(), "cold_reach": 3, "broadcaster_share": 0.5},
 }
 
 
@@ -146,12 +164,14 @@ def compiled_choices(model, seed=0):
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_compiled_choices_pass_the_worlds_checks_and_follow_the_rules(case):
-    params = {"n_agents": 120, "mean_degree": 8} | CASES[case]
-    model = NetworkingModel(rng=3, **params)
+    params = CASES[case] if "graph" in CASES[case] else {"n_agents": 120, "mean_degree": 8}
+    model = NetworkingModel(rng=3, **(params | CASES[case]))
     model.run_for(8)
     w = model.world
+    cold_calls = 0
     for seed in range(5):
         msgs = compiled_choices(model, seed)
+        cold_calls += int((msgs.tie < 0).sum())
         sid = w.strategy_id[msgs.sender]
         parts = [(s, w.strategies[s], msgs.select(sid == s)) for s in range(len(w.strategies))]
         w._checked(parts)  # raises StrategyError on any malformed message
@@ -165,8 +185,11 @@ def test_compiled_choices_pass_the_worlds_checks_and_follow_the_rules(case):
                 assert not mine.two_way.any()
                 assert np.all(mine.topic == w.pitch[person])
                 cold = ~on_tie
-                if w.out_degree[person] < w.n - 1:
+                # each call tries 20 random people: one who knows at most half the others
+                # misses with chance under 1e-6; one who knows all but one may place fewer
+                if w.out_degree[person] <= w.n // 2:
                     assert cold.sum() == model.params["cold_reach"]
+                assert cold.sum() <= model.params["cold_reach"]
                 assert not np.isin(mine.receiver[cold], w.dst[ties]).any()
             else:  # opens conversations with different contacts, on its guesses
                 k = min(model.params["exchanges_per_step"], len(ties))
@@ -176,6 +199,7 @@ def test_compiled_choices_pass_the_worlds_checks_and_follow_the_rules(case):
                 np.testing.assert_array_equal(mine.topic, w.estimate[mine.tie])
                 if not model.params["muting"]:
                     assert len(mine.tie) == k
+    assert (cold_calls > 0) == (model.params["cold_reach"] > 0)
 
 
 def test_interactors_choose_contacts_in_proportion_to_their_weight():
@@ -267,3 +291,95 @@ def test_nothing_reaches_a_person_on_a_tie_they_muted():
         assert not muted[d.tie[on_tie]].any()
         muted_seen += int(muted.sum())
     assert muted_seen > 0  # the rule was in play
+
+
+def test_a_stale_workspace_changes_nothing():
+    """Every workspace array filled with junk before each step, on both paths: the runs
+    are the same as clean ones, so no step reads what an earlier one left behind."""
+    from agents.registry import register, unregister
+
+    register(Overridden)
+    try:
+        for params in (
+            {"cold_reach": 2, "introductions": True, "muting": True, "habituation": 0.5},
+            {"interactor_strategy": Overridden.name, "cold_reach": 1, "adaptation": True},
+        ):
+            clean = NetworkingModel(rng=9, n_agents=90, **params)
+            dirty = NetworkingModel(rng=9, n_agents=90, **params)
+            junk = np.random.default_rng(0)
+            for _ in range(20):
+                clean.step()
+                dirty.step()
+                work = dirty.world._work
+                for name in ("ints", "floats", "draws", "flags", "value", "people_ints",
+                             "people_floats", "best", "events"):  # fmt: skip
+                    array = getattr(work, name)
+                    array[...] = junk.integers(-9, 10**6, size=array.shape).astype(array.dtype)
+            for name in ("attention", "evidence_r", "forget", "estimate", "talks", "held"):
+                np.testing.assert_array_equal(
+                    getattr(clean.world, name), getattr(dirty.world, name), err_msg=name
+                )
+            a = clean.datacollector.get_model_vars_dataframe()
+            b = dirty.datacollector.get_model_vars_dataframe()
+            assert a.equals(b)
+    finally:
+        unregister(Overridden.name)
+
+
+def test_the_delivery_record_follows_the_ties_when_introductions_add_some(monkeypatch):
+    import sim.world as world_module
+
+    monkeypatch.setattr(world_module, "INTRODUCTION_CHANCE", 1.0)
+    model = NetworkingModel(
+        rng=2, n_agents=60, introductions=True, introduction_trust=0.0, broadcaster_share=0.2
+    )
+    w = model.world
+    grew = 0
+    for _ in range(5):
+        before = w.n_ties
+        model.step()
+        grew += w.n_ties > before
+        m = w.delivery.messages
+        on_tie = m.tie >= 0
+        np.testing.assert_array_equal(w.src[m.tie[on_tie]], m.sender[on_tie])
+        np.testing.assert_array_equal(w.dst[m.tie[on_tie]], m.receiver[on_tie])
+    assert grew > 0
+
+
+def test_the_python_path_runs_without_ties_with_muting_and_cold_calls():
+    from agents.registry import register, unregister
+
+    register(Overridden)
+    try:
+        model = NetworkingModel(
+            rng=1,
+            graph=nx.empty_graph(6),
+            muting=True,
+            cold_reach=2,
+            interactor_strategy=Overridden.name,
+            broadcaster_share=0.5,
+        )
+        model.run_for(3)
+        assert model.world.delivered_total > 0  # the cold calls went out
+    finally:
+        unregister(Overridden.name)
+
+
+def test_cached_twins_older_than_the_agents_files_are_found(tmp_path):
+    """numba's cache does not see a change to the agents' files that the step compiles in;
+    the kernels whose cache is older than them are found (and thrown away at import)."""
+    import os
+
+    from sim import kernels
+
+    NetworkingModel(rng=0, n_agents=20).step()  # the kernels are compiled and cached
+    cached = [k for k in kernels.USES_AGENTS if getattr(kernels, k)._cache is not None]
+    older, newer = tmp_path / "older.py", tmp_path / "newer.py"
+    older.write_text("")
+    newer.write_text("")
+    os.utime(older, (0, 0))
+    future = 4_000_000_000
+    os.utime(newer, (future, future))
+    assert kernels.stale_caches([older]) == []
+    stale = kernels.stale_caches([newer])
+    assert [k.__name__ for k in stale] == cached and cached

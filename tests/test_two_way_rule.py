@@ -399,3 +399,36 @@ def test_introductions_introduce_only_the_one_who_was_heard(monkeypatch):
         assert w.tie(ix["b"], ix["x"]) < 0, "a introduced b without having heard b"
         seen.add(w.tie(ix["a"], ix["c"]) >= 0)
     assert seen == {True, False}  # b picks among its contacts: c, or a itself (no tie)
+
+
+def test_the_step_introduces_only_those_heard_in_a_held_conversation(monkeypatch):
+    """The same rule through a whole compiled step. On the path x - a - b - c, b is a
+    broadcaster and everyone else an interactor; everyone trusts everyone and notices
+    everything. b declines every conversation, so b hears nobody in one and introduces
+    nobody: never a to c, although b notices a's openings (arriving one-way). a and x do
+    talk, so introductions do happen (a introduces x to b)."""
+    import sim.world as world_module
+
+    monkeypatch.setattr(world_module, "INTRODUCTION_CHANCE", 1.0)
+    g = nx.Graph([("x", "a"), ("a", "b"), ("b", "c")])
+    made = 0
+    for seed in range(20):
+        model = NetworkingModel(
+            rng=seed,
+            graph=g,
+            broadcaster_share=0.25,
+            introductions=True,
+            introduction_trust=0.6,
+            limited_attention=False,
+        )
+        w = model.world
+        ix = {name: model.labels.index(name) for name in "xabc"}
+        w.strategy_id[:] = 1
+        w.strategy_id[ix["b"]] = 0
+        w.initial_strategy_id[:] = w.strategy_id
+        w.evidence_r[:] = 20.0  # trust (20 + 1) / (20 + 2) on every tie
+        before = w.n_ties
+        model.step()
+        assert w.tie(ix["a"], ix["c"]) < 0, "b introduced a after declining to talk"
+        made += w.n_ties > before
+    assert made > 0
