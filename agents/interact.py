@@ -32,7 +32,10 @@ class Interact(Strategy):
         k = world.params["exchanges_per_step"]
         trust_back = np.empty(world.n_ties, dtype=np.float32)
         trust_on_ties_back(world.rev, world.evidence_r, world.evidence_s, trust_back)
-        sender, receiver, tie, topic = choose_partners(
+        size = len(people) * k
+        sender, receiver, tie = (np.empty(size, dtype=np.int64) for _ in range(3))
+        topic = np.empty(size)
+        made = choose_partners(
             np.asarray(people, dtype=np.int64),
             k,
             world.out_start,
@@ -43,9 +46,15 @@ class Interact(Strategy):
             trust_back,
             world.estimate,
             1.0 - world.params["interest_learning"],
-            world.rng.random((len(people), k)),
+            world.rng.random(size),
+            sender,
+            receiver,
+            tie,
+            topic,
         )
-        return Messages(sender, receiver, tie, topic, np.ones(len(tie), dtype=bool))
+        return Messages(
+            sender[:made], receiver[:made], tie[:made], topic[:made], np.ones(made, dtype=bool)
+        )
 
     def reply(self, world, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.ones(len(ties), dtype=bool), world.estimate[ties].astype(float)
@@ -53,7 +62,21 @@ class Interact(Strategy):
 
 @numba.njit(cache=True, nogil=True)
 def choose_partners(
-    people, k, out_start, src, dst, talks, held, trust_back, estimate, keep, draws
+    people,
+    k,
+    out_start,
+    src,
+    dst,
+    talks,
+    held,
+    trust_back,
+    estimate,
+    keep,
+    draws,
+    sender,
+    receiver,
+    tie,
+    topic,
 ):  # pragma: no cover - compiled
     """The interactors' choice, one person at a time: up to ``k`` different contacts each,
     drawn one after another without putting back, each with chance proportional to its
@@ -61,9 +84,10 @@ def choose_partners(
     person i to contact j: trust is i's own trust in j, ``trust_back[e]`` (held on the tie
     back, j -> i: see :func:`trust_on_ties_back`), uncertainty ``keep ** talks[e]``
     (``keep`` is 1 - interest_learning) and ``held / talks`` the share of i's openings
-    that j answered in kind (one counted in j's favour). ``draws[i, c]`` is the uniform
-    number of person i's c-th pick. Returns the openings: sender, receiver, tie and topic
-    (the person's guess of the contact's interest)."""
+    that j answered in kind (one counted in j's favour). ``draws[i * k + c]`` is the
+    uniform number of person i's c-th pick. Writes the openings, in order, into
+    ``sender``, ``receiver``, ``tie`` and ``topic`` (the person's guess of the contact's
+    interest), each with room for ``k`` per person, and returns how many there are."""
     most = 0
     for p in people:
         most = max(most, out_start[p + 1] - out_start[p])
@@ -72,7 +96,6 @@ def choose_partners(
     powers[0] = 1.0
     for j in range(1, 64):
         powers[j] = powers[j - 1] * keep
-    ties = np.empty(people.shape[0] * k, dtype=np.int64)
     made = 0
     for i in range(people.shape[0]):
         lo = out_start[people[i]]
@@ -86,7 +109,7 @@ def choose_partners(
         for c in range(min(k, degree)):
             if total <= 0.0:
                 break
-            target = draws[i, c] * total
+            target = draws[i * k + c] * total
             pick, running = -1, 0.0
             for j in range(degree):
                 if weight[j] > 0.0:
@@ -94,14 +117,14 @@ def choose_partners(
                     running += weight[j]
                     if target < running:
                         break
-            ties[made] = lo + pick
+            e = lo + pick
+            sender[made], receiver[made], tie[made], topic[made] = src[e], dst[e], e, estimate[e]
             made += 1
             weight[pick] = 0.0  # no contact twice in a step
             total = 0.0  # the sum again, free of rounding, before the next pick
             for j in range(degree):
                 total += weight[j]
-    ties = ties[:made]
-    return src[ties], dst[ties], ties, estimate[ties]
+    return made
 
 
 @numba.njit(cache=True, nogil=True)

@@ -171,17 +171,23 @@ def split_by(codes, k):  # pragma: no cover - compiled
     """Positions grouped by code: ``order`` lists the positions of code 0, then of code 1,
     ... (each group in increasing order) and the positions of code ``c`` are
     ``order[offsets[c]:offsets[c + 1]]``. Codes run from 0 to ``k - 1``."""
+    order = np.empty(codes.shape[0], dtype=np.int64)
+    return order, split_into(codes, k, order)
+
+
+@numba.njit(**JIT)
+def split_into(codes, k, order):  # pragma: no cover - compiled
+    """:func:`split_by` writing ``order`` into the array given; returns ``offsets``."""
     offsets = np.zeros(k + 1, dtype=np.int64)
     for i in range(codes.shape[0]):
         offsets[codes[i] + 1] += 1
     for c in range(k):
         offsets[c + 1] += offsets[c]
     fill = offsets[:k].copy()
-    order = np.empty(codes.shape[0], dtype=np.int64)
     for i in range(codes.shape[0]):
         order[fill[codes[i]]] = i
         fill[codes[i]] += 1
-    return order, offsets
+    return offsets
 
 
 @numba.njit(**JIT)
@@ -455,7 +461,7 @@ def draw_introductions(
 SENDER, RECEIVER, TIE, HEARD, TALK, OPENING, ORDER, OPENER, PARTNER = range(9)
 TOPIC, ANSWER_TOPIC = range(2)
 TWO_WAY, LOOKED, NOTICED, WILLING, HELD = range(5)
-SENT, REACH, COUNT, SEEN, TAKEN, EXPOSURES, BUSY = range(7)
+SENT, REACH, COUNT, SEEN, TAKEN, EXPOSURES, BUSY, BY_STRATEGY = range(8)
 VALUE_SUM, AUDIENCE, TRUST, RECALL, KEEP = range(5)
 
 
@@ -778,6 +784,7 @@ def decide_compiled(
     floats,
     flags,
     trust_back,
+    people_ints,
 ):  # pragma: no cover - compiled
     """The built-in strategies' choices, compiled (``plans[sid]`` is the
     :attr:`agents.Strategy.plan` of strategy ``sid``): what :class:`agents.Interrupt` and
@@ -785,11 +792,13 @@ def decide_compiled(
     the person's pitch, one-way, and ``cold_reach`` strangers too (drawn with replacement,
     a few tries each; someone who knows almost everyone may place fewer). PLAN_TALK:
     :func:`agents.interact.choose_partners` (``trust_back`` is a per-tie scratch array for
-    it). With ``muting``, messages on muted ties are dropped. Writes the messages into the
-    workspace rows (sender, receiver, tie, topic, two_way) and returns how many there are."""
+    it; ``people_ints`` lends a row to sort people by strategy). With ``muting``, messages
+    on muted ties are dropped. Writes the messages into the workspace rows (sender,
+    receiver, tie, topic, two_way) and returns how many there are."""
     sender, receiver, tie = ints[SENDER], ints[RECEIVER], ints[TIE]
     topic, two_way = floats[TOPIC], flags[TWO_WAY]
-    order, offsets = split_by(strategy_id, plans.shape[0])
+    order = people_ints[BY_STRATEGY]
+    offsets = split_into(strategy_id, plans.shape[0], order)
     for sid in range(plans.shape[0]):
         if plans[sid] == PLAN_TALK and offsets[sid + 1] > offsets[sid]:
             trust_on_ties_back(rev, evidence_r, evidence_s, trust_back)
@@ -821,10 +830,9 @@ def decide_compiled(
                         m += 1
                         break
         elif people.shape[0]:
-            draws = uniforms(state, people.shape[0] * exchanges).reshape(
-                (people.shape[0], exchanges)
-            )
-            s_, r_, t_, topic_ = choose_partners(
+            draws = floats[ANSWER_TOPIC, : people.shape[0] * exchanges]  # free until replies
+            fill_uniforms(state, draws)
+            made = choose_partners(
                 people,
                 exchanges,
                 out_start,
@@ -836,13 +844,19 @@ def decide_compiled(
                 estimate,
                 keep,
                 draws,
+                sender[m:],
+                receiver[m:],
+                tie[m:],
+                topic[m:],
             )
-            for i in range(t_.shape[0]):
-                if muting and muted[t_[i]]:
+            kept = m
+            for i in range(m, m + made):
+                if muting and muted[tie[i]]:
                     continue
-                sender[m], receiver[m], tie[m] = s_[i], r_[i], t_[i]
-                topic[m], two_way[m] = topic_[i], True
-                m += 1
+                sender[kept], receiver[kept], tie[kept] = sender[i], receiver[i], tie[i]
+                topic[kept], two_way[kept] = topic[i], True
+                kept += 1
+            m = kept
     return m
 
 
@@ -939,6 +953,7 @@ def step_compiled(
         floats,
         flags,
         best,
+        people_ints,
     )
     n_open = 0
     for i in range(m):

@@ -225,7 +225,7 @@ class Workspace:
             self.events = np.empty(3 * cap, dtype=np.int64)
         if n != self.n:
             self.n = n
-            self.people_ints = np.zeros((7, n), dtype=np.int32)
+            self.people_ints = np.zeros((8, n), dtype=np.int32)
             self.people_floats = np.zeros((5, n))
         if n_ties > self.n_ties:
             self.n_ties = n_ties + n_ties // 4

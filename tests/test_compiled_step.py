@@ -150,6 +150,7 @@ def compiled_choices(model, seed=0):
         w.evidence_r, w.evidence_s, w.estimate, w.pitch, exchanges,
         1.0 - p["interest_learning"], cold, p["muting"], w.muted,
         random_state(np.uint64(seed)), work.ints, work.floats, work.flags, work.best,
+        work.people_ints,
     )  # fmt: skip
     assert m <= most
     i = work.ints[:, :m]
@@ -222,16 +223,23 @@ def test_interactors_choose_contacts_in_proportion_to_their_weight():
     trust_back = np.empty(w.n_ties, dtype=np.float32)
     trust_on_ties_back(w.rev, w.evidence_r, w.evidence_s, trust_back)
     np.testing.assert_allclose(trust_back[hub], trust, rtol=1e-6)
-    args = (w.out_start, w.src, w.dst, w.talks, w.held, trust_back)
-    draws = np.random.default_rng(0).random((len(people), 2))
-    _, _, ties, topic = choose_partners(people, 1, *args, w.estimate, keep, draws[:, :1])
+    args = (w.out_start, w.src, w.dst, w.talks, w.held, trust_back, w.estimate, keep)
+    draws = np.random.default_rng(0).random(2 * len(people))
+
+    def choose(k):
+        out = [np.empty(len(people) * k, dtype=np.int64) for _ in range(3)]
+        topic = np.empty(len(people) * k)
+        made = choose_partners(people, k, *args, draws[: len(people) * k], *out, topic)
+        assert made == len(people) * k
+        return out[2], topic
+
+    ties, topic = choose(1)
     share = np.bincount(ties - hub[0], minlength=4) / len(people)
     expected = weight / weight.sum()
     sd = np.sqrt(expected * (1 - expected) / len(people))
     assert np.all(np.abs(share - expected) < 5 * sd)
     np.testing.assert_array_equal(topic, w.estimate[ties])
-    _, _, pairs, _ = choose_partners(people, 2, *args, w.estimate, keep, draws)
-    pairs = pairs.reshape(-1, 2)
+    pairs = choose(2)[0].reshape(-1, 2)
     assert np.all(pairs[:, 0] != pairs[:, 1])
 
 
