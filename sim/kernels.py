@@ -284,40 +284,6 @@ def restore_learn_by_talks(
 
 @numba.njit(**JIT)
 def summarize(
-    out_start, attention, evidence_r, evidence_s, forget, audience, trust, recall
-):  # pragma: no cover
-    """Per person, the means over their outgoing ties of: the contacts' attention to them,
-    the contacts' trust in them ((r + 1) / (r + s + 2)) and the contacts' memory of them
-    (1 - forget), written into ``audience``, ``trust`` and ``recall``; NaN for people
-    without ties. One pass over the ties."""
-    for p in range(out_start.shape[0] - 1):
-        lo, hi = out_start[p], out_start[p + 1]
-        if hi == lo:
-            audience[p] = trust[p] = recall[p] = np.nan
-            continue
-        a_sum = t_sum = f_sum = 0.0
-        for e in range(lo, hi):
-            a_sum += attention[e]
-            r = evidence_r[e]
-            t_sum += (r + np.float32(1.0)) / (r + evidence_s[e] + np.float32(2.0))
-            f_sum += forget[e]
-        d = hi - lo
-        audience[p] = a_sum / d
-        trust[p] = t_sum / d
-        recall[p] = 1.0 - f_sum / d
-
-
-@numba.njit(**JIT)
-def per_sender_summaries(out_start, attention, evidence_r, evidence_s, forget):  # pragma: no cover
-    """:func:`summarize` into new arrays: (audience, trust, recall)."""
-    n = out_start.shape[0] - 1
-    audience, trust, recall = np.empty(n), np.empty(n), np.empty(n)
-    summarize(out_start, attention, evidence_r, evidence_s, forget, audience, trust, recall)
-    return audience, trust, recall
-
-
-@numba.njit(**JIT)
-def spill_mute_summarize(
     out_start,
     dst,
     attention,
@@ -325,34 +291,23 @@ def spill_mute_summarize(
     evidence_s,
     forget,
     muted,
-    cold_attention,
-    exposures,
+    keep,
     spill,
     muting,
     mute_below,
     audience,
     trust,
     recall,
-    keep,
 ):  # pragma: no cover - compiled
-    """One pass over the ties, sender by sender: spill-over (every one-way message a
-    receiver looked at this step dims its attention to everyone by the share ``spill``:
-    ``a *= (1 - spill) ** exposures``), muting (attention under ``mute_below`` blocks the
-    sender for good), then the per-person means of :func:`per_sender_summaries`, written
-    into ``audience``, ``trust`` and ``recall`` (``keep``, one per person, is scratch)."""
-    n = out_start.shape[0] - 1
-    if spill > 0.0:
-        most = 0
-        for p in range(n):
-            most = max(most, exposures[p])
-        powers = np.empty(most + 1)  # (1 - spill) ** k for every k that occurs
-        for k in range(most + 1):
-            powers[k] = (1.0 - spill) ** k
-        for p in range(n):
-            keep[p] = powers[exposures[p]]
-            cold_attention[p] *= powers[exposures[p]]
+    """One pass over the ties, sender by sender. First, where asked, the end of the
+    attention update: spill-over (``spill`` > 0: ``attention[e] *= keep[dst[e]]``, the
+    receiver's share kept) and muting (``muting``: attention under ``mute_below`` blocks
+    the sender for good, and a blocked tie's attention is 0). Then, per person, the means
+    over their outgoing ties of the contacts' attention to them, the contacts' trust in
+    them ((r + 1) / (r + s + 2)) and the contacts' memory of them (1 - forget), written
+    into ``audience``, ``trust`` and ``recall``; NaN for people without ties."""
     below = np.float32(mute_below)
-    for p in range(n):
+    for p in range(out_start.shape[0] - 1):
         lo, hi = out_start[p], out_start[p + 1]
         a_sum = t_sum = f_sum = 0.0
         for e in range(lo, hi):
@@ -375,6 +330,59 @@ def spill_mute_summarize(
             audience[p] = a_sum / d
             trust[p] = t_sum / d
             recall[p] = 1.0 - f_sum / d
+
+
+@numba.njit(**JIT)
+def per_sender_summaries(out_start, attention, evidence_r, evidence_s, forget):  # pragma: no cover
+    """The per-person means of :func:`summarize` (nothing else), into new arrays:
+    (audience, trust, recall)."""
+    n = out_start.shape[0] - 1
+    audience, trust, recall = np.empty(n), np.empty(n), np.empty(n)
+    nothing = np.empty(0, dtype=np.int64)
+    summarize(
+        out_start, nothing, attention, evidence_r, evidence_s, forget,
+        np.empty(0, dtype=np.bool_), np.empty(0), 0.0, False, 0.0, audience, trust, recall,
+    )  # fmt: skip
+    return audience, trust, recall
+
+
+@numba.njit(**JIT)
+def spill_mute_summarize(
+    out_start,
+    dst,
+    attention,
+    evidence_r,
+    evidence_s,
+    forget,
+    muted,
+    cold_attention,
+    exposures,
+    spill,
+    muting,
+    mute_below,
+    audience,
+    trust,
+    recall,
+    keep,
+):  # pragma: no cover - compiled
+    """Spill-over, muting and the per-person summaries (:func:`summarize`): every one-way
+    message a receiver looked at this step dims its attention to everyone, strangers
+    included, by the share ``spill``: ``a *= (1 - spill) ** exposures`` (``keep``, one
+    per person, is scratch)."""
+    if spill > 0.0:
+        most = 0
+        for p in range(exposures.shape[0]):
+            most = max(most, exposures[p])
+        powers = np.empty(most + 1)  # (1 - spill) ** k for every k that occurs
+        for k in range(most + 1):
+            powers[k] = (1.0 - spill) ** k
+        for p in range(exposures.shape[0]):
+            keep[p] = powers[exposures[p]]
+            cold_attention[p] *= powers[exposures[p]]
+    summarize(
+        out_start, dst, attention, evidence_r, evidence_s, forget, muted, keep, spill,
+        muting, mute_below, audience, trust, recall,
+    )  # fmt: skip
 
 
 @numba.njit(**JIT)
@@ -466,64 +474,7 @@ VALUE_SUM, AUDIENCE, TRUST, RECALL, KEEP = range(5)
 
 
 @numba.njit(**JIT)
-def respond(
-    m,
-    n_open,
-    ints,
-    floats,
-    draws,
-    flags,
-    value,
-    people_ints,
-    people_floats,
-    best,
-    events,
-    n,
-    src,
-    dst,
-    rev,
-    out_start,
-    key,
-    attention,
-    evidence_r,
-    evidence_s,
-    forget,
-    estimate,
-    talks,
-    held,
-    converted,
-    muted,
-    interest,
-    cold_attention,
-    conversions,
-    capacity,
-    limited,
-    budget,
-    habituation,
-    sensitization,
-    recovery,
-    baseline,
-    lam,
-    learning,
-    boost_interruption,
-    boost_exchange,
-    decay,
-    rate,
-    stranger_trust,
-    spill,
-    muting,
-    mute_below,
-    introductions,
-    introduction_trust,
-    introduction_chance,
-    fade_threshold,
-    fade_patience,
-    below_streak,
-    faded,
-    strategy_id,
-    switch_to,
-    seed,
-):  # pragma: no cover - compiled
+def respond(m, n_open, work, ties, world, rules, seed):  # pragma: no cover - compiled
     """The world's response to the step's ``m`` messages, which the caller has written into
     the workspace (``ints``: sender, receiver, tie; ``floats``: topic; ``flags``: two_way,
     marking the openings of conversations), with, for each of the ``n_open`` openings in
@@ -537,6 +488,11 @@ def respond(
     Last, fading (:func:`fade`), unless introductions were drawn: new ties change the
     audiences, so the caller makes them and then lets people fade.
 
+    The arguments come in groups, in the order of the unpacking below: ``work`` (the
+    workspace, :class:`sim.world.Workspace`), ``ties`` (their number of people and
+    structure), ``world`` (the state, updated in place), ``rules`` (the parameters, with
+    ``switch_to``: per strategy, the one a faded person switches to, or -1) and ``seed``.
+
     State arrays are updated in place; everything else is written into the workspace, so a
     step allocates nothing large (fresh memory costs page faults: at 100,000 people they
     took more time than the step's work). Results: the delivered messages are the first
@@ -547,6 +503,19 @@ def respond(
     friends of the introductions drawn (not tied yet). Returns how many messages were
     delivered, looked at and noticed, and how many cold wins and introductions ``events``
     holds."""
+    (ints, floats, draws, flags, value, people_ints, people_floats, best, events) = work
+    (n, src, dst, rev, out_start, key) = ties
+    (
+        attention, evidence_r, evidence_s, forget, estimate, talks, held, converted,
+        muted, interest, cold_attention, conversions, below_streak, faded, strategy_id
+    ) = world  # fmt: skip
+    (
+        capacity, limited, budget, habituation, sensitization, recovery, baseline, lam,
+        learning, boost_interruption, boost_exchange, decay, rate, stranger_trust,
+        spill, muting, mute_below, introductions, introduction_trust,
+        introduction_chance, fade_threshold, fade_patience, switch_to
+    ) = rules  # fmt: skip
+
     state = random_state(seed)
     d_sender, d_receiver, d_tie = ints[SENDER], ints[RECEIVER], ints[TIE]
     d_topic = floats[TOPIC]
@@ -760,41 +729,22 @@ def planned_messages(plans, strategy_id, out_start, exchanges, cold_reach):  # p
 
 @numba.njit(**JIT)
 def decide_compiled(
-    plans,
-    strategy_id,
-    n,
-    src,
-    dst,
-    rev,
-    out_start,
-    key,
-    talks,
-    held,
-    evidence_r,
-    evidence_s,
-    estimate,
-    pitch,
-    exchanges,
-    keep,
-    cold_reach,
-    muting,
-    muted,
-    state,
-    ints,
-    floats,
-    flags,
-    trust_back,
-    people_ints,
+    plans, pitch, exchanges, keep, cold_reach, muting, work, ties, world, state
 ):  # pragma: no cover - compiled
     """The built-in strategies' choices, compiled (``plans[sid]`` is the
     :attr:`agents.Strategy.plan` of strategy ``sid``): what :class:`agents.Interrupt` and
     :class:`agents.Interact` decide in Python, in one pass. PLAN_PITCH: every contact gets
     the person's pitch, one-way, and ``cold_reach`` strangers too (drawn with replacement,
     a few tries each; someone who knows almost everyone may place fewer). PLAN_TALK:
-    :func:`agents.interact.choose_partners` (``trust_back`` is a per-tie scratch array for
-    it; ``people_ints`` lends a row to sort people by strategy). With ``muting``, messages
-    on muted ties are dropped. Writes the messages into the workspace rows (sender,
-    receiver, tie, topic, two_way) and returns how many there are."""
+    :func:`agents.interact.choose_partners`. With ``muting``, messages on muted ties are
+    dropped. ``work``, ``ties`` and ``world`` are the groups of :func:`respond` (the
+    workspace's per-tie scratch holds the contacts' trust, a per-person row the people
+    sorted by strategy); ``state`` is the random state. Writes the messages into the
+    workspace rows (sender, receiver, tie, topic, two_way) and returns how many there are."""
+    (ints, floats, _, flags, _, people_ints, _, trust_back, _) = work
+    (n, src, dst, rev, out_start, key) = ties
+    (_, evidence_r, evidence_s, _, estimate, talks, held, _, muted) = world[:9]
+    strategy_id = world[14]
     sender, receiver, tie = ints[SENDER], ints[RECEIVER], ints[TIE]
     topic, two_way = floats[TOPIC], flags[TWO_WAY]
     order = people_ints[BY_STRATEGY]
@@ -862,99 +812,19 @@ def decide_compiled(
 
 @numba.njit(**JIT)
 def step_compiled(
-    plans,
-    pitch,
-    exchanges,
-    keep,
-    cold_reach,
-    ints,
-    floats,
-    draws,
-    flags,
-    value,
-    people_ints,
-    people_floats,
-    best,
-    events,
-    n,
-    src,
-    dst,
-    rev,
-    out_start,
-    key,
-    attention,
-    evidence_r,
-    evidence_s,
-    forget,
-    estimate,
-    talks,
-    held,
-    converted,
-    muted,
-    interest,
-    cold_attention,
-    conversions,
-    capacity,
-    limited,
-    budget,
-    habituation,
-    sensitization,
-    recovery,
-    baseline,
-    lam,
-    learning,
-    boost_interruption,
-    boost_exchange,
-    decay,
-    rate,
-    stranger_trust,
-    spill,
-    muting,
-    mute_below,
-    introductions,
-    introduction_trust,
-    introduction_chance,
-    fade_threshold,
-    fade_patience,
-    below_streak,
-    faded,
-    strategy_id,
-    switch_to,
-    seed,
+    plans, pitch, exchanges, keep, cold_reach, work, ties, world, rules, seed
 ):  # pragma: no cover - compiled
     """A whole step when every strategy in use has a compiled twin: the choices
     (:func:`decide_compiled`), the partners' answers (PLAN_TALK answers in kind on its
     guess of the opener's interest, PLAN_PITCH declines with its pitch), then
     :func:`respond`, whose arguments and results these are. The workspace must hold twice
     :func:`planned_messages`."""
+    ints, floats, flags = work[0], work[1], work[3]
+    src, rev = ties[1], ties[3]
+    estimate, strategy_id = world[4], world[14]
+    muting = rules[15]
     state = random_state(seed)
-    m = decide_compiled(
-        plans,
-        strategy_id,
-        n,
-        src,
-        dst,
-        rev,
-        out_start,
-        key,
-        talks,
-        held,
-        evidence_r,
-        evidence_s,
-        estimate,
-        pitch,
-        exchanges,
-        keep,
-        cold_reach,
-        muting,
-        muted,
-        state,
-        ints,
-        floats,
-        flags,
-        best,
-        people_ints,
-    )
+    m = decide_compiled(plans, pitch, exchanges, keep, cold_reach, muting, work, ties, world, state)
     n_open = 0
     for i in range(m):
         if flags[TWO_WAY, i]:
@@ -964,64 +834,7 @@ def step_compiled(
             flags[WILLING, n_open] = talk
             floats[ANSWER_TOPIC, n_open] = estimate[back] if talk else pitch[partner]
             n_open += 1
-    return respond(
-        m,
-        n_open,
-        ints,
-        floats,
-        draws,
-        flags,
-        value,
-        people_ints,
-        people_floats,
-        best,
-        events,
-        n,
-        src,
-        dst,
-        rev,
-        out_start,
-        key,
-        attention,
-        evidence_r,
-        evidence_s,
-        forget,
-        estimate,
-        talks,
-        held,
-        converted,
-        muted,
-        interest,
-        cold_attention,
-        conversions,
-        capacity,
-        limited,
-        budget,
-        habituation,
-        sensitization,
-        recovery,
-        baseline,
-        lam,
-        learning,
-        boost_interruption,
-        boost_exchange,
-        decay,
-        rate,
-        stranger_trust,
-        spill,
-        muting,
-        mute_below,
-        introductions,
-        introduction_trust,
-        introduction_chance,
-        fade_threshold,
-        fade_patience,
-        below_streak,
-        faded,
-        strategy_id,
-        switch_to,
-        next_word(state),
-    )
+    return respond(m, n_open, work, ties, world, rules, next_word(state))
 
 
 # -- the compiled twins' cache ----------------------------------------------------------------

@@ -456,7 +456,7 @@ class World:
                 exchanges,
                 1.0 - p["interest_learning"],
                 cold_reach,
-                *work.arrays(),
+                work.arrays(),
                 *self._response_arguments(),
             )
             self._responded(work, result)
@@ -490,31 +490,33 @@ class World:
         work.flags[TWO_WAY, :m] = msgs.two_way
         work.flags[WILLING, :n_open] = willing
         work.floats[ANSWER_TOPIC, :n_open] = answer_topic
-        result = respond(m, n_open, *work.arrays(), *self._response_arguments())
+        result = respond(m, n_open, work.arrays(), *self._response_arguments())
         self._responded(work, result)
 
     def _response_arguments(self) -> tuple:
-        """The arguments of :func:`sim.kernels.respond` after the messages and answers: the
-        ties, the state (updated in place), the parameters and one 64-bit key drawn from
+        """The arguments of :func:`sim.kernels.respond` after the workspace: the ties, the
+        state (updated in place), the rules (parameters) and one 64-bit key drawn from
         ``rng`` for the step's random numbers."""
         p = self.params
         h = p["habituation"] if p["habituation_on"] else 0.0
         spill = p["generalization"] * h if p["generalization_on"] else 0.0
-        return (
-            self.n, self.src, self.dst, self.rev, self.out_start, self._key,
+        ties = (self.n, self.src, self.dst, self.rev, self.out_start, self._key)
+        state = (
             self.attention, self.evidence_r, self.evidence_s, self.forget, self.estimate,
-            self.talks, self.held, self.converted, self.muted,
-            self.interest, self.cold_attention, self.conversions,
+            self.talks, self.held, self.converted, self.muted, self.interest,
+            self.cold_attention, self.conversions, self.below_streak, self.faded,
+            self.strategy_id,
+        )  # fmt: skip
+        rules = (
             p["conversation_capacity"], p["limited_attention"], p["attention_budget"], h,
             p["sensitization"], p["recovery"], p["baseline_attention"],
             p["trust_forgetting"], p["interest_learning"],
             p["memory_boost_interruption"], p["memory_boost_exchange"], p["memory_decay"],
             p["conversion_rate"], STRANGER_TRUST, spill, p["muting"], MUTE_BELOW,
             p["introductions"], p["introduction_trust"], INTRODUCTION_CHANCE,
-            p["fade_threshold"], p["fade_patience"], self.below_streak, self.faded,
-            self.strategy_id, self._switch_to(),
-            np.uint64(self.rng.bit_generator.random_raw()),
+            p["fade_threshold"], p["fade_patience"], self._switch_to(),
         )  # fmt: skip
+        return ties, state, rules, np.uint64(self.rng.bit_generator.random_raw())
 
     def _responded(self, work: Workspace, result) -> None:
         """Read what :func:`sim.kernels.respond` wrote into the workspace (the step's

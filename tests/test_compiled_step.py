@@ -145,12 +145,10 @@ def compiled_choices(model, seed=0):
     exchanges, cold = p["exchanges_per_step"], p["cold_reach"]
     most = planned_messages(plans, w.strategy_id, w.out_start, exchanges, cold)
     work = Workspace().fit(2 * most, w.n, w.n_ties)
+    ties, world, _, _ = w._response_arguments()
     m = decide_compiled(
-        plans, w.strategy_id, w.n, w.src, w.dst, w.rev, w.out_start, w._key, w.talks, w.held,
-        w.evidence_r, w.evidence_s, w.estimate, w.pitch, exchanges,
-        1.0 - p["interest_learning"], cold, p["muting"], w.muted,
-        random_state(np.uint64(seed)), work.ints, work.floats, work.flags, work.best,
-        work.people_ints,
+        plans, w.pitch, exchanges, 1.0 - p["interest_learning"], cold, p["muting"],
+        work.arrays(), ties, world, random_state(np.uint64(seed)),
     )  # fmt: skip
     assert m <= most
     i = work.ints[:, :m]
