@@ -10,10 +10,16 @@ Values are written and read by the model's own declarations (``Param.to_text`` a
 an unknown parameter or a value out of range is not refused as a whole: the page starts from
 everything else and says which parts it ignored and why. An uploaded network cannot travel
 in a link (the page says so); the link then describes the rest of the setup.
+
+A link is typed or pasted by anyone, so reading one never fails: at most :data:`MAX_SHOWN`
+ignored parts are named (the rest are counted), whatever is echoed back is cut to
+:data:`ECHO` characters with its control characters escaped, and anything unexpected while
+reading is logged on the server and reported on the page as a link that could not be read.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -29,6 +35,15 @@ __all__ = ["COMPARE_PREFIX", "Setup", "changed", "from_query", "to_query"]
 COMPARE_PREFIX = "b."
 _PAGE_KEYS = ("scenario", "seed", "projector", "compare")
 MAX_SEED = 2**32 - 1
+#: The most ignored parts of a link named on the page; any others are only counted.
+MAX_SHOWN = 5
+#: The most characters of a name or value from a link echoed on the page; a value longer
+#: than this cannot be any setting's and is refused without being read.
+ECHO = 40
+#: What the page says when reading a link failed in a way the code did not foresee.
+UNREADABLE = "the link could not be read; the default setup is used"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -78,13 +93,29 @@ def to_query(setup: Setup) -> str:
 
 def from_query(search: str | None) -> tuple[Setup, list[str]]:
     """Read a query string (with or without ``?``). Returns the setup and a list of
-    problems, each naming the part of the link that was ignored and why."""
+    problems, each naming the part of the link that was ignored and why.
+
+    Never raises: whatever the query holds, the result is a valid setup and a short list
+    (at most :data:`MAX_SHOWN` named parts, a count of any others, then whatever made the
+    link's settings unusable as a whole)."""
+    try:
+        setup, parts, overall = _read(search)
+    except Exception:  # a bug, not the visitor's fault: the details go to the server's log
+        log.exception("could not read the link %s", _echo(str(search)))
+        return Setup(), [UNREADABLE]
+    return setup, _summarise(parts) + overall
+
+
+def _read(search: str | None) -> tuple[Setup, list[str], list[str]]:
+    """:func:`from_query`'s work: the setup, the ignored parts, and the verdicts on whole
+    runs (settings that do not fit together)."""
     problems: list[str] = []
+    overall: list[str] = []
     pairs = parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
     given: dict[str, str] = {}
     for key, value in pairs:
         if key in given:
-            problems.append(f"{key}: given twice; the last one counts")
+            problems.append(f"{_name(key)}: given twice; the last one counts")
         given[key] = value
 
     setup = Setup()
@@ -93,46 +124,59 @@ def from_query(search: str | None) -> tuple[Setup, list[str]]:
         setup.scenario = name
     else:
         problems.append(
-            f"scenario: no scenario called {name!r} (there are "
+            f"scenario: no scenario called {_echo(name)} (there are "
             f"{', '.join(SCENARIOS)}); the default one is used"
         )
     setup.seed = SCENARIOS[setup.scenario].seed
     if "seed" in given:
         text = given.pop("seed")
-        if text.isdigit() and int(text) <= MAX_SEED:
+        # ASCII digits only: str.isdigit() also accepts digits such as "²" that int() refuses
+        if text.isascii() and text.isdigit() and len(text) <= ECHO and int(text) <= MAX_SEED:
             setup.seed = int(text)
         else:
             problems.append(
                 f"seed: must be a whole number from 0 to {MAX_SEED} "
-                f"(got {text!r}); seed {setup.seed} is used"
+                f"(got {_echo(text)}); seed {setup.seed} is used"
             )
     setup.projector = _flag(given.pop("projector", "0"), "projector", problems)
     comparing = _flag(given.pop("compare", "0"), "compare", problems)
 
     run_b = {k[len(COMPARE_PREFIX) :]: v for k, v in given.items() if k.startswith(COMPARE_PREFIX)}
     run_a = {k: v for k, v in given.items() if not k.startswith(COMPARE_PREFIX)}
-    setup.params = _apply(setup.base(), run_a, "", problems)
+    setup.params = _apply(setup.base(), run_a, "", problems, overall)
     if comparing:
-        setup.compare = _apply(setup.params, run_b, COMPARE_PREFIX, problems)
+        setup.compare = _apply(setup.params, run_b, COMPARE_PREFIX, problems, overall)
     elif run_b:
-        problems.append(
-            f"{', '.join(COMPARE_PREFIX + k for k in run_b)}: run B's "
-            "settings need compare=1; ignored"
-        )
-    return setup, problems
+        names = [_name(COMPARE_PREFIX + k) for k in list(run_b)[: MAX_SHOWN + 1]]
+        if len(run_b) > MAX_SHOWN:
+            names[MAX_SHOWN:] = [f"and {len(run_b) - MAX_SHOWN:,} more"]
+        problems.append(f"{', '.join(names)}: run B's settings need compare=1; ignored")
+    return setup, problems, overall
 
 
 def _flag(text: str, key: str, problems: list[str]) -> bool:
     if text.strip().lower() in BOOL_TEXT:
         return BOOL_TEXT[text.strip().lower()]
-    problems.append(f"{key}: must be 1 or 0 (got {text!r}); 0 is used")
+    problems.append(f"{key}: must be 1 or 0 (got {_echo(text)}); 0 is used")
     return False
 
 
-def _apply(base: dict, texts: dict[str, str], prefix: str, problems: list[str]) -> dict:
-    """``base`` with each readable setting of ``texts`` on top; the rest reported."""
+def _apply(
+    base: dict, texts: dict[str, str], prefix: str, problems: list[str], overall: list[str]
+) -> dict:
+    """``base`` with each readable setting of ``texts`` on top; the rest reported in
+    ``problems``, and settings that do not fit together in ``overall``."""
     params = dict(base)
     for name, text in texts.items():
+        if name not in PARAMETERS:
+            problems.append(f"{prefix}{_unknown(name, len(problems) < MAX_SHOWN)}; ignored")
+            continue
+        if len(text) > ECHO:
+            problems.append(
+                f"{prefix}{name}: {len(text):,} characters is too long for any setting "
+                f"(got {_echo(text)}); ignored"
+            )
+            continue
         try:
             params[name] = check_in_app(name, from_text(name, text))
         except ParameterError as err:
@@ -140,5 +184,39 @@ def _apply(base: dict, texts: dict[str, str], prefix: str, problems: list[str]) 
     try:
         return validate(params)
     except ParameterError as err:  # a combination that does not hold (say, size vs degree)
-        problems.append(f"{prefix}{err}; the link's settings are not used")
+        overall.append(f"{prefix}{err}; the link's settings are not used")
         return dict(base)
+
+
+def _unknown(name: str, suggest: bool) -> str:
+    """Why ``name`` is ignored; a spelling close to a parameter's is pointed out only when
+    ``suggest`` (it takes a moment, and is worth it only for the parts shown)."""
+    if suggest and len(name) <= ECHO:
+        try:
+            from_text(name, "")
+        except ParameterError as err:
+            return f"{_name(name)}: {err.message}"
+    return f"{_name(name)}: unknown parameter"
+
+
+def _summarise(problems: list[str]) -> list[str]:
+    """The first :data:`MAX_SHOWN` problems, and how many more there were."""
+    if len(problems) <= MAX_SHOWN:
+        return problems
+    rest = len(problems) - MAX_SHOWN
+    return [*problems[:MAX_SHOWN], f"and {rest:,} more ignored parts, not listed here"]
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= ECHO else text[: ECHO - 1] + "…"
+
+
+def _echo(text: str) -> str:
+    """A value from the link as the page shows it: quoted, cut short, escaped."""
+    return repr(_cut(text))
+
+
+def _name(text: str) -> str:
+    """A name from the link as the page shows it: cut short, control characters escaped."""
+    cut = _cut(text)
+    return cut if cut.isprintable() else repr(cut)[1:-1]

@@ -155,6 +155,7 @@ def load_upload(name: str, data: bytes) -> Uploaded:
     else:
         raw = _read_with_networkx(name, kind, data)
         nodes, pairs, directed = list(raw), list(raw.edges()), raw.is_directed()
+    _check_people(name, len(nodes))  # before building anything from them
     graph, self_loops, merged = _simple_graph(nodes, pairs)
     _check_size(name, graph)
     summary = describe(
@@ -260,7 +261,7 @@ def _read_with_networkx(name: str, kind: str, data: bytes) -> nx.Graph:
         elif kind == "GML":
             graph = nx.parse_gml(_text(name, data), label="id")
         else:
-            graph = nx.parse_pajek(_pajek_vertices(_text(name, data)))
+            graph = nx.parse_pajek(_pajek_vertices(name, _text(name, data)))
     except UploadError:
         raise
     except Exception as err:  # whatever the reader trips on, the file is at fault
@@ -273,23 +274,61 @@ def _read_with_networkx(name: str, kind: str, data: bytes) -> nx.Graph:
     return _friendly_labels(graph)
 
 
-def _pajek_vertices(text: str) -> list[str]:
+def _pajek_vertices(name: str, text: str) -> list[str]:
     """Pajek lets a file give only the number of vertices (``*Vertices 3`` followed at once by
-    ``*Edges``); NetworkX wants a line per vertex, so write those in."""
+    ``*Edges``); NetworkX wants a line per vertex, so write those in.
+
+    Every count a ``*Vertices`` line declares (two for a two-mode network) is checked
+    against :data:`MAX_PEOPLE` first, so a short file cannot make the app expand millions of
+    vertices only to refuse them afterwards."""
     lines = text.splitlines()
+    _check_pajek_counts(name, lines)
     out = []
     for i, line in enumerate(lines):
         out.append(line)
         words = line.split()
-        following = next((x.strip() for x in lines[i + 1 :] if x.strip()), "*")
-        if (
-            len(words) >= 2
-            and words[0].lower() == "*vertices"
-            and words[1].isdigit()
-            and following.startswith("*")
-        ):
-            out.extend(f"{k} {k}" for k in range(1, int(words[1]) + 1))
+        if len(words) >= 2 and words[0].lower() == "*vertices" and _digits(words[1]):
+            following = next((x.strip() for x in _after(lines, i) if x.strip()), "*")
+            if following.startswith("*"):
+                out.extend(f"{k} {k}" for k in range(1, int(words[1]) + 1))
     return out
+
+
+def _after(lines: list[str], i: int):
+    """The lines after line ``i``, without copying them."""
+    return (lines[k] for k in range(i + 1, len(lines)))
+
+
+def _check_pajek_counts(name: str, lines: list[str]) -> None:
+    """Refuse ``*Vertices`` lines that declare more people than the app runs (on one line,
+    or on several together), or a count that is not a whole number."""
+    total = 0
+    for number, line in enumerate(lines, start=1):
+        words = line.split()
+        if not words or words[0].lower() != "*vertices":
+            continue
+        for k, word in enumerate(words[1:3]):
+            if not _digits(word) or len(word) > 18:  # 18 digits: int() is quick, and prints
+                raise UploadError(
+                    f"{name}, line {number}: *Vertices must be followed by a whole number "
+                    f"of vertices, found {_clip(word, 20)!r}."
+                )
+            # the first number counts every vertex; a two-mode network's second, a part
+            declared = int(word)
+            total += declared if k == 0 else 0
+            if declared > MAX_PEOPLE or total > MAX_PEOPLE:
+                alone = declared > MAX_PEOPLE
+                what = f"{declared:,} vertices" if alone else f"{total:,} vertices in all"
+                raise UploadError(
+                    f"{name}, line {number}: *Vertices declares {what}; "
+                    f"the app runs networks of at most {MAX_PEOPLE:,} people."
+                )
+
+
+def _digits(word: str) -> bool:
+    """Whether ``word`` is a whole number written in ASCII digits (``str.isdigit`` alone
+    also accepts characters such as "²" that ``int`` refuses)."""
+    return word.isascii() and word.isdigit()
 
 
 def _friendly_labels(graph: nx.Graph) -> nx.Graph:
@@ -319,12 +358,16 @@ def _check_bytes(name: str, size: int) -> None:
         )
 
 
-def _check_size(name: str, graph: nx.Graph) -> None:
-    n, m = graph.number_of_nodes(), graph.number_of_edges()
+def _check_people(name: str, n: int) -> None:
     if n > MAX_PEOPLE:
         raise UploadError(
             f"{name}: {n:,} people; the app runs networks of at most {MAX_PEOPLE:,} people."
         )
+
+
+def _check_size(name: str, graph: nx.Graph) -> None:
+    n, m = graph.number_of_nodes(), graph.number_of_edges()
+    _check_people(name, n)
     if n < 2:
         raise UploadError(f"{name}: {_count(n, 'person', 'people')}; a network needs at least 2.")
     if m > MAX_TIES:

@@ -233,6 +233,26 @@ def test_a_link_beyond_the_apps_limits_is_refused():
     rc.close()
 
 
+def test_a_hostile_link_is_a_short_message_on_the_page_not_a_traceback():
+    # a seed that str.isdigit() accepts and int() refuses
+    session, rc, address = render("seed=%C2%B2")
+    texts = [str(w.children) for w in rc.find(v.Alert).widgets]
+    assert len(texts) == 1 and "seed: must be a whole number" in texts[0]
+    assert session.run.seed == from_query("")[0].seed  # the scenario's own seed
+    assert str(address) == ""
+    rc.close()
+    # thousands of unknown parameters, one with a long value: a few lines, quickly
+    query = "&".join(f"unknown{i}=1" for i in range(5000)) + "&n_agents=" + "9" * 100_000
+    start = time.perf_counter()
+    session, rc, address = render(query)
+    assert time.perf_counter() - start < 5.0
+    texts = [str(w.children) for w in rc.find(v.Alert).widgets]
+    assert len(texts) == 6 and "and 4,996 more" in texts[-1]
+    assert sum(map(len, texts)) < 2000
+    assert str(address) == ""
+    rc.close()
+
+
 # -- compare ---------------------------------------------------------------------------------
 def test_compare_runs_two_models_stepped_together_with_overlaid_charts():
     session, rc, address = render()

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classroom.limits import APP_LIMITS
 from classroom.scenarios import SCENARIOS
-from classroom.share import Setup, from_query, to_query
+from classroom.share import ECHO, MAX_SHOWN, UNREADABLE, Setup, from_query, to_query
 from sim import PARAMETERS, ParameterError
 from sim.params import from_text, validate
 from tests.test_invariants import declared
@@ -158,3 +160,71 @@ def test_settings_that_do_not_fit_together_fall_back_to_the_scenario():
     setup, problems = from_query("n_agents=10&mean_degree=30")
     assert setup.params == SCENARIOS["default"].parameters()
     assert problems and "not used" in problems[-1]
+
+
+# -- hostile and careless links ---------------------------------------------------------------
+@pytest.mark.parametrize("query", ["seed=%C2%B2", "seed=%D9%A3", "seed=" + "7" * 5000])
+def test_a_seed_that_only_looks_like_a_number_is_a_message_not_a_crash(query):
+    setup, problems = from_query(query)
+    assert setup.seed == Setup().seed
+    assert len(problems) == 1 and problems[0].startswith("seed: must be a whole number")
+    assert len(problems[0]) < 200
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_no_link_makes_the_reader_raise(query):
+    setup, problems = from_query(query)
+    assert setup.params == validate(setup.params)
+    assert len(problems) <= MAX_SHOWN + 3  # the named parts, the count, two verdicts
+
+
+def test_a_failure_while_reading_goes_to_the_log_and_the_page_gets_a_plain_message(
+    monkeypatch, caplog
+):
+    def broken(search):
+        raise RuntimeError("a bug in the reader")
+
+    monkeypatch.setattr("classroom.share._read", broken)
+    setup, problems = from_query("seed=3")
+    assert setup == Setup() and problems == [UNREADABLE]
+    assert "a bug in the reader" in caplog.text  # the details, for the server's log only
+
+
+def test_thousands_of_unknown_parameters_are_summarised_quickly():
+    query = "&".join(f"unknown{i}=1" for i in range(5000))
+    start = time.perf_counter()
+    setup, problems = from_query(query)
+    assert time.perf_counter() - start < 1.0
+    assert setup == Setup()
+    assert len(problems) == MAX_SHOWN + 1
+    assert problems[-1].startswith("and 4,995 more")
+    assert len("".join(problems)) < 2000
+
+
+def test_a_long_value_or_name_is_echoed_cut_short_and_escaped():
+    value, name = "9" * 100_000, "x" * 100_000
+    _, problems = from_query(f"n_agents={value}&{name}=1&scenario=a%0Ab{'c' * 100}")
+    assert len(problems) == 3 and all(len(p) < 300 for p in problems), problems
+    scenario, too_long, unknown = problems
+    assert (
+        too_long.startswith("n_agents: 100,000 characters") and "9" * (ECHO - 1) + "…" in too_long
+    )
+    assert unknown.startswith("x" * (ECHO - 1) + "…: unknown parameter")
+    assert "'a\\nb" in scenario and "\n" not in scenario  # a newline is shown escaped
+
+
+def test_many_run_b_settings_without_compare_are_named_only_in_part():
+    _, problems = from_query("&".join(f"b.unknown{i}=1" for i in range(1000)))
+    assert problems == [
+        "b.unknown0, b.unknown1, b.unknown2, b.unknown3, b.unknown4, and 995 more: "
+        "run B's settings need compare=1; ignored"
+    ]
+
+
+def test_a_few_unknown_parameters_still_get_a_suggestion_each():
+    _, problems = from_query("habituaton_on=1&mutting=1")
+    assert problems == [
+        "habituaton_on: unknown parameter; did you mean 'habituation_on'?; ignored",
+        "mutting: unknown parameter; did you mean 'muting'?; ignored",
+    ]

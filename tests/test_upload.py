@@ -194,6 +194,51 @@ def test_too_many_people_are_refused():
     assert APP_LIMITS["n_agents"][1] == MAX_PEOPLE
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"*Vertices 2000000\n*Edges\n1 2\n",  # the 29-byte file of issue 11
+        b"*Vertices 3 2000000\n*Edges\n1 2\n",  # a two-mode network's second count
+        b"*Vertices 3000\n" * 1000 + b"*Edges\n1 2\n",  # small counts, many of them
+    ],
+)
+def test_a_declared_number_of_vertices_over_the_limit_is_refused_before_anything_is_built(
+    data, monkeypatch
+):
+    def must_not_build(*args, **kwargs):
+        raise AssertionError("a graph was built for a file that declares too many people")
+
+    monkeypatch.setattr(nx, "parse_pajek", must_not_build)
+    monkeypatch.setattr("classroom.upload._simple_graph", must_not_build)
+    start = time.perf_counter()
+    message = refusal("huge.net", data)
+    assert time.perf_counter() - start < 0.5
+    assert "*Vertices declares" in message
+    if len(data) < 40:
+        assert "huge.net, line 1: *Vertices declares 2,000,000 vertices" in message
+    else:
+        assert "huge.net, line 2: *Vertices declares 6,000 vertices in all" in message
+    assert f"at most {MAX_PEOPLE:,} people" in message
+
+
+@pytest.mark.parametrize("count", ["\u00b2", "9" * 5000, "0" * 5000 + "3"])
+def test_a_count_of_vertices_that_is_not_a_plain_number_is_refused(count):
+    start = time.perf_counter()
+    message = refusal("odd.net", f"*Vertices {count}\n*Edges\n1 2\n".encode())
+    assert time.perf_counter() - start < 0.5
+    assert "odd.net, line 1: *Vertices must be followed by a whole number" in message
+    assert len(message) < 200
+
+
+def test_too_many_people_in_an_edge_list_are_refused_before_the_graph_is_built(monkeypatch):
+    def must_not_build(*args, **kwargs):
+        raise AssertionError("a graph was built for a file with too many people")
+
+    monkeypatch.setattr("classroom.upload._simple_graph", must_not_build)
+    chain = "".join(f"p{i},p{i + 1}\n" for i in range(MAX_PEOPLE)).encode()
+    assert f"{MAX_PEOPLE + 1:,} people" in refusal("town.csv", chain)
+
+
 def test_too_many_ties_are_refused():
     n = 301  # a complete graph of 301 people has 45,150 ties
     dense = written(nx.write_graphml, nx.complete_graph(n))
