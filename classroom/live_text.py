@@ -9,37 +9,19 @@ render at all.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import anywidget
 import traitlets as t
 
 __all__ = ["LiveText"]
 
-_ESM = r"""
-function render({ model, el }) {
-  const box = document.createElement(model.get("tag"));
-  box.className = model.get("css_class");
-  if (model.get("polite")) box.setAttribute("aria-live", "polite");
-  function draw() {
-    const lineTag = model.get("tag") === "span" ? "span" : "p";
-    box.replaceChildren(...model.get("lines").map((text, i) => {
-      const line = document.createElement(lineTag);
-      line.className = i === 0 && model.get("first_bold") ? "lt-line lt-first" : "lt-line";
-      line.textContent = text;
-      return line;
-    }));
-  }
-  draw();
-  model.on("change:lines", draw);
-  el.append(box);
-}
-export default { render };
-"""
+#: The front end (JavaScript module, CSS) lives in files next to this one: live_text.js and
+#: live_text.css (anywidget reads a Path; pyproject.toml ships them as package data).
+_HERE = Path(__file__).parent
 
-_CSS = """
-.lt-line { margin: 0 0 4px 0; }
-.lt-first { font-weight: 700; }
-span.lt-line { margin: 0; }
-"""
+_ESM = _HERE / "live_text.js"
+_CSS = _HERE / "live_text.css"
 
 
 class LiveText(anywidget.AnyWidget):

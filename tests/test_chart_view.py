@@ -183,7 +183,7 @@ def test_changing_the_series_clears_the_run(chart):
 
 
 def test_front_end_code_is_inline_and_offline():
-    esm, css = LineChart._esm, LineChart._css
+    esm, css = str(LineChart._esm), str(LineChart._css)
     assert "http://" not in esm and "https://" not in esm and "import " not in esm
     assert "export default" in esm and "requestAnimationFrame" in esm
     assert "ResizeObserver" in esm and "toDataURL" in esm and 'role", "img"' in esm
@@ -194,7 +194,7 @@ def test_front_end_code_parses(tmp_path):
     node = shutil.which("node")  # ./dev setup needs npm, so node is there too
     assert node is not None, "node is needed to check the chart's JavaScript"
     src = tmp_path / "chart.mjs"
-    src.write_text(LineChart._esm)
+    src.write_text(str(LineChart._esm))
     done = subprocess.run([node, "--check", str(src)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
 
@@ -202,7 +202,7 @@ def test_front_end_code_parses(tmp_path):
 def test_front_end_has_no_motion_of_its_own():
     """Nothing for prefers-reduced-motion to stop: no CSS transition or animation, no timer
     that redraws; a frame is drawn (at most once per animation frame) only when data arrive."""
-    esm, css = LineChart._esm, LineChart._css
+    esm, css = str(LineChart._esm), str(LineChart._css)
     assert "transition" not in css and "animation" not in css
     assert "setInterval" not in esm
 
@@ -232,7 +232,7 @@ def test_scale_change_keeps_the_run_and_redraws(chart):
     before = chart.data
     chart.scale = 2.0
     np.testing.assert_array_equal(chart.data, before)
-    esm, css = LineChart._esm, LineChart._css
+    esm, css = str(LineChart._esm), str(LineChart._css)
     assert '"height", "scale"]' in esm  # a change of scale schedules a redraw
     # the drawing is enlarged as a whole (text, lines, markers, height) by the transform
     assert "ctx.setTransform(dpr * zoom, 0, 0, dpr * zoom, 0, 0)" in esm

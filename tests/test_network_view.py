@@ -270,7 +270,7 @@ def test_show_validates_lengths(view):
 
 
 def test_front_end_is_inline_and_offline():
-    esm, css = NetworkView._esm, NetworkView._css
+    esm, css = str(NetworkView._esm), str(NetworkView._css)
     assert "export default" in esm and "render" in esm
     # no import statements at all (static or dynamic), no URLs to load from
     assert not re.search(r"^\s*import\b", esm, re.M)
@@ -316,7 +316,7 @@ def test_build_takes_a_scale():
 
 
 def test_front_end_follows_scale():
-    esm, css = NetworkView._esm, NetworkView._css
+    esm, css = str(NetworkView._esm), str(NetworkView._css)
     assert '"change:scale"' in esm and 'model.get("scale")' in esm
     # dots, lines and rings are multiplied by it; the legend's text and shapes follow --nv-scale
     for drawn in ("radius = zoom *", "ctx.lineWidth = zoom", "ctx.lineWidth = 2.5 * zoom"):
