@@ -33,6 +33,20 @@ PROJECTOR_STYLE = HERE / "projector.css"
 #: Default play speed (steps a second), and the gentler one used when the learner's system
 #: asks for reduced motion.
 SPEED, REDUCED_SPEED = 10, 2
+#: A slow start: the first SLOW_START_STEPS steps of a run play at no more than
+#: SLOW_START_SPEED steps a second, so that a newcomer sees the first broadcasters fade (at
+#: the defaults they fade at step 12, about 3.7 s after Play) before the run speeds up.
+SLOW_START_STEPS, SLOW_START_SPEED = 20, 3
+
+
+def play_period(step: int, fps: int) -> float:
+    """Seconds between two steps of play, the run being at ``step``: the chosen speed
+    ``fps``, slowed to SLOW_START_SPEED during the first SLOW_START_STEPS steps."""
+    if step < SLOW_START_STEPS:
+        fps = min(fps, SLOW_START_SPEED)
+    return 1.0 / fps
+
+
 #: Widget scale in projector mode (fonts, lines, dots).
 PROJECTOR_SCALE = 1.6
 
@@ -107,10 +121,10 @@ def Page(session: Session | None = None, on_session=None):
 
     # -- playing ------------------------------------------------------------------------------
     def play_loop(cancel: threading.Event):
-        period = 1.0 / fps
         due = time.perf_counter()
         while playing.value and not cancel.is_set():
             session.step()
+            period = play_period(session.run.steps, fps)
             # on a fixed beat (so the speed shown is the speed played), never catching up
             # on a slow frame with a burst
             due = max(due + period, time.perf_counter() - period)
@@ -234,6 +248,11 @@ def Page(session: Session | None = None, on_session=None):
     with solara.Sidebar():
         Commands(playing.value, toggle_play, one_step, lambda: restart())
         NamedSlider(f"Speed: {fps} steps a second", fps, 1, 30, 1, lambda v: set_fps(int(v)))
+        solara.Text(
+            f"The first {SLOW_START_STEPS} steps play at most {SLOW_START_SPEED} a second, "
+            "so that you can watch the first broadcasters fade.",
+            classes=["slow-start-note"],
+        )
         titles = {s.title: name for name, s in SCENARIOS.items()}
         solara.Select(
             "Scenario",
