@@ -47,6 +47,9 @@ def play_period(step: int, fps: int) -> float:
     return 1.0 / fps
 
 
+#: The chart that tells the story at a glance (attention paid to each family): shown beside
+#: the network, above the fold at 1366x768; the others follow below.
+KEY_CHART = "attention"
 #: Widget scale in projector mode (fonts, lines, dots).
 PROJECTOR_SCALE = 1.6
 
@@ -67,7 +70,7 @@ def _contrast(params: dict) -> dict:
 
 
 def differences(a: dict, b: dict) -> list[str]:
-    """What run B changes, in words: "Habituation: on → off"."""
+    """What run B changes, in words: "Habituation (tuning out): on → off"."""
     return [
         f"{PARAMETERS[name].label}: {_word(a[name])} → {_word(b[name])}" for name in changed(b, a)
     ]
@@ -339,11 +342,13 @@ def Page(session: Session | None = None, on_session=None):
                 _show(session.view)
                 TiesNote(session.run)
             with solara.Column():
-                Inspector(session, selected)
+                _show(session.charts[KEY_CHART])  # beside the network, above the fold
                 Story(session, 0, "What just happened")
+                Inspector(session, selected)
     with solara.ColumnsResponsive(12, medium=6, large=4):
-        for chart in session.charts.values():
-            _show(chart)
+        for key, chart in session.charts.items():
+            if session.comparing or key != KEY_CHART:
+                _show(chart)
 
 
 @solara.component
