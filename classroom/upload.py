@@ -27,7 +27,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 import anywidget
 import networkx as nx
@@ -428,35 +428,8 @@ def _file_bytes(name: str, info: dict) -> bytes:
     return info["file_obj"].read(MAX_BYTES + 1)
 
 
-_PICKER_ESM = r"""
-function render({ model, el }) {
-  const label = document.createElement("label");
-  label.className = "fp-label";
-  const input = document.createElement("input");
-  input.type = "file";
-  input.className = "fp-input";
-  input.accept = model.get("accept");
-  label.append(model.get("label") + " ", input);
-  el.append(label);
-  input.addEventListener("change", async () => {
-    const file = input.files && input.files[0];
-    if (!file) return;
-    if (file.size > model.get("max_bytes")) {  // refused here: never sent
-      model.send({ name: file.name, size: file.size });
-    } else {
-      const data = await file.arrayBuffer();
-      model.send({ name: file.name, size: file.size }, undefined, [data]);
-    }
-    input.value = "";  // the same file may be chosen again
-  });
-}
-export default { render };
-"""
-_PICKER_CSS = """
-.fp-label { display: block; padding: 6px 0; }
-.fp-input { min-height: 32px; max-width: 100%; }
-.fp-input:focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
-"""
+#: The file picker's JavaScript and CSS, in files next to this module (anywidget reads them).
+_HERE = Path(__file__).parent
 
 
 class FilePicker(anywidget.AnyWidget):
@@ -464,8 +437,8 @@ class FilePicker(anywidget.AnyWidget):
     readers, unlike a drop zone). Calls ``on_file({"name", "size", "data"})``; a file over
     ``max_bytes`` arrives without ``data``, having not been sent."""
 
-    _esm = _PICKER_ESM
-    _css = _PICKER_CSS
+    _esm = _HERE / "upload.js"
+    _css = _HERE / "upload.css"
     label = traitlets.Unicode("Choose a network file:").tag(sync=True)
     accept = traitlets.Unicode("").tag(sync=True)
     max_bytes = traitlets.Int(MAX_BYTES).tag(sync=True)

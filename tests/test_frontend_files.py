@@ -18,6 +18,7 @@ from classroom.chart_view import LineChart
 from classroom.live_text import LiveText
 from classroom.network_view import NetworkView
 from classroom.page_bridge import PageBridge
+from classroom.upload import FilePicker
 
 CLASSROOM = Path(__file__).resolve().parent.parent / "classroom"
 JS_FILES = sorted(CLASSROOM.rglob("*.js"))
@@ -29,6 +30,7 @@ WIDGETS = {
     LineChart: ("chart_view.js", "chart_view.css"),
     LiveText: ("live_text.js", "live_text.css"),
     PageBridge: ("page_bridge.js", None),
+    FilePicker: ("upload.js", "upload.css"),
 }
 
 
