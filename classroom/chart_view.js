@@ -163,9 +163,14 @@ function render({ model, el }) {
       btn.setAttribute("aria-label", name); btn.title = name;
     }
   };
+  // The one-line definition of what the chart measures, shown under it (screen readers get
+  // it in the canvas's text alternative, so it is hidden from them here).
+  const caption = document.createElement("p");
+  caption.className = "lc-desc"; caption.setAttribute("aria-hidden", "true");
+  caption.hidden = true;
   const table = document.createElement("table");
   table.className = "lc-sr";
-  root.append(canvas, btn, table);
+  root.append(canvas, caption, btn, table);
   el.appendChild(root);
 
   const ncol = () => (model.get("series") || []).length + 1;
@@ -265,6 +270,8 @@ function render({ model, el }) {
     const title = model.get("title") || "";
     const th = THEMES[model.get("theme")] || THEMES.light;
     root.classList.toggle("lc-dark", model.get("theme") === "dark");
+    const desc = (model.get("description") || "").trim();
+    if (caption.textContent !== desc) { caption.textContent = desc; caption.hidden = !desc; }
     // The text for screen readers changes at most once a second (DOM writes cost layout).
     const now = performance.now();
     if (now - a11yAt >= 1000) {

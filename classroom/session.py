@@ -15,12 +15,51 @@ import threading
 
 import numpy as np
 
+from sim import reporter_help
+
 from .chart_view import LineChart
 from .live_text import LiveText
 from .network_view import NetworkView
 from .run import CHARTS, ClassroomRun
 
-__all__ = ["PERSON_SERIES", "RUN_NAMES", "SERIES_STYLE", "Session", "ties_note"]
+__all__ = [
+    "CHART_HELP",
+    "CHART_TERMS",
+    "PERSON_CHART_HELP",
+    "PERSON_SERIES",
+    "RUN_NAMES",
+    "SERIES_STYLE",
+    "Session",
+    "ties_note",
+]
+
+#: The word of the About tab's glossary that each chart measures (chart key -> term).
+CHART_TERMS = {
+    "attention": "Attention",
+    "trust": "Trust",
+    "recall": "Recall",
+    "value": "Value",
+    "reach": "Reach",
+    "conversions": "Won over",
+    "faded": "Faded",
+}
+
+
+def _chart_help(prefix: str) -> str:
+    """One line saying what a chart measures, from the model's own reporter help
+    (:func:`sim.reporter_help`) without its notes on grouping and the Bass rule."""
+    text = reporter_help(f"{prefix}_broadcasters").split(";")[0].strip()
+    return f"For broadcasters and interactors: {text}."
+
+
+#: What each chart of the run measures, in one line (chart key -> text), shown with it.
+CHART_HELP = {key: _chart_help(prefix) for key, _, _, prefix, _ in CHARTS}
+#: The same for the two charts of the selected person.
+PERSON_CHART_HELP = (
+    "The selected person: attention their contacts pay them, trust they have earned and "
+    "how well they are remembered (recall), each from 0 to 1.",
+    "How many people the selected person has won over so far.",
+)
 
 #: Colour, dash and marker per group: colour-blind safe (Okabe-Ito) and never colour alone.
 SERIES_STYLE = {
@@ -107,6 +146,7 @@ class Session:
                 y_label=y_label,
                 y_min=None if rng is None else rng[0],
                 y_max=None if rng is None else rng[1],
+                description=CHART_HELP[key],
             )
             for key, title, y_label, _, rng in CHARTS
         }
@@ -117,6 +157,7 @@ class Session:
             y_max=1.0,
             height=180,
             series=PERSON_SERIES,
+            description=PERSON_CHART_HELP[0],
         )
         self.person_wins = LineChart(
             title="People they won over",
@@ -124,6 +165,7 @@ class Session:
             y_min=0.0,
             height=140,
             series=[WINS_SERIES],
+            description=PERSON_CHART_HELP[1],
         )
         self.counter = LiveText(tag="span", css_class="step-counter")
         self.stories = [LiveText(css_class="story", polite=True) for _ in RUN_NAMES]
@@ -247,7 +289,7 @@ class Session:
             self.stories[r].lines = self.story_lines(r)
         for run, view in zip(self.runs, self.views, strict=True):
             frame = run.frame()
-            view.show(frame.opacity, frame.edge_strength)
+            view.show(frame.opacity, frame.edge_strength, frame.messages, frame.step)
         latest = [run.latest() for run in self.runs]
         for key, chart in self.charts.items():
             values = {}

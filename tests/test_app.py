@@ -15,7 +15,11 @@ from solara.routing import Router, router_context
 import app
 from classroom.network_view import quantize
 from classroom.share import from_query
-from sim.params import defaults
+from sim.params import PARAMETERS, defaults
+
+#: The labels the tests look controls up by, read from the one source (sim.params).
+HABITUATION_ON = PARAMETERS["habituation_on"].label
+NETWORK = PARAMETERS["network"].label
 
 
 @solara.component
@@ -112,16 +116,16 @@ def test_reset_starts_again_and_keeps_the_old_curves_faint(page):
 
 def test_a_live_switch_applies_at_once(page):
     session, rc = page
-    switch = rc.find(v.Switch, label="Habituation").widget
+    switch = rc.find(v.Switch, label=HABITUATION_ON).widget
     switch.v_model = False
     assert session.run.model.params["habituation_on"] is False
 
 
 def test_a_structural_change_waits_for_reset(page):
     session, rc = page
-    assert not rc.find(v.Select, label="Network").widgets  # folded: not built yet
+    assert not rc.find(v.Select, label=NETWORK).widgets  # folded: not built yet
     click(rc, "▸ Network")
-    select = rc.find(v.Select, label="Network").widget
+    select = rc.find(v.Select, label=NETWORK).widget
     select.v_model = "karate"
     assert session.run.model.params["network"] == "watts_strogatz"
     assert rc.find(children=["Applies when you press Reset."]).widgets
@@ -195,7 +199,7 @@ def test_the_link_follows_every_change_and_restores_it():
     session, rc, address = render()
     assert str(address) == ""  # the default setup needs no query
     rc.find(v.Select, label="Scenario").widget.v_model = "The coffee-meeting networker"
-    rc.find(v.Switch, label="Habituation").widget.v_model = False
+    rc.find(v.Switch, label=HABITUATION_ON).widget.v_model = False
     seed = rc.find(v.TextField, label="Seed (the same seed gives the same run)").widget
     seed.v_model = "7"
     seed.fire_event("focusout", None)  # the field applies on leaving it, or on Enter
@@ -277,7 +281,7 @@ def test_compare_runs_two_models_stepped_together_with_overlaid_charts():
     assert "b.generalization_on=0" in str(address)
     click(rc, "Reset")  # run B's differences are listed for the runs on screen
     differs = rc.find(v.Html, class_="run-b-differs").widget.children[0]
-    assert differs == "Differs in: Habituation: on → off; Spill-over: on → off"
+    assert differs == f"Differs in: {HABITUATION_ON}: on → off; Spill-over: on → off"
     rc.find(v.Switch, label="Compare two runs side by side").widget.v_model = False
     assert not session.comparing
     assert session.charts["attention"].series_keys == ["broadcasters", "interactors"]
@@ -387,3 +391,36 @@ def test_at_the_defaults_the_first_broadcaster_fades_no_sooner_than_3_s_after_pl
                 seconds += app.play_period(model.steps, app.SPEED)
             assert model.steps < 200
         assert seconds >= 3.0, f"seed {seed}: the first fade {seconds:.1f} s after Play"
+
+
+# -- labels ----------------------------------------------------------------------------------
+def _open_every_fold(rc) -> None:
+    while True:
+        folded = [b for b in rc.find(v.Btn).widgets if str(b.children[0]).startswith("▸ ")]
+        if not folded:
+            return
+        folded[0].click()
+
+
+def _shown_labels(rc) -> list[str]:
+    """The name of every control on the page, as a learner reads it (a slider's value and a
+    fold's arrow left out)."""
+    labels = [w.label for kind in (v.Switch, v.Select, v.TextField) for w in rc.find(kind).widgets]
+    labels += [w.label.rsplit(": ", 1)[0] for w in rc.find(v.Slider).widgets]
+    for button in rc.find(v.Btn).widgets:
+        labels.append("".join(c for c in button.children if isinstance(c, str)).removeprefix("▾ "))
+    return [label for label in labels if label]
+
+
+@pytest.mark.parametrize("comparing", [False, True])
+def test_no_two_controls_on_the_page_share_a_label(comparing):
+    session, rc, _ = render("compare=1" if comparing else "")
+    _open_every_fold(rc)
+    labels = _shown_labels(rc)
+    assert HABITUATION_ON in labels and PARAMETERS["habituation"].label in labels
+    twice = {x for x in labels if [y.casefold() for y in labels].count(x.casefold()) > 1}
+    assert not twice, f"controls that share a label: {sorted(twice)}"
+    for p in PARAMETERS.values():  # each control shows its one-line definition
+        if p.label in labels:
+            assert rc.find(children=[p.help]).widgets, p.name
+    rc.close()

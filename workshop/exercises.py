@@ -238,7 +238,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "Mechanisms and read what spill-over does.)",
             "Does any broadcaster keep its audience? Click it and look at its history.",
         ),
-        if_surprised="If you expected repetition to work, lower Habituation towards zero "
+        if_surprised="If you expected repetition to work, lower Habituation strength towards zero "
         "on the left while the run plays, and watch the attention chart: "
         "the model's broadcasters fade because of that one rule.",
         real_life="Think of the ads you skip, the newsletters you archive unread, the "

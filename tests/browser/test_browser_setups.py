@@ -6,9 +6,12 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from classroom.scenarios import SCENARIOS
+from sim.params import PARAMETERS
 
 from .conftest import AppTab
 from .test_browser_app import INK_JS, _assert_clean
+
+HABITUATION_ON = PARAMETERS["habituation_on"].label
 
 #: Every network canvas drawn at least once, and the step counter shown.
 DRAWN_JS = """(n) => {
@@ -49,12 +52,12 @@ def test_a_shared_link_restores_its_setup_in_a_new_tab(open_app):
     page = tab.page
     assert page.get_by_text(SCENARIOS["karate"].title, exact=True).first.is_visible()
     assert page.get_by_label("Seed (the same seed gives the same run)").input_value() == "5"
-    assert not page.get_by_label("Habituation", exact=True).is_checked()
+    assert not page.get_by_label(HABITUATION_ON, exact=True).is_checked()
     assert page.get_by_label("Projector mode (large text)").is_checked()
     assert root_font_px(tab) >= 20  # large text
     assert page.get_by_text("Broadcasters (10)").first.is_visible()  # 34 members, 0.3 share
     # A change on the page is written back into the address bar ...
-    switch(tab, "Habituation")
+    switch(tab, HABITUATION_ON)
     wait_for_query(tab, "projector", "1")
     page.wait_for_function("() => !new URLSearchParams(location.search).has('habituation_on')")
     switch(tab, "Compare two runs side by side")
@@ -64,7 +67,7 @@ def test_a_shared_link_restores_its_setup_in_a_new_tab(open_app):
     # ... and that address, opened in another tab, gives the same two runs.
     other = open_app(urlsplit(link).query)
     assert other.page.locator("canvas.nv-canvas").count() == 2
-    assert other.page.get_by_text("Differs in: Habituation: on → off").is_visible()
+    assert other.page.get_by_text(f"Differs in: {HABITUATION_ON}: on → off").is_visible()
     assert query_of(other) == query_of(tab)
     _assert_clean(tab)
     _assert_clean(other)
@@ -78,7 +81,7 @@ def test_choosing_a_scenario_is_kept_when_the_page_is_reloaded(open_app):
     wait_for_query(tab, "scenario", "captive")
     reload(tab)
     assert page.get_by_text(SCENARIOS["captive"].story).is_visible()
-    assert not page.get_by_label("Habituation", exact=True).is_checked()
+    assert not page.get_by_label(HABITUATION_ON, exact=True).is_checked()
     _assert_clean(tab)
 
 
