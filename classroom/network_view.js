@@ -8,8 +8,18 @@ const THEMES = {
 const MIN_ALPHA = 0.08;     // a faded node is barely visible...
 const OUTLINE_ALPHA = 0.32; // ...but its thin outline keeps it findable
 const NODE_BUCKETS = 32;
+// Messages on the ties (codes 1..3 per direction): a pitch ignored, a pitch noticed, a held
+// conversation. Pitches in vermillion, conversations in blue (Okabe-Ito, as the people).
+const MSG_COLORS = [null, "#D55E00", "#D55E00", "#0072B2"];
+const MSG_NAMES = [null, "pitch ignored", "pitch noticed", "conversation (both ways)"];
+const MAX_MARKS = 4000;     // at most this many tie directions drawn per step (evenly picked)
+const TRAVEL_MS = [600, 1000]; // a step's marks travel in this long, or 85 % of the pace
+const reducedMotion = window.matchMedia
+  ? window.matchMedia("(prefers-reduced-motion: reduce)")
+  : { matches: false, addEventListener() {}, removeEventListener() {} };
 const EDGE_BUCKETS = 16;
 let uid = 0;
+const SVG_NS = "http://www.w3.org/2000/svg";
 
 function bytesOf(v) {
   if (!v) return new Uint8Array(0);
@@ -43,7 +53,7 @@ function shapePath(p, g, x, y, r) {
 }
 
 function legendIcon(g, faded) {
-  const ns = "http://www.w3.org/2000/svg";
+  const ns = SVG_NS;
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("width", "14");
   svg.setAttribute("height", "14");
@@ -66,6 +76,36 @@ function legendIcon(g, faded) {
   el.setAttribute("fill-opacity", faded ? String(MIN_ALPHA) : "1");
   el.setAttribute("stroke-opacity", faded ? String(OUTLINE_ALPHA) : "1");
   svg.appendChild(el);
+  return svg;
+}
+
+function messageIcon(kind) {
+  const ns = SVG_NS;
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("width", "22");
+  svg.setAttribute("height", "14");
+  svg.setAttribute("viewBox", "0 0 22 14");
+  svg.setAttribute("aria-hidden", "true");
+  const add = (tag, attrs) => {
+    const e = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    svg.appendChild(e);
+  };
+  const c = MSG_COLORS[kind];
+  if (kind === 3) {
+    add("line", { x1: 1, y1: 5, x2: 21, y2: 5, stroke: c, "stroke-width": 1.5 });
+    add("line", { x1: 1, y1: 9, x2: 21, y2: 9, stroke: c, "stroke-width": 1.5 });
+    add("circle", { cx: 6, cy: 5, r: 2.6, fill: c });
+    add("circle", { cx: 16, cy: 9, r: 2.6, fill: c });
+  } else if (kind === 2) {
+    add("line", { x1: 1, y1: 7, x2: 18, y2: 7, stroke: c, "stroke-width": 1.5,
+      "stroke-dasharray": "5 2.5" });
+    add("circle", { cx: 18, cy: 7, r: 3, fill: c });
+  } else {
+    add("line", { x1: 1, y1: 7, x2: 11, y2: 7, stroke: c, "stroke-width": 1.5,
+      "stroke-dasharray": "1.5 2.5" });
+    add("circle", { cx: 13, cy: 7, r: 2.4, fill: "none", stroke: c, "stroke-width": 1.3 });
+  }
   return svg;
 }
 
@@ -97,10 +137,35 @@ function render({ model, el }) {
   const liveSel = document.createElement("div");
   liveSel.className = "nv-sr";
   liveSel.setAttribute("aria-live", "polite");
-  stage.append(canvas, tip);
-  root.append(legend, stage, help, liveDesc, liveSel);
+  // messages travel on a second canvas above the network, so that their motion never
+  // redraws the network (nor changes what the network canvas holds)
+  const overlay = document.createElement("canvas");
+  overlay.className = "nv-overlay";
+  overlay.setAttribute("aria-hidden", "true");
+  overlay.dataset.marks = "0";
+  const msgLegend = document.createElement("div");
+  msgLegend.className = "nv-msg-legend";
+  const toggleLabel = document.createElement("label");
+  toggleLabel.className = "nv-msg-toggle";
+  const toggle = document.createElement("input");
+  toggle.type = "checkbox";
+  toggle.className = "nv-msg-switch";
+  toggleLabel.append(toggle, document.createTextNode("Show messages"));
+  msgLegend.appendChild(toggleLabel);
+  const msgItems = document.createElement("span");
+  msgItems.className = "nv-msg-items";
+  for (const kind of [2, 1, 3]) {
+    const item = document.createElement("span");
+    item.className = "nv-legend-item";
+    item.append(messageIcon(kind), document.createTextNode(MSG_NAMES[kind]));
+    msgItems.appendChild(item);
+  }
+  msgLegend.appendChild(msgItems);
+  stage.append(canvas, overlay, tip);
+  root.append(legend, msgLegend, stage, help, liveDesc, liveSel);
   el.appendChild(root);
   const ctx = canvas.getContext("2d");
+  const octx = overlay.getContext("2d");
 
   // ---- state derived from traits
   let n = 0, m = 0;
@@ -118,6 +183,8 @@ function render({ model, el }) {
   let hover = -1;        // what the pointer (or keyboard) points at, locally
   let tipFresh = false;  // hover_text arrived for the current hover
   let pending = false;
+  let dirty = true;      // the network itself needs a redraw (not just the messages)
+  let msgDirty = true;   // the message overlay needs a repaint
 
   function px(i) { return ox + pos[2 * i] * scale; }
   function py(i) { return oy + pos[2 * i + 1] * scale; }
@@ -160,6 +227,68 @@ function render({ model, el }) {
   function readGroups() { groups = bytesOf(model.get("groups")).slice(); drawLegend(); }
   function readOpacity() { opacity = bytesOf(model.get("opacity")).slice(); }
   function readStrength() { strength = bytesOf(model.get("edge_strength")).slice(); }
+  // ---- messages: per drawn tie direction, a kind (1..3); marks = [from, to, kind] triples
+  let marks = new Uint32Array(0), nMarks = 0, msgStep = -1;
+  let travelStart = 0, travelMs = TRAVEL_MS[0], lastMsgAt = 0, animating = false;
+  function readMessages() {
+    const data = bytesOf(model.get("messages"));
+    const on = model.get("show_messages") !== false;
+    toggle.checked = on;
+    msgItems.hidden = !on;
+    root.dataset.messages = on ? "on" : "off";
+    if (!on || data.length < 4 || !m) {
+      nMarks = 0; msgStep = -1;
+      overlay.dataset.marks = "0";
+      overlay.dataset.kinds = "0,0,0";
+      animating = false;
+      msgDirty = true;
+      schedule(false);
+      return;
+    }
+    msgStep = new DataView(data.buffer, data.byteOffset, 4).getUint32(0, true);
+    const codes = data.subarray(4);
+    let total = 0;
+    for (let i = 0; i < codes.length; i++) {
+      const c = codes[i];
+      total += ((c & 3) > 0) + ((c & 12) > 0) + ((c & 48) > 0) + ((c & 192) > 0);
+    }
+    const stride = Math.max(1, total / MAX_MARKS); // evenly picked when there are too many
+    const out = new Uint32Array(3 * Math.min(total, MAX_MARKS));
+    const kinds = [0, 0, 0];
+    let k = 0, seen = 0, next = 0;
+    for (let e = 0; e < m && (e >> 1) < codes.length; e++) {
+      const c = (codes[e >> 1] >> ((e & 1) * 4)) & 15;
+      if (!c) continue;
+      const u = edges[2 * e], v = edges[2 * e + 1];
+      for (let d = 0; d < 2; d++) {
+        const kind = (c >> (2 * d)) & 3;
+        if (!kind) continue;
+        if (seen++ < next || 3 * k >= out.length || u >= n || v >= n) continue;
+        next += stride;
+        out[3 * k] = d ? v : u; out[3 * k + 1] = d ? u : v; out[3 * k + 2] = kind;
+        kinds[kind - 1]++;
+        k++;
+      }
+    }
+    marks = out; nMarks = k;
+    overlay.dataset.marks = String(k);
+    overlay.dataset.kinds = kinds.join(","); // ignored, noticed, conversation
+    overlay.dataset.step = String(msgStep);
+    const now = performance.now();
+    travelMs = Math.min(TRAVEL_MS[1], Math.max(TRAVEL_MS[0], 0.85 * (now - lastMsgAt)));
+    lastMsgAt = now;
+    travelStart = now;
+    animating = k > 0;
+    msgDirty = true;
+    schedule(false);
+  }
+  function onToggle() {
+    model.set("show_messages", toggle.checked);
+    model.save_changes();
+    readMessages();
+  }
+  toggle.addEventListener("change", onToggle);
+
   function readLabels() { labels = model.get("labels") || []; }
   function readScale() {
     zoom = Math.min(3, Math.max(0.75, Number(model.get("scale")) || 1));
@@ -221,10 +350,17 @@ function render({ model, el }) {
   }
 
   // ---- drawing (only when something changed; coalesced to one frame)
-  function schedule() {
+  // ``schedule(true)`` (the default) redraws the network; the message overlay is repainted
+  // on every scheduled frame while its marks travel (one rAF loop for both).
+  function schedule(network = true) {
+    if (network) dirty = true;
     if (pending) return;
     pending = true;
-    requestAnimationFrame(() => { pending = false; draw(); });
+    requestAnimationFrame(() => {
+      pending = false;
+      if (dirty) { dirty = false; draw(); msgDirty = true; }
+      if (msgDirty || animating) paintMessages();
+    });
   }
   function draw() {
     if (!W || !H) return;
@@ -321,6 +457,72 @@ function render({ model, el }) {
     // for tests and the curious: how many redraws, and how long the last one took
     canvas.dataset.draws = String(Number(canvas.dataset.draws || 0) + 1);
     canvas.dataset.drawMs = (performance.now() - t0).toFixed(1);
+  }
+
+  // ---- messages: travelling marks (or, with reduced motion or once arrived, their rest state)
+  function paintMessages() {
+    const w = Math.round(W * dpr), h = Math.round(H * dpr);
+    if (overlay.width !== w || overlay.height !== h) {
+      overlay.width = w; overlay.height = h;
+      overlay.style.height = `${H}px`;
+    }
+    msgDirty = false;
+    octx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    octx.clearRect(0, 0, W, H);
+    if (!nMarks || !W || !H) { animating = false; return; }
+    const still = reducedMotion.matches;
+    const t = still ? 1 : Math.min(1, (performance.now() - travelStart) / travelMs);
+    const r = Math.max(2, 0.55 * radius), lw = 1.5 * zoom;
+    const lines = [null, new Path2D(), new Path2D(), new Path2D()];
+    const dots = [null, new Path2D(), new Path2D(), new Path2D()];
+    for (let k = 0; k < nMarks; k++) {
+      const a = marks[3 * k], b = marks[3 * k + 1], kind = marks[3 * k + 2];
+      const x0 = px(a), y0 = py(a), x1 = px(b), y1 = py(b);
+      const dx = x1 - x0, dy = y1 - y0, len = Math.hypot(dx, dy) || 1;
+      if (kind === 3) {
+        // a conversation: a double line, and one dot each way (each direction draws its own)
+        const ox2 = -dy / len * 1.4 * zoom, oy2 = dx / len * 1.4 * zoom;
+        lines[3].moveTo(x0 + ox2, y0 + oy2);
+        lines[3].lineTo(x0 + ox2 + dx * t, y0 + oy2 + dy * t);
+        const f = still ? 0.5 : t;
+        const x = x0 + ox2 + dx * f, y = y0 + oy2 + dy * f;
+        dots[3].moveTo(x + r, y);
+        dots[3].arc(x, y, r, 0, 2 * Math.PI);
+      } else if (kind === 2) {
+        // a pitch noticed: a dot that reaches its receiver (dashed trail)
+        lines[2].moveTo(x0, y0);
+        lines[2].lineTo(x0 + dx * t, y0 + dy * t);
+        const f = still ? 1 - (radius + r) / len : t;
+        const x = x0 + dx * f, y = y0 + dy * f;
+        dots[2].moveTo(x + r, y);
+        dots[2].arc(x, y, r, 0, 2 * Math.PI);
+      } else {
+        // a pitch ignored: a hollow ring that stops halfway (dotted trail)
+        const f = 0.5 * t;
+        lines[1].moveTo(x0, y0);
+        lines[1].lineTo(x0 + dx * f, y0 + dy * f);
+        const x = x0 + dx * f, y = y0 + dy * f;
+        dots[1].moveTo(x + r, y);
+        dots[1].arc(x, y, r, 0, 2 * Math.PI);
+      }
+    }
+    const dashes = [null, [1.5 * zoom, 3 * zoom], [6 * zoom, 3 * zoom], []];
+    for (const kind of [1, 2, 3]) {
+      octx.strokeStyle = MSG_COLORS[kind];
+      octx.fillStyle = MSG_COLORS[kind];
+      octx.lineWidth = lw;
+      octx.setLineDash(dashes[kind]);
+      octx.globalAlpha = kind === 1 ? 0.6 : 0.75;
+      octx.stroke(lines[kind]);
+      octx.setLineDash([]);
+      // the ignored pitch's ring fades as it slows to a stop (not below a visible rest)
+      octx.globalAlpha = kind === 1 ? (still ? 0.8 : 1 - 0.4 * t) : 1;
+      if (kind === 1) { octx.lineWidth = 1.3 * zoom; octx.stroke(dots[1]); } else octx.fill(dots[kind]);
+    }
+    octx.globalAlpha = 1;
+    overlay.dataset.paints = String(Number(overlay.dataset.paints || 0) + 1);
+    animating = !still && t < 1;
+    if (animating) schedule(false);
   }
 
   // ---- hit testing
@@ -484,11 +686,15 @@ function render({ model, el }) {
     "change:theme": () => { readTheme(); schedule(); },
     "change:scale": () => { readScale(); schedule(); },
     "change:description": () => readDescription(),
+    "change:messages": () => readMessages(),
+    "change:show_messages": () => readMessages(),
   };
   for (const [ev, fn] of Object.entries(handlers)) model.on(ev, fn);
 
   readScale(); readTheme(); readDescription(); readLabels();
-  readPositions(); readEdges(); readGroups(); readOpacity(); readStrength();
+  readPositions(); readEdges(); readGroups(); readOpacity(); readStrength(); readMessages();
+  const onMotionPref = () => { msgDirty = true; schedule(false); };
+  reducedMotion.addEventListener("change", onMotionPref);
   const ro = new ResizeObserver(() => resize());
   ro.observe(stage);
   const onDpr = () => resize();
@@ -498,6 +704,8 @@ function render({ model, el }) {
 
   return () => {
     ro.disconnect();
+    reducedMotion.removeEventListener("change", onMotionPref);
+    toggle.removeEventListener("change", onToggle);
     window.removeEventListener("resize", onDpr);
     for (const [ev, fn] of Object.entries(handlers)) model.off(ev, fn);
   };

@@ -32,10 +32,19 @@ person nearest the centre, Escape clears the selection.
 Projector mode: ``scale`` (0.75 to 3, 1 = normal) enlarges the legend's text and shapes, the
 dots, the lines and the selection rings; the layout still fills the canvas.
 
-Motion: none of its own, so ``prefers-reduced-motion: reduce`` is honoured by construction.
-A frame is drawn once, when something changed, with no tween between frames and no CSS
-transition or animation (a test keeps it so); the only motion is the data's, which the app
-can pause.
+Messages (``messages``, optional per frame): which drawn ties carried messages at this step,
+and what kind, per direction: a pitch its receiver noticed, a pitch ignored, a held
+conversation (two ways). They are drawn on a second canvas above the network: a pitch is a
+vermillion dot travelling one way (filled, to the receiver, if noticed; a hollow ring that
+stops short and fades if ignored), a conversation two blue dots crossing on a double line;
+at rest each kind keeps a line of its own (dashed with a dot at the receiver, dotted half a
+tie, double). ``prefers-reduced-motion: reduce`` shows that rest state at once, with no
+motion. The "Show messages" checkbox in the widget's legend turns them off (``show_messages``;
+the server then stops sending them).
+
+Motion: the network itself is drawn once per change, with no tween and no CSS transition or
+animation (a test keeps it so); the only animation is the message overlay's, one short
+travel per frame that the reduced-motion preference and the switch both stop.
 """
 
 from __future__ import annotations
@@ -52,11 +61,17 @@ from classroom.widget_scale import Scale
 
 __all__ = [
     "BROADCASTERS",
+    "CONVERSATION",
     "GROUP_NAMES",
     "INTERACTORS",
+    "NO_MESSAGE",
     "OTHERS",
     "PALETTE",
+    "PITCH_IGNORED",
+    "PITCH_NOTICED",
     "NetworkView",
+    "pack_messages",
+    "unpack_messages",
 ]
 
 #: The front end (JavaScript module, CSS) lives in files next to this one: network_view.js and
@@ -108,6 +123,43 @@ def normalize_positions(positions: object, margin: float = MARGIN) -> np.ndarray
     return np.clip(out, 0.0, 1.0).astype(np.float32)
 
 
+#: Message kinds per tie direction (two bits each): nothing, a pitch its receiver ignored, a
+#: pitch noticed, a held conversation (two ways). A higher code wins when a direction
+#: carried more than one kind in a step.
+NO_MESSAGE, PITCH_IGNORED, PITCH_NOTICED, CONVERSATION = 0, 1, 2, 3
+
+
+def pack_messages(codes: object, m: int, step: int) -> bytes:
+    """Per-tie message codes (``forward | backward << 2``, 0..15, one per drawn tie) to the
+    ``messages`` trait's bytes: the step (uint32) then four bits per tie, two ties a byte
+    (the even tie in the low nibble). Empty when no tie carried anything."""
+    c = np.asarray(codes)
+    if c.ndim != 1 or len(c) != m:
+        raise ValueError(f"messages must have shape ({m},); got {c.shape}")
+    if c.size and (c.min() < 0 or c.max() > 15):
+        raise ValueError("message codes must be in 0..15 (forward | backward << 2)")
+    c = c.astype(np.uint8)
+    if not c.any():
+        return b""
+    if len(c) % 2:
+        c = np.append(c, np.uint8(0))
+    packed = c[0::2] | (c[1::2] << 4)
+    return np.array([step & 0xFFFFFFFF], dtype="<u4").tobytes() + packed.tobytes()
+
+
+def unpack_messages(data: bytes, m: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """The inverse of :func:`pack_messages`: (step, forward codes, backward codes) per tie;
+    step -1 and zeros for empty bytes."""
+    if not data:
+        return -1, np.zeros(m, dtype=np.uint8), np.zeros(m, dtype=np.uint8)
+    step = int(np.frombuffer(data[:4], dtype="<u4")[0])
+    packed = np.frombuffer(data[4:], dtype=np.uint8)
+    per_tie = np.empty(2 * len(packed), dtype=np.uint8)
+    per_tie[0::2], per_tie[1::2] = packed & 15, packed >> 4
+    per_tie = per_tie[:m]
+    return step, per_tie & 3, per_tie >> 2
+
+
 def quantize(values: object, n: int, what: str) -> bytes:
     """Floats in [0, 1] (clipped; NaN -> 0) to one byte each; a uint8 array is taken as is."""
     arr = np.asarray(values)
@@ -129,6 +181,8 @@ class NetworkView(anywidget.AnyWidget):
     - ``groups``: uint8 per person: 0 broadcaster, 1 interactor, 2 any other strategy.
     - ``opacity``: uint8 per person, per frame (255 = fully attended to).
     - ``edge_strength``: uint8 per tie (trust); empty = all ties drawn alike.
+    - ``messages``: the messages of one step on the drawn ties (:func:`pack_messages`);
+      empty = none. ``show_messages``: the widget's switch (False: none are sent).
     - ``labels``: one name per person.
     - ``selected`` / ``hovered``: index of the selected / hovered person, -1 for none.
     - ``hover_text``: the tooltip text, set by Python when ``hovered`` changes.
@@ -142,6 +196,8 @@ class NetworkView(anywidget.AnyWidget):
     groups = traitlets.Bytes(b"").tag(sync=True)
     opacity = traitlets.Bytes(b"").tag(sync=True)
     edge_strength = traitlets.Bytes(b"").tag(sync=True)
+    messages = traitlets.Bytes(b"").tag(sync=True)
+    show_messages = traitlets.Bool(True).tag(sync=True)
     labels = traitlets.List(traitlets.Unicode(), default_value=[]).tag(sync=True)
     selected = traitlets.Int(-1).tag(sync=True)
     hovered = traitlets.Int(-1).tag(sync=True, echo_update=False)  # no echo: it only goes up
@@ -219,6 +275,7 @@ class NetworkView(anywidget.AnyWidget):
             self.groups = group_bytes
             self.opacity = b"\xff" * n
             self.edge_strength = b""
+            self.messages = b""
             if not self.description or self.description == self._auto_description:
                 self.description = default_description
             self._auto_description = default_description
@@ -261,15 +318,29 @@ class NetworkView(anywidget.AnyWidget):
         )
 
     # ----------------------------------------------------------------- per frame
-    def show(self, opacity: np.ndarray, edge_strength: np.ndarray | None = None) -> None:
-        """Send one frame: opacity per person and, optionally, strength per tie, in [0, 1].
+    def show(
+        self,
+        opacity: np.ndarray,
+        edge_strength: np.ndarray | None = None,
+        messages: np.ndarray | None = None,
+        step: int = 0,
+    ) -> None:
+        """Send one frame: opacity per person and, optionally, strength per tie, in [0, 1],
+        and the messages of step ``step`` on the ties (one code per tie, ``forward |
+        backward << 2`` with the kinds ``PITCH_IGNORED``, ``PITCH_NOTICED``,
+        ``CONVERSATION``; forward is from the tie's first person to its second).
 
         Values are clipped to [0, 1] and quantized to one byte (a uint8 array is sent as is).
-        ``edge_strength=None`` leaves the ties as they are. A trait whose bytes did not change
-        is not sent; both changes go in one message.
+        ``edge_strength=None`` leaves the ties as they are; ``messages=None`` clears the
+        messages (as does the switch being off). A trait whose bytes did not change is not
+        sent; all changes go in one message.
         """
         op = quantize(opacity, self._n, "opacity")
         es = None if edge_strength is None else quantize(edge_strength, self._m, "edge_strength")
+        msg = b""
+        if messages is not None:
+            codes = pack_messages(messages, self._m, step)  # validates even when switched off
+            msg = codes if self.show_messages else b""
         att = np.asarray(opacity)
         self._attention = (
             att.astype(np.float32) / 255.0 if att.dtype == np.uint8 else att.astype(np.float32)
@@ -279,6 +350,8 @@ class NetworkView(anywidget.AnyWidget):
                 self.opacity = op
             if es is not None and es != self.edge_strength:
                 self.edge_strength = es
+            if msg != self.messages:
+                self.messages = msg
             if self.hovered >= 0 and self.hover_formatter is not None:
                 self._update_hover_text()
 
@@ -318,6 +391,11 @@ class NetworkView(anywidget.AnyWidget):
         with self.hold_sync():  # text and whom it is about arrive together
             self.hover_for = i
             self.hover_text = text
+
+    @traitlets.observe("show_messages")
+    def _on_show_messages(self, change: dict) -> None:
+        if not change["new"]:
+            self.messages = b""  # switched off: the next frames send none either
 
     @traitlets.observe("hovered")
     def _on_hovered(self, change: dict) -> None:

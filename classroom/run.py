@@ -17,6 +17,7 @@ from agents import group_of
 from sim import BY_START_SUFFIX, NetworkingModel
 
 from .layout import layout_for
+from .network_view import CONVERSATION, PITCH_IGNORED, PITCH_NOTICED
 
 __all__ = ["CHARTS", "GROUP_CODES", "MAX_DRAWN_TIES", "ClassroomRun", "Frame"]
 
@@ -50,6 +51,10 @@ class Frame:
     opacity: np.ndarray  # per person, 0..1: their audience's attention
     edge_strength: np.ndarray  # per drawn tie (ClassroomRun.drawn_edges), 0..1: trust
     groups: np.ndarray  # per person, uint8 code (GROUP_CODES, 2 = other)
+    #: per drawn tie, uint8: the kind of message that went along it this step each way,
+    #: ``forward | backward << 2`` (forward: from its first person to its second), with
+    #: classroom.network_view's PITCH_IGNORED, PITCH_NOTICED, CONVERSATION (0: none)
+    messages: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint8))
 
 
 @dataclass
@@ -115,13 +120,46 @@ class ClassroomRun:
             a, b = self.drawn_edges[:, 0], self.drawn_edges[:, 1]
             self._tie_pairs = (w.ties_between(a, b), w.ties_between(b, a))
             self._n_ties = w.n_ties
+            # tie -> where its message code goes: 2k for drawn tie k's forward direction,
+            # 2k + 1 for its backward one, -1 for ties not drawn
+            self._tie_slot = np.full(w.n_ties, -1, dtype=np.int64)
+            for direction, ties in enumerate(self._tie_pairs):
+                ok = ties >= 0
+                self._tie_slot[ties[ok]] = 2 * np.flatnonzero(ok) + direction
         forward, backward = self._tie_pairs
         if len(forward):  # the view keeps the ties it was given; new ones are not drawn
             trust = 0.5 * (w.trust_of(forward) + w.trust_of(backward))
             strength = np.clip((trust - 0.5) / 0.45, 0.0, 1.0)
         else:
             strength = np.zeros(0)
-        return Frame(self.steps, np.clip(opacity, 0, 1), strength, self.group_codes())
+        return Frame(
+            self.steps,
+            np.clip(opacity, 0, 1),
+            strength,
+            self.group_codes(),
+            self._message_codes(),
+        )
+
+    def _message_codes(self) -> np.ndarray:
+        """Per drawn tie, the kind of this step's messages each way (see ``Frame``)."""
+        k = len(self.drawn_edges)
+        delivery = self.model.world.delivery
+        m = delivery.messages
+        if not len(m) or not k:
+            return np.zeros(k, dtype=np.uint8)
+        tie = np.asarray(m.tie)
+        on_tie = tie >= 0  # a cold call to a stranger goes along no tie
+        slot = np.full(len(tie), -1, dtype=np.int64)
+        slot[on_tie] = self._tie_slot[tie[on_tie]]
+        drawn = slot >= 0
+        kind = np.where(
+            np.asarray(m.two_way),
+            CONVERSATION,
+            np.where(np.asarray(delivery.noticed), PITCH_NOTICED, PITCH_IGNORED),
+        ).astype(np.uint8)
+        per_direction = np.zeros(2 * k, dtype=np.uint8)
+        np.maximum.at(per_direction, slot[drawn], kind[drawn])  # the higher kind wins
+        return per_direction[0::2] | (per_direction[1::2] << 2)
 
     def group_codes(self) -> np.ndarray:
         people = self.model.people

@@ -17,11 +17,17 @@ import traitlets
 
 from classroom.network_view import (
     BROADCASTERS,
+    CONVERSATION,
     INTERACTORS,
     OTHERS,
+    PITCH_IGNORED,
+    PITCH_NOTICED,
     NetworkView,
     normalize_positions,
+    pack_messages,
+    unpack_messages,
 )
+from classroom.run import ClassroomRun
 from classroom.widget_scale import SCALE_MAX, SCALE_MIN
 
 
@@ -278,11 +284,12 @@ def test_front_end_is_inline_and_offline():
     urls = re.findall(r"https?://[^\s\"'`]+", esm + css)
     assert urls == ["http://www.w3.org/2000/svg"]  # an XML namespace name, never fetched
     assert "@import" not in css and "url(" not in css
-    # no animation loop and no CSS motion: drawing happens once per change, so there is
-    # nothing that prefers-reduced-motion would have to stop
+    # no CSS motion and one requestAnimationFrame loop: the network is drawn once per change;
+    # only the message overlay moves, and prefers-reduced-motion stops it
     assert "setInterval" not in esm
     assert esm.count("requestAnimationFrame(") == 1
     assert "transition" not in css and "animation" not in css
+    assert "prefers-reduced-motion: reduce" in esm and "reducedMotion.matches" in esm
 
 
 # ---------------------------------------------------------------- projector scale
@@ -323,3 +330,110 @@ def test_front_end_follows_scale():
         assert drawn in esm, drawn
     assert "calc(13px * var(--nv-scale, 1))" in css
     assert "calc(14px * var(--nv-scale, 1))" in css
+
+
+# ---------------------------------------------------------------- messages on the ties
+def _expected_kinds(run: ClassroomRun) -> tuple[np.ndarray, np.ndarray]:
+    """Per drawn tie, the highest kind of message each way, straight from world.delivery."""
+    w = run.model.world
+    d = w.delivery
+    msgs = d.messages
+    kinds = {}
+    for s, r, tie, two_way, noticed in zip(
+        msgs.sender, msgs.receiver, msgs.tie, msgs.two_way, d.noticed, strict=True
+    ):
+        if tie < 0:  # a cold call to a stranger: on no tie
+            continue
+        k = CONVERSATION if two_way else PITCH_NOTICED if noticed else PITCH_IGNORED
+        kinds[int(s), int(r)] = max(k, kinds.get((int(s), int(r)), 0))
+    fwd = np.array([kinds.get((int(a), int(b)), 0) for a, b in run.drawn_edges])
+    bwd = np.array([kinds.get((int(b), int(a)), 0) for a, b in run.drawn_edges])
+    return fwd, bwd
+
+
+@pytest.fixture(scope="module")
+def run_2000():
+    from sim.params import defaults
+
+    return ClassroomRun({**defaults(), "n_agents": 2000}, 0)
+
+
+def test_pack_and_unpack_messages_round_trip():
+    codes = np.array([0, 1, 2 | 3 << 2, 3, 0, 1 << 2, 2], dtype=np.uint8)
+    data = pack_messages(codes, len(codes), 7)
+    assert len(data) == 4 + 4  # the step, then two ties a byte
+    step, fwd, bwd = unpack_messages(data, len(codes))
+    assert step == 7
+    assert (fwd | bwd << 2).tolist() == codes.tolist()
+    assert pack_messages(np.zeros(5, dtype=np.uint8), 5, 3) == b""
+    with pytest.raises(ValueError):
+        pack_messages(np.full(4, 16), 4, 0)
+    with pytest.raises(ValueError):
+        pack_messages(np.zeros(3), 4, 0)
+
+
+def test_nothing_is_sent_when_no_message_went(run_2000):
+    run = ClassroomRun(dict(run_2000.params), 0)
+    view = NetworkView.build(run.positions, run.drawn_edges, run.labels, run.group_codes())
+    wire = Wire(view)
+    frame = run.frame()  # step 0: nobody has said anything yet
+    assert frame.step == 0 and not frame.messages.any()
+    view.show(frame.opacity, frame.edge_strength, frame.messages, frame.step)
+    assert wire.keys().count("messages") == 0
+    assert view.messages == b""
+
+
+def test_a_frame_after_a_step_carries_its_messages_on_the_drawn_ties(run_2000):
+    run = ClassroomRun(dict(run_2000.params), 0)
+    view = NetworkView.build(run.positions, run.drawn_edges, run.labels, run.group_codes())
+    for _ in range(3):
+        run.step()
+        frame = run.frame()
+        view.show(frame.opacity, frame.edge_strength, frame.messages, frame.step)
+        step, fwd, bwd = unpack_messages(view.messages, len(run.drawn_edges))
+        assert step == run.steps
+        want_fwd, want_bwd = _expected_kinds(run)
+        assert fwd.tolist() == want_fwd.tolist()
+        assert bwd.tolist() == want_bwd.tolist()
+        # every kind shows up at the defaults: pitches noticed and ignored, conversations
+        assert set(np.unique(np.concatenate([fwd, bwd]))) == {0, 1, 2, 3}
+
+
+def test_switching_messages_off_stops_sending_them(run_2000):
+    run = ClassroomRun(dict(run_2000.params), 0)
+    view = NetworkView.build(run.positions, run.drawn_edges, run.labels, run.group_codes())
+    run.step()
+    frame = run.frame()
+    view.show(frame.opacity, frame.edge_strength, frame.messages, frame.step)
+    assert view.messages != b""
+    view.show_messages = False  # the widget's checkbox
+    assert view.messages == b""
+    run.step()
+    frame = run.frame()
+    wire = Wire(view)
+    view.show(frame.opacity, frame.edge_strength, frame.messages, frame.step)
+    assert wire.keys().count("messages") == 0
+    view.show_messages = True
+    view.show(frame.opacity, frame.edge_strength, frame.messages, frame.step)
+    assert unpack_messages(view.messages, len(run.drawn_edges))[0] == run.steps
+
+
+def test_a_frame_with_messages_at_2000_people_stays_within_budget(run_2000):
+    import time
+
+    run = ClassroomRun(dict(run_2000.params), 0)
+    view = NetworkView.build(run.positions, run.drawn_edges, run.labels, run.group_codes())
+    wire = Wire(view)
+    sizes, times = [], []
+    for _ in range(20):
+        run.step()
+        wire.clear()
+        start = time.perf_counter()
+        frame = run.frame()
+        view.show(frame.opacity, frame.edge_strength, frame.messages, frame.step)
+        times.append(time.perf_counter() - start)
+        assert wire.keys().count("messages") == 1
+        sizes.append(wire.nbytes())
+    # one byte per person and per tie, half a byte per tie for the messages, and the envelope
+    assert max(sizes) <= 20_000, sizes
+    assert sorted(times)[len(times) // 2] < 0.020, times  # the view's share of a frame
