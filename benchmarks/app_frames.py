@@ -6,8 +6,8 @@
 
 A frame is what the play loop does each tick: one model step, then the network view's
 new bytes, the seven charts' appends and the step counter and story lines. Payload counts
-the bytes the views hand to the widget layer (the network's two byte arrays, the charts'
-JSON messages); the websocket adds Jupyter's envelope, about 0.7 KB a message, on top.
+the bytes the views hand to the widget layer (the network's three byte arrays: opacity,
+trust and this step's messages; the charts' JSON messages); the websocket adds Jupyter's envelope, about 0.7 KB a message, on top.
 
 ``--extremes`` times a new run (network, layout, first frame: what Reset costs) and the
 frames for settings at the edges of what the app's controls allow: the most people, the
@@ -58,7 +58,8 @@ def time_frames(session, frames: int) -> tuple[list[float], list[int]]:
         start = time.perf_counter()
         session.step()
         times.append(time.perf_counter() - start)
-        payload.append(len(session.view.opacity) + len(session.view.edge_strength) + sum(sent))
+        view = session.view
+        payload.append(len(view.opacity) + len(view.edge_strength) + len(view.messages) + sum(sent))
     times.sort()
     return times, payload
 
