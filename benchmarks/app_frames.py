@@ -7,7 +7,8 @@
 A frame is what the play loop does each tick: one model step, then the network view's
 new bytes, the seven charts' appends and the step counter and story lines. Payload counts
 the bytes the views hand to the widget layer (the network's three byte arrays: opacity,
-trust and this step's messages; the charts' JSON messages); the websocket adds Jupyter's envelope, about 0.7 KB a message, on top.
+trust and this step's messages; the charts' JSON messages); the websocket adds Jupyter's
+envelope, about 0.7 KB a message, on top.
 
 ``--extremes`` times a new run (network, layout, first frame: what Reset costs) and the
 frames for settings at the edges of what the app's controls allow: the most people, the
