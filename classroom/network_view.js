@@ -1,4 +1,6 @@
-const COLORS = ["#D55E00", "#0072B2", "#009E73"];
+// Colour per group code, and per message kind: both from the Python side's one palette
+// (the widget's `palette`), filled in by render().
+const COLORS = [];
 const NAMES = ["Broadcasters", "Interactors", "Others"];
 const SINGULAR = ["broadcaster", "interactor", "other"];
 const THEMES = {
@@ -9,8 +11,8 @@ const MIN_ALPHA = 0.08;     // a faded node is barely visible...
 const OUTLINE_ALPHA = 0.32; // ...but its thin outline keeps it findable
 const NODE_BUCKETS = 32;
 // Messages on the ties (codes 1..3 per direction): a pitch ignored, a pitch noticed, a held
-// conversation. Pitches in vermillion, conversations in blue (Okabe-Ito, as the people).
-const MSG_COLORS = [null, "#D55E00", "#D55E00", "#0072B2"];
+// conversation. Pitches in the broadcasters' colour, conversations in the interactors'.
+const MSG_COLORS = [null, null, null, null];
 const MSG_NAMES = [null, "pitch ignored", "pitch noticed", "conversation (both ways)"];
 const MAX_MARKS = 4000;     // at most this many tie directions drawn per step (evenly picked)
 const TRAVEL_MS = [600, 1000]; // a step's marks travel in this long, or 85 % of the pace
@@ -109,7 +111,15 @@ function messageIcon(kind) {
   return svg;
 }
 
+function readPalette(model) {
+  const palette = model.get("palette") || [];
+  COLORS.splice(0, COLORS.length, ...palette);
+  MSG_COLORS[1] = MSG_COLORS[2] = palette[0];
+  MSG_COLORS[3] = palette[1];
+}
+
 function render({ model, el }) {
+  readPalette(model);
   const id = `nv-${++uid}-${Math.random().toString(36).slice(2, 8)}`;
   const root = document.createElement("div");
   root.className = "nv-root";

@@ -57,6 +57,7 @@ import anywidget
 import numpy as np
 import traitlets
 
+from classroom.palette import FAMILY_COLORS, FAMILY_SHAPES
 from classroom.widget_scale import Scale
 
 __all__ = [
@@ -78,16 +79,15 @@ __all__ = [
 #: network_view.css (anywidget reads a Path; pyproject.toml ships them as package data).
 _HERE = Path(__file__).parent
 
+
 log = logging.getLogger(__name__)
 
 #: Group codes used in ``NetworkView.groups`` (one uint8 per person).
 BROADCASTERS, INTERACTORS, OTHERS = 0, 1, 2
 GROUP_NAMES = ("broadcaster", "interactor", "other")
-#: Okabe-Ito colours (vermillion, blue, bluish green); each has at least 3:1 contrast against
-#: both the light (#ffffff) and the dark (#121212) background.
-PALETTE = ("#D55E00", "#0072B2", "#009E73")
-#: Shapes, so that strategy is never told by colour alone.
-SHAPES = ("square", "circle", "triangle")
+#: Colour and shape of each group code (classroom/palette.py, the one palette).
+PALETTE = FAMILY_COLORS
+SHAPES = FAMILY_SHAPES
 
 #: Fraction of the unit square left empty on each side by :meth:`NetworkView.build`.
 MARGIN = 0.03
@@ -198,6 +198,9 @@ class NetworkView(anywidget.AnyWidget):
     edge_strength = traitlets.Bytes(b"").tag(sync=True)
     messages = traitlets.Bytes(b"").tag(sync=True)
     show_messages = traitlets.Bool(True).tag(sync=True)
+    #: Colour per group code, read by the JavaScript (pitches take the broadcasters'
+    #: colour, conversations the interactors').
+    palette = traitlets.List(traitlets.Unicode(), default_value=list(PALETTE)).tag(sync=True)
     labels = traitlets.List(traitlets.Unicode(), default_value=[]).tag(sync=True)
     selected = traitlets.Int(-1).tag(sync=True)
     hovered = traitlets.Int(-1).tag(sync=True, echo_update=False)  # no echo: it only goes up

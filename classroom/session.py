@@ -20,6 +20,7 @@ from sim import reporter_help
 from .chart_view import LineChart
 from .live_text import LiveText
 from .network_view import NetworkView
+from .palette import BROADCASTERS, INTERACTORS, OTHERS
 from .run import CHARTS, ClassroomRun
 
 __all__ = [
@@ -65,18 +66,18 @@ PERSON_CHART_HELP = (
 SERIES_STYLE = {
     "broadcasters": {
         "label": "Broadcasters (interrupt)",
-        "color": "#D55E00",
+        "color": BROADCASTERS,
         "dash": [6, 3],
         "marker": "square",
     },
     "interactors": {
         "label": "Interactors (interact)",
-        "color": "#0072B2",
+        "color": INTERACTORS,
         "dash": [],
         "marker": "circle",
     },
 }
-OTHER_STYLE = {"color": "#009E73", "dash": [2, 2], "marker": "triangle"}
+OTHER_STYLE = {"color": OTHERS, "dash": [2, 2], "marker": "triangle"}
 #: When two runs are compared, run A's lines are solid and run B's dashed; colour and marker
 #: still tell the groups apart.
 RUN_NAMES = ("A", "B")

@@ -437,3 +437,23 @@ def test_a_frame_with_messages_at_2000_people_stays_within_budget(run_2000):
     # one byte per person and per tie, half a byte per tie for the messages, and the envelope
     assert max(sizes) <= 20_000, sizes
     assert sorted(times)[len(times) // 2] < 0.020, times  # the view's share of a frame
+
+
+def test_one_palette_for_python_and_javascript():
+    """The family colours are written once (classroom/palette.py): the network view sends
+    them to its JavaScript, which restates none, and the charts' series use the same."""
+    from pathlib import Path
+
+    import classroom.network_view as network_view
+    from classroom.palette import FAMILY_COLORS, FAMILY_SHAPES
+    from classroom.session import OTHER_STYLE, SERIES_STYLE
+
+    assert NetworkView().palette == list(FAMILY_COLORS)
+    js = (Path(network_view.__file__).parent / "network_view.js").read_text()
+    restated = [c for c in FAMILY_COLORS if re.search(re.escape(c), js, re.IGNORECASE)]
+    assert restated == [], f"network_view.js restates {restated}"
+    assert 'model.get("palette")' in js
+    assert SERIES_STYLE["broadcasters"]["color"] == FAMILY_COLORS[0]
+    assert SERIES_STYLE["interactors"]["color"] == FAMILY_COLORS[1]
+    assert OTHER_STYLE["color"] == FAMILY_COLORS[2]
+    assert network_view.SHAPES == FAMILY_SHAPES
