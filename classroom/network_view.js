@@ -54,13 +54,20 @@ function shapePath(p, g, x, y, r) {
   }
 }
 
+// An empty icon for a legend, width x 14 pixels, hidden from screen readers (the text
+// beside it says what it shows).
+function iconSvg(width) {
+  const svg = document.createElementNS(SVG_NS, "svg");
+  svg.setAttribute("width", String(width));
+  svg.setAttribute("height", "14");
+  svg.setAttribute("viewBox", `0 0 ${width} 14`);
+  svg.setAttribute("aria-hidden", "true");
+  return svg;
+}
+
 function legendIcon(g, faded) {
   const ns = SVG_NS;
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("width", "14");
-  svg.setAttribute("height", "14");
-  svg.setAttribute("viewBox", "0 0 14 14");
-  svg.setAttribute("aria-hidden", "true");
+  const svg = iconSvg(14);
   let el;
   if (g === 0) {
     el = document.createElementNS(ns, "rect");
@@ -83,11 +90,7 @@ function legendIcon(g, faded) {
 
 function messageIcon(kind) {
   const ns = SVG_NS;
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("width", "22");
-  svg.setAttribute("height", "14");
-  svg.setAttribute("viewBox", "0 0 22 14");
-  svg.setAttribute("aria-hidden", "true");
+  const svg = iconSvg(22);
   const add = (tag, attrs) => {
     const e = document.createElementNS(ns, tag);
     for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);

@@ -47,7 +47,6 @@ __all__ = [
     "fill_uniforms",
     "forget_stale_caches",
     "stale_caches",
-    "uniforms",
 ]
 
 JIT = {"cache": True, "nogil": True}
@@ -109,14 +108,6 @@ def fill_uniforms(state, out):  # pragma: no cover - compiled
         s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
         out[i] = np.float64(word >> np.uint64(11)) * (1.0 / 9007199254740992.0)
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
-
-
-@numba.njit(**JIT)
-def uniforms(state, count):  # pragma: no cover - compiled
-    """The next ``count`` uniform numbers of ``state`` (:func:`fill_uniforms`), new array."""
-    out = np.empty(count)
-    fill_uniforms(state, out)
-    return out
 
 
 # -- checking what a strategy returned ------------------------------------------------------
