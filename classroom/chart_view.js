@@ -144,6 +144,15 @@ function ellipsize(ctx, text, w) {
   while (s.length > 1 && ctx.measureText(s + "…").width > w) s = s.slice(0, -1);
   return s + "…";
 }
+// The last row of a run whose step (column 0) is at most x, or -1; rows are in step order.
+function rowAt(r, x) {
+  let lo = 0, hi = r.n - 1, found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (r.at(mid, 0) <= x) { found = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return found;
+}
 function slug(s) {
   const x = (s || "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
   return (x || "chart").slice(0, 80);
@@ -195,7 +204,7 @@ function render({ model, el }) {
     schedule();
   });
   const redrawOn = ["title", "x_label", "y_label", "y_min", "y_max", "theme", "description",
-    "height", "scale"];
+    "height", "scale", "cursor"];
   for (const k of redrawOn) {
     model.on("change:" + k, schedule);
   }
@@ -233,21 +242,21 @@ function render({ model, el }) {
   const mq = window.matchMedia ? window.matchMedia(dprQuery) : null;
   mq?.addEventListener?.("change", schedule);
 
-  function accessible(series, title) {
-    const last = run.n ? run.n - 1 : -1;
+  function accessible(series, title, last, replaying) {
     let sentence;
     if (last < 0) sentence = "No data yet.";
     else {
       const parts = series.map((s, c) => `${s.label} ${say(run.at(last, c + 1))}`);
       const at = `${model.get("x_label") || "x"} ${fmt(run.at(last, 0))}`;
-      sentence = `Latest values at ${at}: ${parts.join(", ")}.`;
+      sentence = replaying ? `Replaying ${at}: ${parts.join(", ")}.`
+        : `Latest values at ${at}: ${parts.join(", ")}.`;
     }
     const desc = (model.get("description") || "").trim();
     const label = [title || "Line chart", desc, sentence].filter(Boolean)
       .map((s) => /[.!?]$/.test(s) ? s : s + ".").join(" ");
     if (label !== lastLabel) { canvas.setAttribute("aria-label", label); lastLabel = label; }
     const first = Math.max(0, run.n - TABLE_ROWS);
-    const key = `${run.n}|${series.length}|${title}|${last >= 0 ? run.at(last, 0) : ""}`;
+    const key = `${run.n}|${series.length}|${title}|${run.n ? run.at(run.n - 1, 0) : ""}`;
     if (key === lastTable) return;
     lastTable = key;
     const esc = (s) => String(s).replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -272,11 +281,15 @@ function render({ model, el }) {
     root.classList.toggle("lc-dark", model.get("theme") === "dark");
     const desc = (model.get("description") || "").trim();
     if (caption.textContent !== desc) { caption.textContent = desc; caption.hidden = !desc; }
+    // Replaying an earlier step: a cursor marks it, and the legend gives its values.
+    const cursor = model.get("cursor");
+    const replaying = cursor !== null && cursor !== undefined && run.n > 0;
+    const last = replaying ? rowAt(run, cursor) : run.n - 1;
     // The text for screen readers changes at most once a second (DOM writes cost layout).
     const now = performance.now();
     if (now - a11yAt >= 1000) {
       a11yAt = now;
-      accessible(series, title);
+      accessible(series, title, last, replaying);
       setButtonName(title);
     } else if (!a11yTimer) {
       a11yTimer = setTimeout(() => { a11yTimer = 0; a11yAt = 0; schedule(); }, 1000);
@@ -304,7 +317,6 @@ function render({ model, el }) {
 
     // legend: swatch (colour + dash + marker), label, latest value
     const colors = series.map((s, i) => visible(s.color || "#0072B2", th.bg));
-    const last = run.n - 1;
     let lx = PAD, ly = TITLE_H + LEGEND_ROW / 2 - 4;
     ctx.font = `600 12px ${FONT}`;
     const minValW = ctx.measureText("-0.000").width;  // steady legend: values change width
@@ -447,7 +459,17 @@ function render({ model, el }) {
       series.forEach((s, si) => line(g, si + 1, 1.25, alpha, false, si));
     });
     series.forEach((s, si) => line(run, si + 1, 2, 1, true, si));
-    // the newest point of each series, slightly larger
+    if (replaying) {  // the cursor: a dashed upright line at the step being replayed
+      const x = Math.round(X(cursor)) + 0.5;
+      ctx.strokeStyle = th.text; ctx.lineWidth = 1.5; ctx.setLineDash([4, 3]);
+      ctx.beginPath(); ctx.moveTo(x, top - 6); ctx.lineTo(x, bottom); ctx.stroke();
+      ctx.setLineDash([]);
+      const tag = `step ${fmt(cursor)}`, onLeft = x > left + plotW / 2;
+      ctx.font = `600 11px ${FONT}`; ctx.fillStyle = th.text;
+      ctx.textAlign = onLeft ? "right" : "left";
+      ctx.fillText(tag, onLeft ? x - 4 : x + 4, top + 2);
+    }
+    // the newest (or replayed) point of each series, slightly larger
     if (last >= 0) {
       series.forEach((s, si) => {
         const v = run.at(last, si + 1);

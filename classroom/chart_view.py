@@ -13,6 +13,7 @@ Python side::
                               {"key": "interactors", "label": "Interactors"}])
     chart.append(0, {"broadcasters": 0.5, "interactors": 0.5})   # per frame
     chart.reset(keep=True)      # new run; the old one stays as a faint "ghost"
+    chart.cursor = 12           # replaying step 12: a cursor there, the legend at step 12
     chart.data                  # the current run, shape (n, 1 + len(series))
 
 A view that connects later (a page reload on the same kernel, a second view of the same
@@ -100,6 +101,9 @@ class LineChart(anywidget.AnyWidget):
     #: Size of text, lines and markers (projector mode: e.g. 1.6); the height grows with it.
     #: From ``SCALE_MIN`` to ``SCALE_MAX`` (0.75 to 3), 1 = normal.
     scale = Scale(1.0).tag(sync=True)
+    #: The step being replayed (None: the present): a dashed upright line marks it, and the
+    #: legend and the text alternative give the values of that step.
+    cursor = t.Float(None, allow_none=True).tag(sync=True)
 
     def __init__(self, **kwargs):
         self._lock = threading.RLock()

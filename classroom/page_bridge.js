@@ -17,6 +17,12 @@ function render({ model, el }) {
     for (const b of document.querySelectorAll(".v-app-bar-nav-icon:not([aria-label])")) {
       b.setAttribute("aria-label", "Show or hide the settings");
     }
+    // Solara's bar at the top of the page, shown while the server is busy (often, on a slow
+    // network), is an unnamed progress bar.
+    const busy = ".v-application__wrap > .v-progress-linear:not([aria-label])";
+    for (const bar of document.querySelectorAll(busy)) {
+      bar.setAttribute("aria-label", "The server is working");
+    }
   };
   nameToggle();
   const watcher = new MutationObserver(nameToggle);

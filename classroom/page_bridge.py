@@ -8,7 +8,7 @@
 - reports whether the learner's system asks for reduced motion (``prefers-reduced-motion``)
   and whether the window is phone-sized, and follows changes to both;
 - fills in what Solara's page template leaves out: the page's language, zoom on phones and
-  a name for the settings button;
+  names for the settings button and for the bar that shows while the server is busy;
 - writes the page's setup into the address bar (``address``, a query string), replacing the
   current history entry, so that the address can always be copied as a link.
 """

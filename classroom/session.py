@@ -21,6 +21,7 @@ from .chart_view import LineChart
 from .live_text import LiveText
 from .network_view import NetworkView
 from .palette import BROADCASTERS, INTERACTORS, OTHERS
+from .replay import FrameStore, ReplayBar
 from .run import CHARTS, ClassroomRun
 
 __all__ = [
@@ -174,6 +175,13 @@ class Session:
         self.runs: list[ClassroomRun] = []
         self.views: list[NetworkView] = []
         self.selected: tuple[int, int] = (0, -1)
+        #: The replay slider, every run's kept frames, and the step being replayed (None:
+        #: the present). ``on_replay(step)`` is called when the learner goes back in time.
+        self.replay_bar = ReplayBar()
+        self.frames: list[FrameStore] = []
+        self.replaying: int | None = None
+        self.on_replay = None
+        self.replay_bar.observe(self._on_replay_bar, "at")
         self.start(params, seed, compare=compare)
 
     # -- the runs ----------------------------------------------------------------------------
@@ -218,13 +226,70 @@ class Session:
             self.selected = (0, -1)
             self.person_chart.reset()
             self.person_wins.reset()
+            self.frames = [FrameStore(r.model.world.n, len(r.drawn_edges)) for r in self.runs]
+            self._leave_replay()
             self._push()
 
     def step(self, n: int = 1) -> None:
+        """Step every run ``n`` times; when replaying, first go back to the present."""
         with self.lock:
+            self._leave_replay()
             for run in self.runs:
                 run.step(n)
             self._push()
+
+    # -- replay: an earlier step of the current runs ----------------------------------------
+    def replay(self, step: int | None) -> None:
+        """Show the runs as they were at ``step`` (None, or the current step: the present):
+        the network views, the story up to then and a cursor on every chart. Steps older
+        than the kept frames show the oldest kept one."""
+        with self.lock:
+            if step is None or step >= self.steps:
+                if self.replaying is not None:
+                    self._leave_replay()
+                    self._show_now()
+                return
+            step = max(int(step), *(store.steps[0] for store in self.frames))
+            self.replaying = step
+            for store, view in zip(self.frames, self.views, strict=True):
+                f = store.frame(step)
+                view.show(f.opacity, f.edge_strength, f.messages, step)
+            for chart in self.charts.values():
+                chart.cursor = float(step)
+            self._say_step()
+            if self.replay_bar.at != step:
+                self.replay_bar.at = step
+
+    def _on_replay_bar(self, change) -> None:
+        step = None if change["new"] < 0 else change["new"]
+        if step is None and self.replaying is None:
+            return  # the present already
+        self.replay(step)
+        if step is not None and self.on_replay is not None:
+            self.on_replay(step)
+
+    def _leave_replay(self) -> None:
+        self.replaying = None
+        for chart in self.charts.values():
+            if chart.cursor is not None:
+                chart.cursor = None
+        if self.replay_bar.at != -1:
+            self.replay_bar.at = -1
+
+    def _show_now(self) -> None:
+        """The present again, from the kept frames (no new chart points)."""
+        for store, view in zip(self.frames, self.views, strict=True):
+            f = store.frame(self.steps)
+            view.show(f.opacity, f.edge_strength, f.messages, self.steps)
+        self._say_step()
+
+    def _say_step(self) -> None:
+        """The step counter and the stories, for the step shown."""
+        shown = self.steps if self.replaying is None else self.replaying
+        replay = "" if self.replaying is None else " (replay)"
+        self.counter.lines = [f"Step {shown}{replay}"]
+        for r in range(len(self.runs)):
+            self.stories[r].lines = self.story_lines(r, shown)
 
     @property
     def steps(self) -> int:
@@ -275,9 +340,11 @@ class Session:
             f"people won over: {info['conversions']}",
         ]
 
-    def story_lines(self, run: int) -> list[str]:
-        """The newest moments of a run's story first (at most six)."""
-        events = self.runs[run].story()
+    def story_lines(self, run: int, upto: int | None = None) -> list[str]:
+        """The newest moments of a run's story first (at most six), up to step ``upto``."""
+        events = [e for e in self.runs[run].story() if upto is None or e.step <= upto]
+        if not events and upto is not None and upto < self.steps:
+            return [f"Nothing to tell yet by step {upto}."]
         if not events:
             return ["Press Play and watch."]
         return [f"Step {e.step}: {e.text}" for e in reversed(events[-6:])]
@@ -285,12 +352,15 @@ class Session:
     # -- what is sent each frame ---------------------------------------------------------------
     def _push(self) -> None:
         t = float(self.steps)
-        self.counter.lines = [f"Step {self.steps}"]
-        for r in range(len(self.runs)):
-            self.stories[r].lines = self.story_lines(r)
-        for run, view in zip(self.runs, self.views, strict=True):
+        self._say_step()
+        for run, view, store in zip(self.runs, self.views, self.frames, strict=True):
             frame = run.frame()
-            view.show(frame.opacity, frame.edge_strength, frame.messages, frame.step)
+            kept = store.keep(frame.step, frame.opacity, frame.edge_strength, frame.messages)
+            view.show(kept.opacity, kept.edge_strength, kept.messages, frame.step)
+        first = max(store.steps[0] for store in self.frames)
+        with self.replay_bar.hold_sync():
+            self.replay_bar.now = self.steps
+            self.replay_bar.first = first
         latest = [run.latest() for run in self.runs]
         for key, chart in self.charts.items():
             values = {}

@@ -29,7 +29,16 @@ from sim.params import BOOL_TEXT, from_text, validate
 from .limits import check_in_app
 from .scenarios import SCENARIOS
 
-__all__ = ["COMPARE_PREFIX", "Setup", "changed", "from_query", "to_query"]
+__all__ = [
+    "COMPARE_PREFIX",
+    "Setup",
+    "changed",
+    "contrast",
+    "differences",
+    "from_query",
+    "to_query",
+    "word",
+]
 
 #: Prefix of run B's settings in a link.
 COMPARE_PREFIX = "b."
@@ -68,6 +77,27 @@ def changed(params: dict, base: dict) -> list[str]:
     return [
         name for name, p in PARAMETERS.items() if p.kind != "graph" and params[name] != base[name]
     ]
+
+
+def contrast(params: dict) -> dict:
+    """Run B's first settings when comparing starts: the same, with habituation switched."""
+    return {**params, "habituation_on": not params["habituation_on"]}
+
+
+def differences(a: dict, b: dict) -> list[str]:
+    """What run B changes, in words: "Habituation (tuning out): on → off"."""
+    return [
+        f"{PARAMETERS[name].label}: {word(a[name])} → {word(b[name])}" for name in changed(b, a)
+    ]
+
+
+def word(value) -> str:
+    """A setting's value as the page says it: on/off, 0.3, 300, a name."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def _differences(params: dict, base: dict) -> dict[str, str]:

@@ -33,6 +33,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from classroom.run import CHARTS
+from classroom.tour import TOUR_DONE_JS
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # benchmarks/ is used from the checkout, not installed
@@ -96,9 +97,10 @@ class AppTab:
 
     # -- what the page shows ---------------------------------------------------------
     def step(self) -> int:
-        """The step counter's number ("Step N" in the element with class step-counter)."""
+        """The step counter's number ("Step N", or "Step N (replay)", in the element with class
+        step-counter)."""
         text = self.page.locator(".step-counter").first.text_content() or ""
-        m = re.fullmatch(r"\s*Step (\d+)\s*", text)
+        m = re.fullmatch(r"\s*Step (\d+)(?: \(replay\))?\s*", text)
         assert m, f"step counter reads {text!r}, expected 'Step N'"
         return int(m.group(1))
 
@@ -173,8 +175,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 def open_app(
     browser: Browser, app_url: str, request: pytest.FixtureRequest
 ) -> Iterator[Callable[[], AppTab]]:
-    """``open_app(query="", **context_options)``: the app in a fresh browser context, opened
-    at ``/?query`` (a shared link), loaded and drawn. ``context_options`` go to Playwright's
+    """``open_app(query="", tour=False, **context_options)``: the app in a fresh browser
+    context, opened at ``/?query`` (a shared link), loaded and drawn; the guided tour stays
+    closed unless ``tour`` (a first visit). ``context_options`` go to Playwright's
     ``new_context`` (``viewport``, ``reduced_motion`` ...)."""
     contexts: list[BrowserContext] = []
 
@@ -197,8 +200,10 @@ def open_app(
         )
         page.locator("button.play").wait_for()
 
-    def _open(query: str = "", **context_options) -> AppTab:
+    def _open(query: str = "", tour: bool = False, **context_options) -> AppTab:
         context = browser.new_context(**{"viewport": VIEWPORT, **context_options})
+        if not tour:  # a browser that has seen the guided tour: it does not open
+            context.add_init_script(TOUR_DONE_JS)
         contexts.append(context)
         page = context.new_page()
         tab = AppTab(url=app_url, context=context, page=page)
