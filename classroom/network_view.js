@@ -174,7 +174,12 @@ function render({ model, el }) {
     msgItems.appendChild(item);
   }
   msgLegend.appendChild(msgItems);
-  stage.append(canvas, overlay, tip);
+  // over the person pointed at (``highlight``): an invisible box the page can point at
+  const marker = document.createElement("div");
+  marker.className = "nv-highlight";
+  marker.setAttribute("aria-hidden", "true");
+  marker.hidden = true;
+  stage.append(canvas, overlay, marker, tip);
   root.append(legend, msgLegend, stage, help, liveDesc, liveSel);
   el.appendChild(root);
   const ctx = canvas.getContext("2d");
@@ -467,9 +472,52 @@ function render({ model, el }) {
       ctx.lineWidth = 2.5 * zoom;
       ctx.stroke();
     }
+    drawHighlight(theme, r);
     // for tests and the curious: how many redraws, and how long the last one took
     canvas.dataset.draws = String(Number(canvas.dataset.draws || 0) + 1);
     canvas.dataset.drawMs = (performance.now() - t0).toFixed(1);
+  }
+
+  // ---- the person pointed at: a target ring (light halo, thick dark ring, thin outer ring,
+  // four ticks: told by shape, not colour alone) and the marker box over it
+  function drawHighlight(theme, r) {
+    const h = model.get("highlight");
+    if (!(h >= 0 && h < n)) {
+      marker.hidden = true;
+      delete root.dataset.highlight;
+      return;
+    }
+    const x = px(h), y = py(h);
+    const R = r * 1.6 + 7 * zoom, outer = R + 6 * zoom, tick = outer + 7 * zoom;
+    ctx.globalAlpha = 1;
+    ctx.beginPath();
+    ctx.arc(x, y, R, 0, 2 * Math.PI);
+    ctx.strokeStyle = theme.bg;
+    ctx.lineWidth = 8 * zoom;
+    ctx.stroke();
+    ctx.strokeStyle = theme.fg;
+    ctx.lineWidth = 3.5 * zoom;
+    ctx.stroke();
+    ctx.beginPath();
+    ctx.arc(x, y, outer, 0, 2 * Math.PI);
+    for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+      ctx.moveTo(x + dx * outer, y + dy * outer);
+      ctx.lineTo(x + dx * tick, y + dy * tick);
+    }
+    ctx.strokeStyle = theme.bg;
+    ctx.lineWidth = 4.5 * zoom;
+    ctx.stroke();
+    ctx.strokeStyle = theme.fg;
+    ctx.lineWidth = 1.75 * zoom;
+    ctx.stroke();
+    const half = tick + 2 * zoom;
+    marker.style.left = `${x - half}px`;
+    marker.style.top = `${y - half}px`;
+    marker.style.width = marker.style.height = `${2 * half}px`;
+    marker.dataset.person = String(h);
+    marker.dataset.group = SINGULAR[groupOf(h)];
+    marker.hidden = false;
+    root.dataset.highlight = String(h);
   }
 
   // ---- messages: travelling marks (or, with reduced motion or once arrived, their rest state)
@@ -694,6 +742,7 @@ function render({ model, el }) {
     "change:edge_strength": () => { readStrength(); schedule(); },
     "change:labels": () => { readLabels(); },
     "change:selected": () => schedule(),
+    "change:highlight": () => schedule(),
     "change:hover_text": () => hoverTextArrived(),
     "change:hover_for": () => hoverTextArrived(),
     "change:theme": () => { readTheme(); schedule(); },

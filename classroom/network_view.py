@@ -29,6 +29,12 @@ Keyboard: the canvas takes focus with Tab; the arrow keys move the selection to 
 person in that direction, PageDown/PageUp step through people in order, Enter selects the
 person nearest the centre, Escape clears the selection.
 
+Pointing at one person (the guided tour, classroom/tour.py): ``highlight`` (a person's
+index, -1 for none) draws a target ring around that person (a light halo, a thick dark ring
+and a second thin one further out, so that it is told by shape, not colour alone) and places
+an invisible marker element, ``div.nv-highlight`` with ``data-person`` and ``data-group``
+(``broadcaster``, ``interactor``, ``other``), over them, so that the page can point at them.
+
 Projector mode: ``scale`` (0.75 to 3, 1 = normal) enlarges the legend's text and shapes, the
 dots, the lines and the selection rings; the layout still fills the canvas.
 
@@ -185,6 +191,8 @@ class NetworkView(anywidget.AnyWidget):
       empty = none. ``show_messages``: the widget's switch (False: none are sent).
     - ``labels``: one name per person.
     - ``selected`` / ``hovered``: index of the selected / hovered person, -1 for none.
+    - ``highlight``: index of a person to point at (a target ring and a ``div.nv-highlight``
+      marker over them), -1 for none.
     - ``hover_text``: the tooltip text, set by Python when ``hovered`` changes.
     - ``theme``: ``"light"`` or ``"dark"``.
     - ``description``: accessible summary (canvas aria-label and a hidden live region).
@@ -205,6 +213,8 @@ class NetworkView(anywidget.AnyWidget):
     selected = traitlets.Int(-1).tag(sync=True)
     hovered = traitlets.Int(-1).tag(sync=True, echo_update=False)  # no echo: it only goes up
     hover_text = traitlets.Unicode("").tag(sync=True)
+    #: A person pointed at by the page (the guided tour): ringed, with a marker over them.
+    highlight = traitlets.Int(-1).tag(sync=True)
     #: The person ``hover_text`` describes (the pointer may have moved on since).
     hover_for = traitlets.Int(-1).tag(sync=True)
     theme = traitlets.Enum(("light", "dark"), default_value="light").tag(sync=True)
@@ -271,6 +281,7 @@ class NetworkView(anywidget.AnyWidget):
         with self.hold_sync():
             self.selected = -1
             self.hovered = -1
+            self.highlight = -1
             self.hover_text = ""
             self.positions = pos.astype("<f4").tobytes()
             self.edges = e.astype("<u4").tobytes()
@@ -404,7 +415,7 @@ class NetworkView(anywidget.AnyWidget):
     def _on_hovered(self, change: dict) -> None:
         self._update_hover_text()
 
-    @traitlets.validate("selected", "hovered")
+    @traitlets.validate("selected", "hovered", "highlight")
     def _valid_index(self, proposal: dict) -> int:
         i = int(proposal["value"])
         return i if 0 <= i < self._n else -1
