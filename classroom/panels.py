@@ -40,7 +40,7 @@ def RunsView(session: Session, selected: tuple[int, int], version: int, replay_b
     else:
         with solara.ColumnsResponsive(12, large=[7, 5]):
             with solara.Column():
-                Network(session.views[0], session.runs[0], "The network", "", replay_bar)
+                Network(session, 0, "The network", "", replay_bar)
             with solara.Column():
                 show(session.charts[KEY_CHART], ["key-chart"])  # beside the network
                 Story(session.stories[0], "What just happened")
@@ -51,15 +51,23 @@ def RunsView(session: Session, selected: tuple[int, int], version: int, replay_b
                 show(chart)
 
 
+def Network(session: Session, r: int, title: str, note: str, replay_bar=None):
+    """Run ``r``'s network view with its title, a note under the title (compared runs), the
+    step's messages in words, how many ties are drawn and, when given, the replay slider."""
+    NetworkPanel(
+        session.views[r], session.runs[r], session.message_texts[r], title, note, replay_bar
+    )
+
+
 @solara.component
-def Network(view, run, title: str, note: str, replay_bar=None):
-    """A run's network view with its title, a note under the title (compared runs), how
-    many ties are drawn and, when given, the replay slider."""
+def NetworkPanel(view, run, messages_text, title: str, note: str, replay_bar=None):
+    """(:func:`Network`, given the widgets: drawn again when the run's view is new.)"""
     with solara.Column(classes=["network-panel"], gap="4px"):
         solara.Markdown(f"### {title}")
         if note:
             solara.Text(note, classes=["run-b-differs"] if note.startswith("Differs") else [])
         show(view)
+        show(messages_text)
         TiesNote(run)
         if replay_bar is not None:
             show(replay_bar, ["replay-panel"])
@@ -70,10 +78,10 @@ def ComparedRuns(session: Session, selected: tuple[int, int], version: int, repl
     """Two runs side by side (the slider under run A replays both), then the person and
     both stories."""
     with solara.ColumnsResponsive(12, medium=6):
-        for r, (view, run) in enumerate(zip(session.views, session.runs, strict=True)):
+        for r in range(len(session.runs)):
             with solara.Column():
                 bar = replay_bar if r == 0 else None
-                Network(view, run, f"Run {RUN_NAMES[r]}", run_note(session, r), bar)
+                Network(session, r, f"Run {RUN_NAMES[r]}", run_note(session, r), bar)
     with solara.ColumnsResponsive(12, medium=6):
         Inspector(session, selected)
         with solara.Column():

@@ -35,13 +35,15 @@ _HERE = Path(__file__).parent
 class StoredFrame:
     """One step's frame as the network view gets it: uint8 arrays and the step."""
 
-    __slots__ = ("step", "opacity", "edge_strength", "messages")
+    __slots__ = ("step", "opacity", "edge_strength", "messages", "counts")
 
-    def __init__(self, step, opacity, edge_strength, messages):
+    def __init__(self, step, opacity, edge_strength, messages, counts=(0, 0, 0)):
         self.step = step
         self.opacity = opacity
         self.edge_strength = edge_strength
         self.messages = messages
+        #: the step's messages in numbers: pitches noticed, pitches ignored, conversations
+        self.counts = counts
 
 
 class FrameStore:
@@ -49,19 +51,19 @@ class FrameStore:
 
     def __init__(self, n: int, m: int, budget: int = REPLAY_BUDGET):
         self.n, self.m, self.budget = n, m, budget
-        self._frames: OrderedDict[int, tuple[bytes, bytes, bytes]] = OrderedDict()
+        self._frames: OrderedDict[int, tuple[bytes, bytes, bytes, tuple]] = OrderedDict()
         self.nbytes = 0
 
-    def keep(self, step: int, opacity, edge_strength, messages) -> StoredFrame:
+    def keep(self, step: int, opacity, edge_strength, messages, counts=(0, 0, 0)) -> StoredFrame:
         """Keep step ``step``'s frame (floats in [0, 1] or uint8 per person and per drawn
-        tie; message codes per drawn tie) and return it as kept (uint8 arrays, which the
-        network view sends as they are)."""
+        tie; message codes per drawn tie; the step's message counts) and return it as kept
+        (uint8 arrays, which the network view sends as they are)."""
         op = quantize(opacity, self.n, "opacity")
         es = quantize(edge_strength, self.m, "edge_strength")
         msg = pack_messages(messages, self.m, step)
         if step in self._frames:  # the same step again (after a reset): replace it
             self._forget(step)
-        self._frames[step] = (op, es, msg)
+        self._frames[step] = (op, es, msg, tuple(counts))
         self.nbytes += len(op) + len(es) + len(msg)
         while self.nbytes > self.budget and len(self._frames) > 1:
             self._forget(next(iter(self._frames)))
@@ -70,10 +72,11 @@ class FrameStore:
             np.frombuffer(op, dtype=np.uint8),
             np.frombuffer(es, dtype=np.uint8),
             np.asarray(messages, dtype=np.uint8),
+            tuple(counts),
         )
 
     def _forget(self, step: int) -> None:
-        op, es, msg = self._frames.pop(step)
+        op, es, msg, _ = self._frames.pop(step)
         self.nbytes -= len(op) + len(es) + len(msg)
 
     @property
@@ -91,13 +94,14 @@ class FrameStore:
 
     def frame(self, step: int) -> StoredFrame:
         """Step ``step``'s frame (KeyError if it is not kept)."""
-        op, es, msg = self._frames[step]
+        op, es, msg, counts = self._frames[step]
         _, forward, backward = unpack_messages(msg, self.m)
         return StoredFrame(
             step,
             np.frombuffer(op, dtype=np.uint8),
             np.frombuffer(es, dtype=np.uint8),
             forward | (backward << 2),
+            counts,
         )
 
 

@@ -161,6 +161,18 @@ class ClassroomRun:
         np.maximum.at(per_direction, slot[drawn], kind[drawn])  # the higher kind wins
         return per_direction[0::2] | (per_direction[1::2] << 2)
 
+    def message_counts(self) -> tuple[int, int, int]:
+        """This step's messages, all of them (drawn ties or not): pitches noticed, pitches
+        ignored, and conversations held (each an opening and its answer)."""
+        delivery = self.model.world.delivery
+        if not len(delivery):
+            return 0, 0, 0
+        two_way = np.asarray(delivery.messages.two_way)
+        noticed = np.asarray(delivery.noticed)
+        pitches_noticed = int(np.count_nonzero(noticed & ~two_way))
+        pitches = len(two_way) - int(np.count_nonzero(two_way))
+        return pitches_noticed, pitches - pitches_noticed, int(np.count_nonzero(two_way)) // 2
+
     def group_codes(self) -> np.ndarray:
         people = self.model.people
         return np.array([GROUP_CODES.get(p.group, 2) for p in people], dtype=np.uint8)

@@ -172,6 +172,9 @@ class Session:
         self.counter = LiveText(tag="span", css_class="step-counter")
         self.stories = [LiveText(css_class="story", polite=True) for _ in RUN_NAMES]
         self.person_text = LiveText(css_class="person-numbers", first_bold=True)
+        #: Per run, the step's messages in words (what the network view draws, for anyone
+        #: who cannot see it, and in numbers for everyone).
+        self.message_texts = [LiveText(css_class="message-count") for _ in RUN_NAMES]
         self.runs: list[ClassroomRun] = []
         self.views: list[NetworkView] = []
         self.selected: tuple[int, int] = (0, -1)
@@ -251,9 +254,10 @@ class Session:
                 return
             step = max(int(step), *(store.steps[0] for store in self.frames))
             self.replaying = step
-            for store, view in zip(self.frames, self.views, strict=True):
+            for r, (store, view) in enumerate(zip(self.frames, self.views, strict=True)):
                 f = store.frame(step)
                 view.show(f.opacity, f.edge_strength, f.messages, step)
+                self.message_texts[r].lines = [messages_said(step, f.counts, replay=True)]
             for chart in self.charts.values():
                 chart.cursor = float(step)
             self._say_step()
@@ -278,9 +282,10 @@ class Session:
 
     def _show_now(self) -> None:
         """The present again, from the kept frames (no new chart points)."""
-        for store, view in zip(self.frames, self.views, strict=True):
+        for r, (store, view) in enumerate(zip(self.frames, self.views, strict=True)):
             f = store.frame(self.steps)
             view.show(f.opacity, f.edge_strength, f.messages, self.steps)
+            self.message_texts[r].lines = [messages_said(self.steps, f.counts)]
         self._say_step()
 
     def _say_step(self) -> None:
@@ -353,10 +358,15 @@ class Session:
     def _push(self) -> None:
         t = float(self.steps)
         self._say_step()
-        for run, view, store in zip(self.runs, self.views, self.frames, strict=True):
+        for r, run in enumerate(self.runs):
+            view, store = self.views[r], self.frames[r]
             frame = run.frame()
-            kept = store.keep(frame.step, frame.opacity, frame.edge_strength, frame.messages)
+            counts = run.message_counts()
+            kept = store.keep(
+                frame.step, frame.opacity, frame.edge_strength, frame.messages, counts
+            )
             view.show(kept.opacity, kept.edge_strength, kept.messages, frame.step)
+            self.message_texts[r].lines = [messages_said(frame.step, counts)]
         first = max(store.steps[0] for store in self.frames)
         with self.replay_bar.hold_sync():
             self.replay_bar.now = self.steps
@@ -376,6 +386,23 @@ class Session:
             self.person_chart.append(t, [p.attention_received, p.trust_earned, p.recall])
             self.person_wins.append(t, [p.conversions])
             self.person_text.lines = self._person_lines()
+
+
+def messages_said(step: int, counts: tuple[int, int, int], replay: bool = False) -> str:
+    """A step's messages in words: "Step 12's messages: 620 pitches noticed, 430 ignored,
+    123 conversations held." (what the network view draws, for every tie)."""
+    noticed, ignored, talks = counts
+    if step == 0:
+        return "No messages yet: press Step or Play."
+    when = f"Step {step}'s messages" if replay else f"This step ({step}) carried"
+    return (
+        f"{when}: {noticed:,} {_plural(noticed, 'pitch', 'pitches')} noticed, "
+        f"{ignored:,} ignored, {talks:,} {_plural(talks, 'conversation', 'conversations')} held."
+    )
+
+
+def _plural(k: int, one: str, many: str) -> str:
+    return one if k == 1 else many
 
 
 def ties_note(run: ClassroomRun) -> str:

@@ -329,3 +329,19 @@ def test_sweep_benchmark_measures_overhead_and_memory_on_a_few_runs():
     assert o["overhead"] == (o["runs_s"] - o["model_s"]) / o["model_s"]
     m = memory([2, 3])
     assert [r["runs"] for r in m] == [2, 3] and all(r["peak_mb"] > 50 for r in m)
+
+
+def test_replay_memory_benchmark_reports_what_a_run_keeps(capsys):
+    from benchmarks.replay_memory import main as replay_main
+    from benchmarks.replay_memory import measure
+
+    result = measure(people=60, steps=12, overrides={})
+    assert result["steps kept"] == 13 and result["first kept"] == 0
+    # a byte a person, a byte a drawn tie, at most half a byte a tie for the messages
+    per_step = result["KB a step"] * 1024
+    assert 60 + result["drawn ties"] <= per_step <= 60 + 1.5 * result["drawn ties"] + 8
+    for key in ("ms a frame (median)", "ms keeping a frame (median)", "ms a jump back (median)"):
+        assert measured(result[key]), key
+    replay_main(["--people", "40", "--steps", "5"])
+    out = capsys.readouterr().out
+    assert out.count("steps kept") == 2 and "everyone knows everyone" in out

@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 
 from classroom.chart_view import LineChart
+from classroom.exercise_store import ExerciseStore
 from classroom.live_text import LiveText
 from classroom.network_view import NetworkView
 from classroom.page_bridge import PageBridge
+from classroom.replay import ReplayBar
+from classroom.tour import Tour
 from classroom.upload import FilePicker
 
 CLASSROOM = Path(__file__).resolve().parent.parent / "classroom"
@@ -31,6 +34,9 @@ WIDGETS = {
     LiveText: ("live_text.js", "live_text.css"),
     PageBridge: ("page_bridge.js", None),
     FilePicker: ("upload.js", "upload.css"),
+    ReplayBar: ("replay.js", "replay.css"),
+    Tour: ("tour.js", "tour.css"),
+    ExerciseStore: ("exercise_store.js", "exercise_store.css"),
 }
 
 

@@ -137,3 +137,26 @@ def test_the_slider_in_the_page_pauses_play_and_replays():
     click(rc, "Step")  # stepping leaves the replay and goes on from the present
     assert session.run.steps == now + 1 and session.replaying is None
     rc.close()
+
+
+def test_the_steps_messages_are_said_in_words_and_replayed(session):
+    assert session.message_texts[0].lines == ["No messages yet: press Step or Play."]
+    said = {}
+    for step in range(1, 6):
+        session.step()
+        noticed, ignored, talks = session.run.message_counts()
+        delivery = session.run.model.world.delivery
+        # every message is counted once: a conversation is an opening and its answer
+        assert noticed + ignored + 2 * talks == len(delivery) > 0
+        assert noticed > 0 and ignored > 0 and talks > 0  # the defaults have all three
+        said[step] = session.message_texts[0].lines[0]
+        assert said[step] == (
+            f"This step ({step}) carried: {noticed:,} pitches noticed, {ignored:,} ignored, "
+            f"{talks:,} conversations held."
+        )
+    session.replay(2)
+    assert session.message_texts[0].lines[0] == said[2].replace(
+        "This step (2) carried", "Step 2's messages"
+    )
+    session.replay(None)
+    assert session.message_texts[0].lines[0] == said[5]
