@@ -16,6 +16,7 @@ import solara
 
 from classroom.actions import PageActions
 from classroom.exercises_tab import ExercisesTab
+from classroom.fair import FAIR, release
 from classroom.live_text import LiveText
 from classroom.page_bridge import PageBridge
 from classroom.panels import KEY_CHART, RunsView, show
@@ -150,19 +151,32 @@ def _scale(session: Session, scale: float) -> None:
 
 
 def use_play_loop(session: Session, playing, fps: int, version: int) -> None:
-    """While ``playing``, step the session on a fixed beat (:func:`play_period`)."""
+    """While ``playing``, step the session on a fixed beat (:func:`play_period`), each step
+    a turn of the server's fair share (:data:`classroom.fair.FAIR`): a heavy run plays
+    slower instead of slowing every other tab. When the page goes (its tab closed), the
+    session's memory is given back."""
 
     def play_loop(cancel: threading.Event):
+        key = id(session)
         due = time.perf_counter()
-        while playing.value and not cancel.is_set():
-            session.step()
-            period = play_period(session.run.steps, fps)
-            # on a fixed beat (so the speed shown is the speed played), never catching up
-            # on a slow frame with a burst
-            due = max(due + period, time.perf_counter() - period)
-            cancel.wait(max(0.0, due - time.perf_counter()))
+        wanted = 1.0 / fps
+        try:
+            while playing.value and not cancel.is_set():
+                with FAIR.turn(key, cancel, period=wanted) as mine, session.lock:
+                    if not mine or not session.runs:  # paused, or the tab has closed
+                        break
+                    session.step()
+                    wanted = play_period(session.run.steps, fps)
+                period = FAIR.pace(key, wanted)  # longer when heavy and shared
+                # on a fixed beat (so the speed shown is the speed played), never catching up
+                # on a slow frame with a burst
+                due = max(due + period, time.perf_counter() - period)
+                cancel.wait(max(0.0, due - time.perf_counter()))
+        finally:
+            FAIR.leave(key)
 
     solara.use_thread(play_loop, dependencies=[playing.value, fps, version], intrusive_cancel=False)
+    solara.use_effect(lambda: lambda: release(session), [])  # unmounted: the tab closed
 
 
 def use_browser(bridge: PageBridge, toggle_play, set_fps) -> bool:

@@ -35,19 +35,16 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 import anywidget
 import numpy as np
 import traitlets as t
 
+from classroom.front_end import front_end
 from classroom.widget_scale import Scale
 
 __all__ = ["LineChart", "MAX_GHOSTS", "DEFAULT_COLORS", "DEFAULT_DASHES", "MARKERS"]
 
-#: The front end (JavaScript module, CSS) lives in files next to this one: chart_view.js and
-#: chart_view.css (anywidget reads a Path; pyproject.toml ships them as package data).
-_HERE = Path(__file__).parent
 
 #: At most this many earlier runs are kept as ghosts.
 MAX_GHOSTS = 3
@@ -58,8 +55,8 @@ DEFAULT_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E
 DEFAULT_DASHES = ([], [7, 4], [2, 3], [10, 3, 2, 3], [4, 2, 1, 2], [1, 4])
 MARKERS = ("square", "circle", "triangle")
 
-_ESM = _HERE / "chart_view.js"
-_CSS = _HERE / "chart_view.css"
+_ESM = front_end("chart_view.js")
+_CSS = front_end("chart_view.css")
 
 
 def _short(v: float) -> float | int | None:

@@ -9,19 +9,17 @@ render at all.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import anywidget
 import traitlets as t
 
+from .front_end import front_end
+
 __all__ = ["LiveText"]
 
-#: The front end (JavaScript module, CSS) lives in files next to this one: live_text.js and
-#: live_text.css (anywidget reads a Path; pyproject.toml ships them as package data).
-_HERE = Path(__file__).parent
-
-_ESM = _HERE / "live_text.js"
-_CSS = _HERE / "live_text.css"
+#: The front end (JavaScript module, CSS) is in files next to this one, read as text
+#: (classroom.front_end says why); pyproject.toml ships them as package data.
+_ESM = front_end("live_text.js")
+_CSS = front_end("live_text.css")
 
 
 class LiveText(anywidget.AnyWidget):

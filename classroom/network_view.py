@@ -57,12 +57,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import anywidget
 import numpy as np
 import traitlets
 
+from classroom.front_end import front_end
 from classroom.palette import FAMILY_COLORS, FAMILY_SHAPES
 from classroom.widget_scale import Scale
 
@@ -80,10 +80,6 @@ __all__ = [
     "pack_messages",
     "unpack_messages",
 ]
-
-#: The front end (JavaScript module, CSS) lives in files next to this one: network_view.js and
-#: network_view.css (anywidget reads a Path; pyproject.toml ships them as package data).
-_HERE = Path(__file__).parent
 
 
 log = logging.getLogger(__name__)
@@ -433,5 +429,5 @@ class NetworkView(anywidget.AnyWidget):
         return handler
 
     # ----------------------------------------------------------------- front end
-    _esm = _HERE / "network_view.js"
-    _css = _HERE / "network_view.css"
+    _esm = front_end("network_view.js")
+    _css = front_end("network_view.css")

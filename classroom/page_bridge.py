@@ -16,18 +16,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import anywidget
 import traitlets as t
 
+from .front_end import front_end
+
 __all__ = ["PageBridge"]
 
-#: The front end (a JavaScript module) lives next to this file, in page_bridge.js (anywidget
-#: reads a Path; pyproject.toml ships it as package data).
-_HERE = Path(__file__).parent
-
-_ESM = _HERE / "page_bridge.js"
+#: The front end (JavaScript module, CSS) is in files next to this one, read as text
+#: (classroom.front_end says why); pyproject.toml ships them as package data.
+_ESM = front_end("page_bridge.js")
 
 
 class PageBridge(anywidget.AnyWidget):

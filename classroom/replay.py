@@ -16,20 +16,18 @@ present. It only reports the step chosen (``at``, -1 for the present); the sessi
 from __future__ import annotations
 
 from collections import OrderedDict
-from pathlib import Path
 
 import anywidget
 import numpy as np
 import traitlets as t
 
+from .front_end import front_end
 from .network_view import pack_messages, quantize, unpack_messages
 
 __all__ = ["REPLAY_BUDGET", "FrameStore", "ReplayBar", "StoredFrame"]
 
 #: The most bytes of frames kept per run (the oldest steps go first).
 REPLAY_BUDGET = 24 * 2**20
-
-_HERE = Path(__file__).parent
 
 
 class StoredFrame:
@@ -109,8 +107,8 @@ class ReplayBar(anywidget.AnyWidget):
     """The replay slider: steps ``first`` to ``now``; ``at`` is the step chosen, -1 for the
     present (the learner sets it; the session moves ``first`` and ``now`` as the run goes)."""
 
-    _esm = _HERE / "replay.js"
-    _css = _HERE / "replay.css"
+    _esm = front_end("replay.js")
+    _css = front_end("replay.css")
     first = t.Int(0).tag(sync=True)
     now = t.Int(0).tag(sync=True)
     at = t.Int(-1).tag(sync=True)

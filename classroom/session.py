@@ -208,6 +208,7 @@ class Session:
         same network when the network's settings agree."""
         with self.lock:
             settings = [params] if compare is None else [params, compare]
+            old_views = self.views
             self.runs = [ClassroomRun(params=dict(p), seed=seed) for p in settings]
             self.views = [
                 NetworkView.build(
@@ -232,6 +233,7 @@ class Session:
             self.frames = [FrameStore(r.model.world.n, len(r.drawn_edges)) for r in self.runs]
             self._leave_replay()
             self._push()
+            retire_views(old_views)
 
     def step(self, n: int = 1) -> None:
         """Step every run ``n`` times; when replaying, first go back to the present."""
@@ -386,6 +388,14 @@ class Session:
             self.person_chart.append(t, [p.attention_received, p.trust_earned, p.recall])
             self.person_wins.append(t, [p.conversions])
             self.person_text.lines = self._person_lines()
+
+
+def retire_views(views: list[NetworkView]) -> None:
+    """Close views that Reset replaced and drop their hover text, which holds the old run
+    and its model: without this, each Reset kept the previous runs until the tab closed."""
+    for view in views:
+        view.hover_formatter = None
+        view.close()
 
 
 def messages_said(step: int, counts: tuple[int, int, int], replay: bool = False) -> str:

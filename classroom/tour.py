@@ -61,19 +61,16 @@ which is the one line ``try { localStorage.setItem("interruption-or-interaction/
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import anywidget
 import numpy as np
 import traitlets as t
 
+from classroom.front_end import front_end
 from classroom.network_view import BROADCASTERS, INTERACTORS, NetworkView
 
 __all__ = ["PERSON_STEPS", "STEPS", "STORAGE_KEY", "TOUR_DONE_JS", "Tour", "link_tour"]
 
-#: The front end (JavaScript module, CSS) lives in files next to this one: tour.js and
-#: tour.css (anywidget reads a Path; pyproject.toml ships them as package data).
-_HERE = Path(__file__).parent
 
 #: Where the browser remembers that the tour was finished or skipped (``localStorage``).
 STORAGE_KEY = "interruption-or-interaction/tour/v1"
@@ -156,8 +153,8 @@ class Tour(anywidget.AnyWidget):
     ``step_shown`` (set by the browser: the key of the step on screen, ``""`` when closed).
     """
 
-    _esm = _HERE / "tour.js"
-    _css = _HERE / "tour.css"
+    _esm = front_end("tour.js")
+    _css = front_end("tour.css")
     steps = t.List(t.Dict(), default_value=STEPS).tag(sync=True)
     storage_key = t.Unicode(STORAGE_KEY).tag(sync=True)
     closing_note = t.Unicode(CLOSING_NOTE).tag(sync=True)

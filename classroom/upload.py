@@ -27,13 +27,14 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 import anywidget
 import networkx as nx
 import solara
 import traitlets
 
+from .front_end import front_end
 from .limits import APP_LIMITS
 
 __all__ = [
@@ -428,17 +429,13 @@ def _file_bytes(name: str, info: dict) -> bytes:
     return info["file_obj"].read(MAX_BYTES + 1)
 
 
-#: The file picker's JavaScript and CSS, in files next to this module (anywidget reads them).
-_HERE = Path(__file__).parent
-
-
 class FilePicker(anywidget.AnyWidget):
     """The browser's own file chooser (a button that works with the keyboard and screen
     readers, unlike a drop zone). Calls ``on_file({"name", "size", "data"})``; a file over
     ``max_bytes`` arrives without ``data``, having not been sent."""
 
-    _esm = _HERE / "upload.js"
-    _css = _HERE / "upload.css"
+    _esm = front_end("upload.js")
+    _css = front_end("upload.css")
     label = traitlets.Unicode("Choose a network file:").tag(sync=True)
     accept = traitlets.Unicode("").tag(sync=True)
     max_bytes = traitlets.Int(MAX_BYTES).tag(sync=True)

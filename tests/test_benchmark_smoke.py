@@ -345,3 +345,13 @@ def test_replay_memory_benchmark_reports_what_a_run_keeps(capsys):
     replay_main(["--people", "40", "--steps", "5"])
     out = capsys.readouterr().out
     assert out.count("steps kept") == 2 and "everyone knows everyone" in out
+
+
+def test_fair_share_benchmark_runs_both_cases_and_the_memory(capsys):
+    from benchmarks.fair_share import main as fair_main
+
+    assert fair_main(["--people", "60", "--heavy", "1", "--seconds", "1", "--renders", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "without FAIR" in out and "with FAIR" in out
+    assert "light tab, steps a second" in out and "first render" in out
+    assert "its models freed: True" in out  # a closed tab's runs are really gone

@@ -2,7 +2,8 @@
 
 Every JavaScript file is parsed by node as an ES module (anywidget loads ``_esm`` as one), so
 a syntax error fails here instead of as a blank widget in the browser. CSS gets a light
-structural check. Each widget's ``_esm`` / ``_css`` is a path to one of these files.
+structural check. Each widget's ``_esm`` / ``_css`` is the text of one of these files (read
+as text, not given as a path: see classroom.front_end).
 """
 
 from __future__ import annotations
@@ -121,8 +122,10 @@ def test_the_css_check_catches_breakage():
 @pytest.mark.parametrize("widget", WIDGETS, ids=lambda w: w.__name__)
 def test_widgets_send_the_files_contents(widget):
     js, css = WIDGETS[widget]
-    assert str(widget._esm) == (CLASSROOM / js).read_text(encoding="utf-8")
+    assert type(widget._esm) is str  # not a watched FileContents (manzt/anywidget#929)
+    assert widget._esm == (CLASSROOM / js).read_text(encoding="utf-8")
     if css is not None:
-        assert str(widget._css) == (CLASSROOM / css).read_text(encoding="utf-8")
+        assert type(widget._css) is str
+        assert widget._css == (CLASSROOM / css).read_text(encoding="utf-8")
     else:
         assert "_css" not in widget.__dict__

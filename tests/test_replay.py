@@ -6,12 +6,12 @@ from __future__ import annotations
 import ipyvuetify as v
 import numpy as np
 import pytest
+from test_app import click, render, wait_until
 
 from classroom.network_view import pack_messages
 from classroom.replay import FrameStore, ReplayBar
 from classroom.session import Session
 from sim.params import defaults
-from test_app import click, render, wait_until
 
 
 def _frames(n: int, m: int, steps: int, seed: int = 0):

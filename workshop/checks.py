@@ -27,7 +27,17 @@ from sim.params import from_text, validate
 
 from .exercises import Exercise, app_path, exercise
 
-__all__ = ["CHECKS", "SEEDS", "STEPS", "Outcome", "CheckError", "report", "run_check"]
+__all__ = [
+    "CHECKS",
+    "SEEDS",
+    "STEPS",
+    "Outcome",
+    "CheckError",
+    "in_words",
+    "no_check_words",
+    "report",
+    "run_check",
+]
 
 #: Seeds of every check (several, so one lucky run cannot decide) and the run length.
 SEEDS = (0, 1, 2, 3, 4)
@@ -461,3 +471,49 @@ def report(outcome: Outcome, answer: str | None = None) -> tuple[str, bool]:
             out.append(f"Next: {ex.if_surprised}")
     out.append("PASS" if passed else "FAIL")
     return "\n".join(out), passed
+
+
+def in_words(outcome: Outcome, answer: str | None = None) -> list[str]:
+    """The check's result for the app, in plain words, one paragraph per item: what was run,
+    what the model did, which option that supports and how it compares with ``answer`` (the
+    learner's option key, or None). Unlike :func:`report` it gives no verdict word: where
+    the prediction differs, it says why the model disagrees and what to try next."""
+    ex = outcome.exercise
+    pred = ex.predict
+    if answer is not None:
+        answer = answer.strip().lower()
+        if answer not in pred.keys:
+            raise CheckError(f"the answer must be one of {', '.join(pred.keys)} (got {answer!r})")
+    seen = pred.option(outcome.observed)
+    out = [f"The model ran {'; and '.join(outcome.ran)}. What it did:"]
+    out += [f"{line[:1].upper()}{line[1:]}." for line in outcome.lines]
+    out.append(f"So these runs point to ({seen.key}): {seen.text}")
+    if answer is not None and answer == outcome.observed:
+        out.append(f"You predicted ({answer}): the runs agree with your prediction.")
+    elif answer is not None:
+        mine = pred.option(answer)
+        out.append(f"You predicted ({answer}): {mine.text} The runs point elsewhere.")
+        if mine.why_not and outcome.holds:
+            out.append(f"Why the model disagrees: {mine.why_not}")
+        out.append(f"If this surprised you: {ex.if_surprised}")
+    if not outcome.holds and pred.answer is not None:
+        out.append(
+            f"These runs differ from what the model usually shows, ({pred.answer}): "
+            "ask your facilitator how the setup was changed."
+        )
+    return out
+
+
+def no_check_words(ex: Exercise) -> str:
+    """What the app says instead of a result for an exercise that has no check."""
+    if ex.command:
+        return (
+            "The model cannot check this prediction for you: the answer depends on the "
+            "strategy you write. Copy one of the examples in workshop/strategies/ to a file "
+            f"of your own, then run it in a terminal with: {ex.command} (it prints how its "
+            "people did). Set up this run to compare with the usual two families."
+        )
+    return (
+        "This exercise has no check: there is nothing to get wrong. Set up the run, watch "
+        "it, and compare what you see with your prediction."
+    )
