@@ -33,11 +33,15 @@ WITH_CHECK = sorted(CHECKS)
 @pytest.fixture
 def page():
     tab.reset()
+    before = set(threading.enumerate())
     asked: list[str] = []
     box, rc = solara.render(tab.ExercisesTab(asked.append), handle_error=False)
     rc.box = box  # the whole tab, for texts()
     yield rc, asked
     rc.close()
+    # a check still running would write its result into the next test's records
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout=TIMEOUT)
     tab.reset()
 
 
