@@ -15,17 +15,28 @@ from pathlib import Path
 import solara
 
 from classroom.actions import PageActions
-from classroom.exercises_tab import ExercisesTab
+from classroom.exercises_tab import CURRENT, ExercisesTab
 from classroom.fair import FAIR, release
 from classroom.live_text import LiveText
 from classroom.page_bridge import PageBridge
 from classroom.panels import KEY_CHART, RunsView, show
+from classroom.room.facilitator import FacilitatorPage
+from classroom.room.student import ROOM, InRoom
 from classroom.session import Session
 from classroom.share import Setup, from_query, to_query
 from classroom.sidebar import SLOW_START_SPEED, SLOW_START_STEPS, Settings
 from classroom.tour import Tour, link_tour
 
-__all__ = ["KEY_CHART", "LiveText", "Page", "PageBridge", "Session", "TITLE", "play_period"]
+__all__ = [
+    "AppPage",
+    "KEY_CHART",
+    "LiveText",
+    "PageBridge",
+    "Session",
+    "TITLE",
+    "play_period",
+    "routes",
+]
 
 TITLE = "Interruption or interaction?"
 HERE = Path(__file__).parent / "classroom"
@@ -57,12 +68,15 @@ NARROW = solara.reactive(False)
 
 @solara.component
 def Layout(children=[]):  # noqa: B006 (Solara's layout signature)
-    """Solara wraps the page in this: on a phone the settings start folded away."""
+    """Solara wraps every page in this: the app's (on a phone the settings start folded
+    away), or the facilitator's, which has no sidebar."""
+    if solara.use_router().path.startswith("/facilitator"):
+        return solara.Column(children=children)
     return solara.AppLayout(children=children, sidebar_open=not NARROW.value)
 
 
 @solara.component
-def Page(session: Session | None = None, on_session=None):
+def AppPage(session: Session | None = None, on_session=None):
     """The whole page. Each browser tab renders its own Page and owns its own Session; the
     first render reads the link. Tests may pass a session in, or ``on_session`` to be
     handed the one the page makes.
@@ -104,6 +118,10 @@ def Page(session: Session | None = None, on_session=None):
         actions.open_link(query)
         set_tab(0)
 
+    def room_moved(number: int):
+        CURRENT.set(number)
+        set_tab(TABS.index("Exercises"))
+
     def take_the_tour():
         set_tab(0)  # the tour points at the Simulation tab's parts
         tour.start()
@@ -119,13 +137,15 @@ def Page(session: Session | None = None, on_session=None):
         Settings(actions, playing.value, toggle_play, fps, set_fps, upload_summary, take_the_tour)
     # Tab labels only, content below them: in solara 1.64 with Vuetify 3 the content of a
     # lab.Tab is placed inside the (sideways-scrolling) tab bar, off the page to the right.
+    if setup.room:
+        InRoom(setup.room, room_moved)
     with solara.lab.Tabs(value=tab, on_value=set_tab):
         for name in TABS:
             solara.lab.Tab(name)
     if TABS[tab] == "About":
         solara.Markdown(ABOUT)
     elif TABS[tab] == "Exercises":
-        ExercisesTab(on_setup=open_link)
+        ExercisesTab(on_setup=open_link, room=ROOM.value if setup.room else None)
     else:
         Notices(problems, set_problems, reduced)
         RunsView(session, selected, version, session.replay_bar)
@@ -133,6 +153,11 @@ def Page(session: Session | None = None, on_session=None):
 
 #: The page's tabs, in order.
 TABS = ("Simulation", "About", "Exercises")
+#: The app's pages: the classroom app, and the facilitator's page of a room.
+routes = [
+    solara.Route(path="/", component=AppPage, layout=Layout, label=TITLE),
+    solara.Route(path="facilitator", component=FacilitatorPage, label="Facilitator"),
+]
 
 
 def _session(given: Session | None, first: Setup, on_session) -> Session:

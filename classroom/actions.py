@@ -96,9 +96,9 @@ class PageActions:
 
     def open_link(self, query: str) -> None:
         """Set up what a link (a query string, as an exercise gives) describes, keeping the
-        projector switch as it is; what the link could not use is shown."""
+        projector switch and the room as they are; what the link could not use is shown."""
         read, problems = from_query(query)
-        new = replace(read, projector=self.setup.projector)
+        new = replace(read, projector=self.setup.projector, room=self.setup.room)
         self.set_setup(new)
         self.set_editing(0)
         self.show_problems(problems)

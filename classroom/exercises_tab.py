@@ -33,6 +33,7 @@ from workshop.checks import Outcome, in_words, no_check_words, run_check
 from workshop.exercises import EXERCISES, Exercise, exercise
 
 from .exercise_store import MAX_REASON, ExerciseStore, clean_reason, clean_records, download_text
+from .room.student import RoomPanel
 
 __all__ = ["CHECKING", "ExercisesTab", "label", "reset"]
 
@@ -42,6 +43,17 @@ CURRENT = solara.reactive(EXERCISES[0].number)
 RECORDS: solara.Reactive[dict] = solara.reactive({})
 #: Exercise number -> (the prediction checked, the check's Outcome).
 RESULTS: solara.Reactive[dict] = solara.reactive({})
+#: What the tab says first, alone and in a room.
+INTRO = (
+    "Pick an exercise. Choose your prediction and write down why, then set up the run and "
+    "watch it on the Simulation tab. Come back and press Check: the model runs the same "
+    "setup on five seeds and says how it compares with your prediction."
+)
+ROOM_INTRO = (
+    "Your facilitator opens the exercises one by one. Choose your prediction, write down "
+    "why, and send it to the room while predictions are open. Then set up the run and watch "
+    "it. Check runs the model once, on a seed of your own: the room pools everyone's runs."
+)
 #: What the page says while a check runs.
 CHECKING = "Checking… (a few seconds)"
 EMPTY = {"answer": None, "reason": ""}
@@ -69,10 +81,15 @@ def update_record(number: int, **changes) -> None:
     RECORDS.value = {**RECORDS.value, str(number): {**record_of(number), **changes}}
 
 
-def check_now(number: int, answer: str) -> Outcome:
-    """Run exercise ``number``'s check and keep its outcome for the prediction ``answer``."""
+def check_now(number: int, answer: str, room=None) -> Outcome:
+    """Run exercise ``number``'s check and keep its outcome for the prediction ``answer``.
+    In a room (``room``, a :class:`classroom.room.student.RoomView`) the check runs once, on
+    the student's own seed, and its result goes to the room to be pooled."""
+    seeds = {} if room is None else {"seeds": (room.seat.seed,)}
     with _CHECK_LOCK:
-        outcome = run_check(number)
+        outcome = run_check(number, **seeds)
+    if room is not None:
+        room.svc.record_result(room.seat, number, outcome.observed, outcome.value)
     RESULTS.value = {**RESULTS.value, number: (answer, outcome)}
     update_record(number, checked={"answer": answer, "model": outcome.observed})
     return outcome
@@ -88,9 +105,11 @@ def _texts(items, classes: list[str]):
 
 
 @solara.component
-def ExercisesTab(on_setup: Callable[[str], None]):
+def ExercisesTab(on_setup: Callable[[str], None], room=None):
     """The tab. ``on_setup(query)`` gets the exercise's link as a query string without the
-    leading ``?`` ("" for the default scenario) when the learner presses "Set up this run"."""
+    leading ``?`` ("" for the default scenario) when the learner presses "Set up this run".
+    ``room``: the learner's place in a classroom room (a
+    :class:`classroom.room.student.RoomView`), or None."""
     store = solara.use_memo(lambda: ExerciseStore(records=RECORDS.value), dependencies=[])
     available, set_available = solara.use_state(True)
 
@@ -115,14 +134,9 @@ def ExercisesTab(on_setup: Callable[[str], None]):
         store.records = RECORDS.value
     with solara.Column(classes=["exercises"]):
         solara.Column(children=[store], gap="0px")
-        solara.Text(
-            "Pick an exercise. Choose your prediction and write down why, then set up the "
-            "run and watch it on the Simulation tab. Come back and press Check: the model "
-            "runs the same setup on five seeds and says how it compares with your prediction.",
-            classes=["exercises-intro"],
-        )
+        solara.Text(INTRO if room is None else ROOM_INTRO, classes=["exercises-intro"])
         ExercisePicker(CURRENT.value, RECORDS.value)
-        ExerciseCard(exercise(CURRENT.value), on_setup).key(f"exercise-{CURRENT.value}")
+        ExerciseCard(exercise(CURRENT.value), on_setup, room).key(f"exercise-{CURRENT.value}")
         Downloads(available)
 
 
@@ -145,8 +159,8 @@ def ExercisePicker(current: int, records: dict):
 
 
 @solara.component
-def ExerciseCard(ex: Exercise, on_setup: Callable[[str], None]):
-    """One exercise: predict, set up, observe, check."""
+def ExerciseCard(ex: Exercise, on_setup: Callable[[str], None], room=None):
+    """One exercise: predict, (in a room: send the prediction), set up, observe, check."""
     record = record_of(ex.number)
     answer = record["answer"]
     # Every part keeps its place whether or not a prediction is made: a part that moved
@@ -157,6 +171,9 @@ def ExerciseCard(ex: Exercise, on_setup: Callable[[str], None]):
             if answer:
                 solara.Text(f"Goal: {ex.goal}", classes=["exercise-goal"])
         Prediction(ex, record).key("prediction")
+        with solara.Column(gap="0px"):
+            if room is not None:
+                RoomPanel(ex, answer, record["reason"], room)
         with solara.Row(classes=["exercise-setup"]):
             solara.Button(
                 "Set up this run",
@@ -175,7 +192,7 @@ def ExerciseCard(ex: Exercise, on_setup: Callable[[str], None]):
                     "what to look at appear here.",
                     classes=["exercise-hint"],
                 )
-        CheckPanel(ex, record).key("check")
+        CheckPanel(ex, record, room).key("check")
 
 
 @solara.component
@@ -216,7 +233,7 @@ def Prediction(ex: Exercise, record: dict):
 
 
 @solara.component
-def CheckPanel(ex: Exercise, record: dict):
+def CheckPanel(ex: Exercise, record: dict, room=None):
     """Check (enabled once a prediction is chosen), then the result in plain words."""
     answer = record["answer"]
     task = solara.lab.use_task(check_now, dependencies=None)
@@ -228,7 +245,7 @@ def CheckPanel(ex: Exercise, record: dict):
     with solara.Row(classes=["exercise-check"]):
         solara.Button(
             "Check",
-            on_click=lambda: task(ex.number, answer),
+            on_click=lambda: task(ex.number, answer, room),
             disabled=answer is None or task.pending,
             color="primary",
         )

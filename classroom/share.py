@@ -42,7 +42,9 @@ __all__ = [
 
 #: Prefix of run B's settings in a link.
 COMPARE_PREFIX = "b."
-_PAGE_KEYS = ("scenario", "seed", "projector", "compare")
+_PAGE_KEYS = ("scenario", "seed", "projector", "compare", "room")
+#: A room code in a link: letters and digits, at most this long (classroom.room.store).
+MAX_ROOM = 12
 MAX_SEED = 2**32 - 1
 #: The most ignored parts of a link named on the page; any others are only counted.
 MAX_SHOWN = 5
@@ -65,6 +67,8 @@ class Setup:
     projector: bool = False
     #: Run B's parameters when comparing, else None.
     compare: dict | None = None
+    #: The code of the classroom room this page takes part in (``?room=CODE``), else None.
+    room: str | None = None
 
     def base(self) -> dict:
         """The scenario's own parameters, against which the link lists differences."""
@@ -118,6 +122,8 @@ def to_query(setup: Setup) -> str:
         items["compare"] = "1"
         for name, text in _differences(setup.compare, setup.params).items():
             items[COMPARE_PREFIX + name] = text
+    if setup.room:
+        items["room"] = setup.room
     return urlencode(items, quote_via=quote)
 
 
@@ -169,6 +175,12 @@ def _read(search: str | None) -> tuple[Setup, list[str], list[str]]:
                 f"(got {_echo(text)}); seed {setup.seed} is used"
             )
     setup.projector = _flag(given.pop("projector", "0"), "projector", problems)
+    if "room" in given:
+        code = given.pop("room").strip().upper()
+        if code.isascii() and code.isalnum() and 0 < len(code) <= MAX_ROOM:
+            setup.room = code
+        else:
+            problems.append(f"room: not a room code (got {_echo(code)}); no room is joined")
     comparing = _flag(given.pop("compare", "0"), "compare", problems)
 
     run_b = {k[len(COMPARE_PREFIX) :]: v for k, v in given.items() if k.startswith(COMPARE_PREFIX)}

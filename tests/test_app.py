@@ -27,7 +27,7 @@ def Routed(search: str, session=None, on_session=None):
     """The page opened at ``/?search``, inside a router as the server renders it."""
     path = "/" + (f"?{search}" if search else "")
     router_context.provide(Router(path, [solara.Route("/")], set_path=lambda _: None))
-    return solara.AppLayout(children=[app.Page(session=session, on_session=on_session)])
+    return solara.AppLayout(children=[app.AppPage(session=session, on_session=on_session)])
 
 
 class Address:

@@ -10,6 +10,12 @@ the claim does not hold: every check can fail.
 Each check returns an :class:`Outcome` whose ``facts`` (formatted numbers) also fill the
 placeholders of the facilitator's guide, so that the guide says exactly what a check run
 with the same seeds prints.
+
+For a room of students, each check also runs on seeds given by the caller
+(``run_check(n, seeds=(7,))``: one run, about a second) and reports the one number that
+decides its observed option, :attr:`Outcome.value`, with a label in words
+(:data:`VALUE_LABELS`). The room pools the students' values into one distribution; the
+five-seed run (the default) gives the reference value.
 """
 
 from __future__ import annotations
@@ -31,12 +37,14 @@ __all__ = [
     "CHECKS",
     "SEEDS",
     "STEPS",
+    "VALUE_LABELS",
     "Outcome",
     "CheckError",
     "in_words",
     "no_check_words",
     "report",
     "run_check",
+    "seed_tuple",
 ]
 
 #: Seeds of every check (several, so one lucky run cannot decide) and the run length.
@@ -61,6 +69,11 @@ class Outcome:
     lines: list[str]
     #: What was run, in words.
     ran: list[str] = field(default_factory=list)
+    #: The one number that decides ``observed``, computed over the seeds the check ran on
+    #: (what a room pools over its students' runs); see :data:`VALUE_LABELS`.
+    value: float = float("nan")
+    #: What ``value`` measures, in words.
+    value_label: str = ""
 
     @property
     def holds(self) -> bool:
@@ -92,6 +105,21 @@ def with_overrides(params: dict, overrides: dict[str, str] | None) -> dict:
         return validate(out)
     except ValueError as err:
         raise CheckError(f"--set: {err}") from None
+
+
+def seed_tuple(seeds) -> tuple[int, ...]:
+    """``seeds`` as a tuple of non-negative ints (one seed may be given as an int); raises
+    CheckError for none or a bad one."""
+    seeds = (seeds,) if isinstance(seeds, int | np.integer) else tuple(seeds)
+    try:
+        out = tuple(int(s) for s in seeds)
+    except (TypeError, ValueError):
+        raise CheckError(f"seeds must be whole numbers (got {seeds!r})") from None
+    if not out:
+        raise CheckError("a check needs at least one seed")
+    if any(s < 0 or s != orig for s, orig in zip(out, seeds, strict=True)):
+        raise CheckError(f"seeds must be whole numbers from 0 up (got {seeds!r})")
+    return out
 
 
 def _key(params: dict) -> tuple:
@@ -151,20 +179,43 @@ def num(x: float, digits: int = 2) -> str:
 
 
 def seeds_text(seeds=SEEDS) -> str:
-    return f"seeds {seeds[0]} to {seeds[-1]}" if len(seeds) > 1 else f"seed {seeds[0]}"
+    seeds = tuple(seeds)
+    if len(seeds) == 1:
+        return f"seed {seeds[0]}"
+    if seeds == tuple(range(seeds[0], seeds[0] + len(seeds))):
+        return f"seeds {seeds[0]} to {seeds[-1]}"
+    return f"seeds {', '.join(map(str, seeds[:-1]))} and {seeds[-1]}"
 
 
-def described(query: str, what: str, overrides, steps: int = STEPS) -> str:
+def described(query: str, what: str, overrides, steps: int = STEPS, seeds=SEEDS) -> str:
     changed = ""
     if overrides:
         changed = "; with your changes: " + ", ".join(f"{k}={v}" for k, v in overrides.items())
-    return f"{what} (the link {app_path(query)}), {seeds_text()}, {steps} steps each{changed}"
+    each = " each" if len(seeds) > 1 else ""
+    return f"{what} (the link {app_path(query)}), {seeds_text(seeds)}, {steps} steps{each}{changed}"
+
+
+#: Exercise number -> what its check's :attr:`Outcome.value` measures. Each is the number
+#: the check's observed option is read from (where a rule uses more than one number, the one
+#: that separates its options in the usual runs); over several seeds it is the mean over the
+#: runs, except for the ratios, which are ratios of those means.
+VALUE_LABELS: dict[int, str] = {
+    1: f"noticed messages per broadcaster over the first {EARLY} steps, over per interactor",
+    2: f"share of broadcasters faded at step {STEPS}",
+    3: f"share of broadcasters faded at step {STEPS} with a captive audience (run B)",
+    4: f"memory of interactors at step {STEPS}, over memory of broadcasters",
+    5: "change in the share of interactors' messages noticed, from few broadcasters "
+    "(run A) to many (run B)",
+    6: f"share of broadcasters faded at step {STEPS} in the karate club",
+    8: f"attention paid at step {STEPS} to those who started as broadcasters, over "
+    "attention paid to the others",
+}
 
 
 # -- the checks ------------------------------------------------------------------------------
-def check_reach(overrides) -> Outcome:
+def check_reach(overrides, seeds=SEEDS) -> Outcome:
     ex = exercise(1)
-    dfs = frames(setup_params(ex.link, overrides))
+    dfs = frames(setup_params(ex.link, overrides), seeds)
     rb, ri = early(dfs, "reach_broadcasters"), early(dfs, "reach_interactors")
     ratio = rb / ri if ri > 0 else float("inf")
     eb, ei = last_steps(dfs, "reach_broadcasters"), last_steps(dfs, "reach_interactors")
@@ -183,12 +234,13 @@ def check_reach(overrides) -> Outcome:
         f"messages noticed per person and step over the last {EARLY} steps: broadcasters "
         f"{facts['reach_end_b']}, interactors {facts['reach_end_i']}",
     ]
-    return Outcome(ex, observed, facts, lines, [described(ex.link, "the mixed room", overrides)])
+    ran = [described(ex.link, "the mixed room", overrides, seeds=seeds)]
+    return Outcome(ex, observed, facts, lines, ran, ratio, VALUE_LABELS[1])
 
 
-def check_ignore(overrides) -> Outcome:
+def check_ignore(overrides, seeds=SEEDS) -> Outcome:
     ex = exercise(2)
-    dfs = frames(setup_params(ex.link, overrides))
+    dfs = frames(setup_params(ex.link, overrides), seeds)
     faded = end(dfs, "faded_broadcasters")
     lowest = min(df["faded_broadcasters"].iloc[-1] for df in dfs)
     half = half_faded_step(dfs)
@@ -211,13 +263,14 @@ def check_ignore(overrides) -> Outcome:
         f"attention paid to broadcasters: {facts['att_b_start']} at the start, "
         f"{facts['att_b_end']} at the end; to interactors: {facts['att_i_end']} at the end",
     ]
-    return Outcome(ex, observed, facts, lines, [described(ex.link, "the mixed room", overrides)])
+    ran = [described(ex.link, "the mixed room", overrides, seeds=seeds)]
+    return Outcome(ex, observed, facts, lines, ran, faded, VALUE_LABELS[2])
 
 
-def check_captive(overrides) -> Outcome:
+def check_captive(overrides, seeds=SEEDS) -> Outcome:
     ex = exercise(3)
-    usual = frames(setup_params(ex.link, overrides, "A"))
-    captive = frames(setup_params(ex.link, overrides, "B"))
+    usual = frames(setup_params(ex.link, overrides, "A"), seeds)
+    captive = frames(setup_params(ex.link, overrides, "B"), seeds)
     fc, fu = end(captive, "faded_broadcasters"), end(usual, "faded_broadcasters")
     rb, ri = early(captive, "reach_broadcasters"), early(captive, "reach_interactors")
     hc, hu = half_faded_step(captive), half_faded_step(usual)
@@ -243,18 +296,20 @@ def check_captive(overrides) -> Outcome:
         f"run B, people won over per person: broadcasters {facts['conv_b']}, interactors "
         f"{facts['conv_i']}",
     ]
-    return Outcome(ex, observed, facts, lines, [described(ex.link, "runs A and B", overrides)])
+    ran = [described(ex.link, "runs A and B", overrides, seeds=seeds)]
+    return Outcome(ex, observed, facts, lines, ran, fc, VALUE_LABELS[3])
 
 
-def check_memory(overrides) -> Outcome:
+def check_memory(overrides, seeds=SEEDS) -> Outcome:
     ex = exercise(4)
-    dfs = frames(setup_params(ex.link, overrides))
+    dfs = frames(setup_params(ex.link, overrides), seeds)
     sent = np.mean([df["sent_broadcasters"].sum() for df in dfs]) / np.mean(
         [df["sent_interactors"].sum() for df in dfs]
     )
     rb, ri = end(dfs, "recall_of_broadcasters"), end(dfs, "recall_of_interactors")
     tb, ti = end(dfs, "trust_in_broadcasters"), end(dfs, "trust_in_interactors")
     cb, ci = end(dfs, "conversions_broadcasters"), end(dfs, "conversions_interactors")
+    recall_ratio = ri / rb if rb > 0 else float("inf")
     if ri >= 2 * rb and ti > tb and ci > cb:
         observed = "b"
     elif rb >= 1.25 * ri:
@@ -265,7 +320,7 @@ def check_memory(overrides) -> Outcome:
         "sent_ratio": num(sent, 1),
         "recall_b": num(rb),
         "recall_i": num(ri),
-        "recall_ratio": num(ri / rb if rb > 0 else float("inf"), 1),
+        "recall_ratio": num(recall_ratio, 1),
         "trust_b": num(tb),
         "trust_i": num(ti),
         "conv_b": num(cb, 1),
@@ -280,13 +335,14 @@ def check_memory(overrides) -> Outcome:
         f"people won over, per person: broadcasters {facts['conv_b']}, interactors "
         f"{facts['conv_i']}",
     ]
-    return Outcome(ex, observed, facts, lines, [described(ex.link, "the mixed room", overrides)])
+    ran = [described(ex.link, "the mixed room", overrides, seeds=seeds)]
+    return Outcome(ex, observed, facts, lines, ran, recall_ratio, VALUE_LABELS[4])
 
 
-def check_commons(overrides) -> Outcome:
+def check_commons(overrides, seeds=SEEDS) -> Outcome:
     ex = exercise(5)
-    few = frames(setup_params(ex.link, overrides, "A"))
-    many = frames(setup_params(ex.link, overrides, "B"))
+    few = frames(setup_params(ex.link, overrides, "A"), seeds)
+    many = frames(setup_params(ex.link, overrides, "B"), seeds)
     low, high = (
         over_run(few, "noticed_share_interactors"),
         over_run(many, "noticed_share_interactors"),
@@ -307,17 +363,18 @@ def check_commons(overrides) -> Outcome:
         f"an interactor's messages noticed per step: {facts['reach_low']} in run A, "
         f"{facts['reach_high']} in run B",
     ]
-    return Outcome(ex, observed, facts, lines, [described(ex.link, "runs A and B", overrides)])
+    ran = [described(ex.link, "runs A and B", overrides, seeds=seeds)]
+    return Outcome(ex, observed, facts, lines, ran, change, VALUE_LABELS[5])
 
 
 #: The other network of exercise 6: everyone knows everyone.
 COMPLETE = "network=complete"
 
 
-def check_structure(overrides) -> Outcome:
+def check_structure(overrides, seeds=SEEDS) -> Outcome:
     ex = exercise(6)
-    dfs = frames(setup_params(ex.link, overrides))
-    full = frames(setup_params(COMPLETE, overrides))
+    dfs = frames(setup_params(ex.link, overrides), seeds)
+    full = frames(setup_params(COMPLETE, overrides), seeds)
     faded = end(dfs, "faded_broadcasters")
     tb, ti = end(dfs, "trust_in_broadcasters"), end(dfs, "trust_in_interactors")
     if faded >= 0.8 and ti > tb:
@@ -347,9 +404,11 @@ def check_structure(overrides) -> Outcome:
         facts,
         lines,
         [
-            described(ex.link, "the karate club", overrides),
-            described(COMPLETE, "the complete network", overrides),
+            described(ex.link, "the karate club", overrides, seeds=seeds),
+            described(COMPLETE, "the complete network", overrides, seeds=seeds),
         ],
+        faded,
+        VALUE_LABELS[6],
     )
 
 
@@ -378,11 +437,11 @@ def _second_chance(key: tuple, seeds: tuple[int, ...], steps: int) -> dict[str, 
     return {k: float(np.mean(v)) for k, v in sums.items()}
 
 
-def check_second_chance(overrides) -> Outcome:
+def check_second_chance(overrides, seeds=SEEDS) -> Outcome:
     ex = exercise(8)
     params = setup_params(ex.link, overrides, "A")
-    m = _second_chance(_key(params), SEEDS, STEPS)
-    stuck = frames(setup_params(ex.link, overrides, "B"))
+    m = _second_chance(_key(params), seeds, STEPS)
+    stuck = frames(setup_params(ex.link, overrides, "B"), seeds)
     ab, ai = m[f"att_b{STEPS}"], m[f"att_i{STEPS}"]
     tb, ti = m[f"trust_b{STEPS}"], m[f"trust_i{STEPS}"]
     ratio = ab / ai if ai > 0 else 0.0
@@ -409,11 +468,12 @@ def check_second_chance(overrides) -> Outcome:
         f"{facts['trust_i_end']})",
         f"run B (no switch), attention paid to broadcasters at the end: {facts['att_b_stuck']}",
     ]
-    return Outcome(ex, observed, facts, lines, [described(ex.link, "runs A and B", overrides)])
+    ran = [described(ex.link, "runs A and B", overrides, seeds=seeds)]
+    return Outcome(ex, observed, facts, lines, ran, ratio, VALUE_LABELS[8])
 
 
 #: Exercise number -> its check.
-CHECKS: dict[int, Callable[[dict], Outcome]] = {
+CHECKS: dict[int, Callable[..., Outcome]] = {
     1: check_reach,
     2: check_ignore,
     3: check_captive,
@@ -424,8 +484,10 @@ CHECKS: dict[int, Callable[[dict], Outcome]] = {
 }
 
 
-def run_check(number: int, overrides: dict[str, str] | None = None) -> Outcome:
-    """Run exercise ``number``'s check, with ``overrides`` (name -> text) on its setup."""
+def run_check(number: int, overrides: dict[str, str] | None = None, seeds=SEEDS) -> Outcome:
+    """Run exercise ``number``'s check, with ``overrides`` (name -> text) on its setup, on
+    ``seeds`` (the five of :data:`SEEDS` unless given; a student's check in a room runs on
+    one seed of their own, ``seeds=(seed,)``, or just ``seeds=seed``)."""
     if number not in CHECKS:
         try:
             ex = exercise(number)
@@ -435,7 +497,7 @@ def run_check(number: int, overrides: dict[str, str] | None = None) -> Outcome:
         raise CheckError(
             f"exercise {number} ({ex.title}) has no check: its answer is yours to find.{other}"
         )
-    return CHECKS[number](overrides or {})
+    return CHECKS[number](overrides or {}, seed_tuple(seeds))
 
 
 def report(outcome: Outcome, answer: str | None = None) -> tuple[str, bool]:

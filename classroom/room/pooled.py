@@ -1,0 +1,432 @@
+"""The room's pooled results, drawn for the projector.
+
+When every student runs an exercise's check on a seed of their own
+(``workshop.checks.run_check(n, seeds=(seed,))``), each run gives one number, the check's
+``value``. :func:`dot_plot_svg` draws the class's numbers as one distribution: a number line,
+one dot per student (binned, dots of a bin stacked), the median and, if given, a reference
+line (the model's five-seed value, say). :func:`tally_svg` draws the room's predictions as
+horizontal bars, the model's answer marked by a hatch, a thick outline and a word, never by
+colour alone.
+
+Both return a self-contained SVG string: no script, no external file, a white background of
+its own, Okabe-Ito colours, text of at least 14 px, and a ``<title>`` and ``<desc>`` that say
+the numbers in words for screen readers. Every piece of text placed into the SVG is escaped
+(labels and option texts may come from anywhere), and characters XML cannot carry are
+dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+__all__ = ["Summary", "dot_plot_svg", "summarize", "tally_svg"]
+
+# Okabe-Ito colours and the dark ink used for outlines and text.
+INK = "#1a1a1a"
+DOT = "#56B4E9"  # sky blue
+REFERENCE = "#D55E00"  # vermillion
+BAR = "#56B4E9"
+HIGHLIGHT = "#E69F00"  # orange, always with a hatch and a thick outline
+MUTED = "#595959"  # grey text, 7:1 on white
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+TITLE_PX = 20
+TEXT_PX = 16
+SMALL_PX = 14  # the smallest text drawn anywhere
+#: Rough width of a character, as a share of the font size (for wrapping and cutting text).
+CHAR_EM = 0.58
+
+# Characters that XML 1.0 cannot hold at all (most control characters, lone surrogates...).
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def esc(text: object) -> str:
+    """``text`` made safe for an SVG's text and attribute values."""
+    return escape(_NOT_XML.sub("", str(text)), quote=True)
+
+
+def _fits(text: str, px: int, width: float) -> int:
+    """How many characters of ``text`` at ``px`` fit in ``width`` pixels (roughly)."""
+    return max(1, int(width / (CHAR_EM * px)))
+
+
+def _cut(text: str, px: int, width: float) -> str:
+    n = _fits(text, px, width)
+    return text if len(text) <= n else text[: max(0, n - 1)].rstrip() + "…"
+
+
+def _wrap(text: str, px: int, width: float, lines: int = 2) -> list[str]:
+    """``text`` in at most ``lines`` lines of ``width`` pixels; the last one cut if need be."""
+    n = _fits(text, px, width)
+    out: list[str] = []
+    words = text.split()
+    line = ""
+    while words:
+        word = words[0]
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= n:
+            line += " " + word
+        else:
+            out.append(_cut(line, px, width))
+            line = ""
+            if len(out) == lines - 1:
+                break
+            continue
+        words.pop(0)
+    rest = " ".join(([line] if line else []) + words)
+    if rest:
+        out.append(_cut(rest, px, width))
+    return out or [""]
+
+
+def _uid(*parts: object) -> str:
+    """An id for this drawing, the same for the same input (ids inside one page should not
+    clash between two different charts)."""
+    return "pooled-" + hashlib.sha1(repr(parts).encode()).hexdigest()[:10]
+
+
+def _text(x: float, y: float, text: str, px: int = TEXT_PX, **attrs: object) -> str:
+    extra = "".join(f' {k.rstrip("_").replace("_", "-")}="{esc(v)}"' for k, v in attrs.items())
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{px}"{extra}>{esc(text)}</text>'
+
+
+def _svg(width: int, height: int, uid: str, title: str, desc: str, body: list[str]) -> str:
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{uid}-title {uid}-desc" font-family="{esc(FONT)}" fill="{INK}">'
+    )
+    return "\n".join(
+        [
+            head,
+            f'<title id="{uid}-title">{esc(title)}</title>',
+            f'<desc id="{uid}-desc">{esc(desc)}</desc>',
+            f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+            *body,
+            "</svg>",
+        ]
+    )
+
+
+# -- numbers ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Summary:
+    """The class's values in a few numbers: how many, and of the finite ones the median,
+    lowest and highest (NaN when there are none); ``left_out`` counts the values that were
+    not a finite number (a run that gave no number)."""
+
+    n: int
+    left_out: int
+    median: float
+    low: float
+    high: float
+
+    def in_words(self, fmt: Callable[[float], str] | None = None) -> str:
+        fmt = fmt or _fmt
+        runs = "1 run" if self.n == 1 else f"{self.n} runs"
+        if self.n == 0:
+            out = "No results yet."
+        elif self.n == 1:
+            out = f"{runs}, value {fmt(self.median)}."
+        else:
+            out = (
+                f"{runs}: median {fmt(self.median)}, lowest {fmt(self.low)}, "
+                f"highest {fmt(self.high)}."
+            )
+        if self.left_out:
+            were = "1 run gave" if self.left_out == 1 else f"{self.left_out} runs gave"
+            out += f" {were} no number and {'is' if self.left_out == 1 else 'are'} left out."
+        return out
+
+
+def _finite(values: Sequence[float]) -> tuple[list[float], int]:
+    kept, dropped = [], 0
+    for v in values:
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            dropped += 1
+            continue
+        if math.isfinite(x):
+            kept.append(x)
+        else:
+            dropped += 1
+    return kept, dropped
+
+
+def summarize(values: Sequence[float]) -> Summary:
+    """The :class:`Summary` of ``values`` (NaN, infinite and non-numbers are left out)."""
+    kept, dropped = _finite(values)
+    if not kept:
+        nan = float("nan")
+        return Summary(0, dropped, nan, nan, nan)
+    s = sorted(kept)
+    k = len(s)
+    median = s[k // 2] if k % 2 else (s[k // 2 - 1] + s[k // 2]) / 2
+    return Summary(k, dropped, median, s[0], s[-1])
+
+
+def _fmt(x: float) -> str:
+    """A value in at most three significant figures, without "-0"."""
+    text = f"{x:.3g}"
+    return "0" if text in ("-0", "-0.0") else text
+
+
+def _nice_ticks(lo: float, hi: float, target: int = 5) -> tuple[float, float, list[float], int]:
+    """Round ends around [lo, hi], ticks between them, and the decimals the ticks need."""
+    if not hi > lo:
+        half = max(abs(lo) * 0.1, 0.05)
+        lo, hi = lo - half, hi + half
+    raw = (hi - lo) / target
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw * (1 - 1e-9))
+    first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    if step / 10**-decimals % 1:  # 2.5 x 10^k needs one more decimal
+        decimals += 1
+    ticks = [round(i * step, decimals + 2) for i in range(first, last + 1)]
+    return ticks[0], ticks[-1], ticks, decimals
+
+
+# -- the distribution ------------------------------------------------------------------------
+def dot_plot_svg(
+    values: Sequence[float],
+    label: str,
+    *,
+    reference: float | None = None,
+    width: int = 640,
+    height: int = 220,
+    reference_label: str = "reference",
+    fmt: Callable[[float], str] | None = None,
+) -> str:
+    """The class's ``values`` as one distribution (an SVG string): a number line with ticks,
+    one dot per finite value (values falling in the same bin are stacked), the median, and
+    ``reference`` as a dashed line named ``reference_label`` in the legend. ``label`` (what
+    the values measure) is the title. ``fmt`` formats the median, the extremes and the
+    reference (three significant figures unless given). Values that are not finite numbers
+    are left out of the drawing and counted in the description."""
+    fmt = fmt or _fmt
+    width, height = max(int(width), 320), max(int(height), 160)
+    kept, _ = _finite(values)
+    summary = summarize(values)
+    if reference is not None and not math.isfinite(float(reference)):
+        reference = None
+    uid = _uid("dots", tuple(kept), summary.left_out, label, reference, width, height)
+    pad = 20
+    title_lines = _wrap(label, TITLE_PX, width - 2 * pad, lines=3)
+    height += TITLE_PX * max(0, len(title_lines) - 2)  # a long label makes the chart taller
+    desc = f"Distribution of the class's results: {label}. {summary.in_words(fmt)}"
+    if reference is not None:
+        desc += f" {reference_label[:1].upper()}{reference_label[1:]}: {fmt(reference)}."
+    body = [
+        _text(pad, 8 + TITLE_PX * (i + 1), line, TITLE_PX, font_weight="bold")
+        for i, line in enumerate(title_lines)
+    ]
+    top = 8 + TITLE_PX * len(title_lines) + 12
+    legend_y = height - 10
+    axis_y = legend_y - TEXT_PX - 36
+    if not kept:
+        message = "No results yet"
+        if summary.left_out:
+            message += f" ({summary.left_out} without a number)"
+        body.append(
+            _text(width / 2, (top + axis_y) / 2 + 8, message, TEXT_PX + 2, text_anchor="middle")
+        )
+        return _svg(width, height, uid, f"{label}: no results yet", desc, body)
+
+    lo, hi = summary.low, summary.high
+    if reference is not None:
+        lo, hi = min(lo, reference), max(hi, reference)
+    lo, hi, ticks, decimals = _nice_ticks(lo, hi)
+    x0, x1 = pad + 10, width - pad - 10
+    span = hi - lo
+
+    def x_of(v: float) -> float:
+        return x0 + (v - lo) / span * (x1 - x0)
+
+    # Stack height available; the dots shrink (and, at the smallest, stand side by side in
+    # their bin) until the tallest stack fits.
+    room = max(axis_y - 6 - top, 20)
+    for r in (8.0, 7.0, 6.0, 5.0, 4.0):
+        bins = _bins(kept, lo, span, x1 - x0, 2 * r + 1)
+        tallest = max(len(b) for b in bins.values())
+        if tallest * (2 * r + 1) <= room:
+            break
+    body.append(
+        f'<line x1="{x0:.1f}" y1="{axis_y:.1f}" x2="{x1:.1f}" y2="{axis_y:.1f}" '
+        f'stroke="{INK}" stroke-width="2"/>'
+    )
+    for t in ticks:
+        x = x_of(t)
+        body.append(
+            f'<line x1="{x:.1f}" y1="{axis_y:.1f}" x2="{x:.1f}" y2="{axis_y + 7:.1f}" '
+            f'stroke="{INK}" stroke-width="2"/>'
+        )
+        body.append(
+            _text(x, axis_y + 8 + TEXT_PX, f"{t:.{decimals}f}", TEXT_PX, text_anchor="middle")
+        )
+    step = 2 * r + 1
+    dots = []
+    for index, members in sorted(bins.items()):
+        cx = x0 + (index + 0.5) * step
+        cols = max(1, math.ceil(len(members) * step / room))
+        for k, _v in enumerate(members):
+            row, col = divmod(k, cols)
+            x = cx + (col - (cols - 1) / 2) * step
+            y = axis_y - 4 - r - row * step
+            dots.append(
+                f'<circle class="dot" cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{DOT}" '
+                f'stroke="{INK}" stroke-width="1.5"/>'
+            )
+    body.append(f'<g class="dots">{"".join(dots)}</g>')
+    # the median: a solid black line over the dots; the reference: a dashed vermillion one
+    mx = x_of(summary.median)
+    body.append(
+        f'<line class="median" x1="{mx:.1f}" y1="{top - 4:.1f}" x2="{mx:.1f}" '
+        f'y2="{axis_y:.1f}" stroke="{INK}" stroke-width="3"/>'
+    )
+    legend = [("median", f"median {fmt(summary.median)}", f'stroke="{INK}" stroke-width="3"')]
+    if reference is not None:
+        rx = x_of(reference)
+        body.append(
+            f'<line class="reference" x1="{rx:.1f}" y1="{top - 4:.1f}" x2="{rx:.1f}" '
+            f'y2="{axis_y:.1f}" stroke="{REFERENCE}" stroke-width="3" stroke-dasharray="8 5"/>'
+        )
+        legend.append(
+            (
+                "reference",
+                f"{reference_label} {fmt(reference)}",
+                f'stroke="{REFERENCE}" stroke-width="3" stroke-dasharray="8 5"',
+            )
+        )
+    x = pad
+    for _, text, stroke in legend:
+        body.append(
+            f'<line x1="{x:.1f}" y1="{legend_y - 5:.1f}" x2="{x + 26:.1f}" '
+            f'y2="{legend_y - 5:.1f}" {stroke}/>'
+        )
+        text = _cut(text, TEXT_PX, width / 2 - 50)
+        body.append(_text(x + 32, legend_y, text, TEXT_PX))
+        x += 32 + len(text) * CHAR_EM * TEXT_PX + 24
+    count = f"n = {summary.n}"
+    if summary.left_out:
+        count += f" (+{summary.left_out} without a number)"
+    body.append(_text(width - pad, legend_y, count, TEXT_PX, text_anchor="end", fill=MUTED))
+    title = f"{label}: {summary.in_words(fmt)}"
+    return _svg(width, height, uid, title, desc, body)
+
+
+def _bins(values: list[float], lo: float, span: float, plot: float, step: float) -> dict:
+    """Bin index -> the values in it, bins ``step`` pixels wide across ``plot`` pixels."""
+    count = max(1, int(plot // step))
+    out: dict[int, list[float]] = {}
+    for v in values:
+        i = min(count - 1, max(0, int((v - lo) / span * plot // step)))
+        out.setdefault(i, []).append(v)
+    return out
+
+
+# -- the tally -------------------------------------------------------------------------------
+def tally_svg(
+    counts: dict[str, int],
+    labels: dict[str, str] | None = None,
+    *,
+    highlight: str | None = None,
+    title: str = "The room's predictions",
+    highlight_label: str = "the model's answer",
+    width: int = 640,
+) -> str:
+    """The prediction tally as horizontal bars (an SVG string): per option its key, its text
+    from ``labels`` (if given), the number of students who chose it and their share. Options
+    in ``labels`` that nobody chose get an empty bar. The ``highlight`` option (the model's
+    answer, once revealed) gets a hatched bar, a thick dark outline and ``highlight_label``
+    in words. Counts must be whole numbers from 0 up."""
+    labels = dict(labels or {})
+    keys = list(labels) + [k for k in counts if k not in labels]
+    if highlight is not None and highlight not in keys:
+        keys.append(highlight)
+    tally = {}
+    for k in keys:
+        n = counts.get(k, 0)
+        if isinstance(n, bool) or int(n) != n or n < 0:
+            raise ValueError(f"the count of option {k!r} must be a whole number from 0 up")
+        tally[k] = int(n)
+    total = sum(tally.values())
+    most = max(tally.values(), default=0)
+    width = max(int(width), 360)
+    pad, line_h, bar_h = 20, TEXT_PX + 4, 30
+    uid = _uid("tally", tuple(tally.items()), tuple(labels.items()), highlight, title, width)
+    top = 8 + TITLE_PX + 16
+    names = {}
+    for k in keys:
+        name = f"({k})" + (f" {labels[k]}" if labels.get(k) else "")
+        if k == highlight:
+            name = f"{name} [{highlight_label}]"
+        names[k] = _wrap(name, TEXT_PX, width - 2 * pad)
+    rows_h = sum(len(names[k]) * line_h + bar_h + 18 for k in keys) if keys else 40
+    height = top + rows_h + 8
+    head = f"{title} ({total} {'prediction' if total == 1 else 'predictions'})"
+    body = [
+        "<defs>"
+        f'<pattern id="{uid}-hatch" width="10" height="10" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)">'
+        f'<rect width="10" height="10" fill="{HIGHLIGHT}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="10" stroke="{INK}" stroke-width="3"/>'
+        "</pattern></defs>",
+        _text(
+            pad, 8 + TITLE_PX, _cut(head, TITLE_PX, width - 2 * pad), TITLE_PX, font_weight="bold"
+        ),
+    ]
+    parts = []
+    bar_x, count_w = pad, 150
+    bar_w = width - 2 * pad - count_w
+    y = top
+    for k in keys:
+        n = tally[k]
+        share = n / total if total else 0.0
+        marked = k == highlight
+        weight = "bold" if marked else "normal"
+        for j, line in enumerate(names[k]):
+            body.append(_text(pad, y + TEXT_PX + j * line_h, line, TEXT_PX, font_weight=weight))
+        w = bar_w * n / most if most else 0.0
+        bar_y = y + len(names[k]) * line_h + 6
+        y = bar_y + bar_h + 12
+        if marked:
+            fill, stroke, sw = f"url(#{uid}-hatch)", INK, 4
+        else:
+            fill, stroke, sw = BAR, INK, 1.5
+        cls = "bar highlight" if marked else "bar"
+        if n:
+            body.append(
+                f'<rect class="{cls}" x="{bar_x:.1f}" y="{bar_y:.1f}" width="{max(w, 3):.1f}" '
+                f'height="{bar_h}" fill="{fill}" stroke="{stroke}" stroke-width="{sw}"/>'
+            )
+        else:  # nobody: a thin empty frame, so the row still reads as a bar of zero
+            body.append(
+                f'<rect class="{cls}" x="{bar_x:.1f}" y="{bar_y:.1f}" width="3" '
+                f'height="{bar_h}" fill="none" stroke="{stroke}" stroke-width="{sw}"/>'
+            )
+        body.append(
+            _text(
+                bar_x + max(w, 3) + 10,
+                bar_y + bar_h / 2 + TEXT_PX * 0.35,
+                f"{n} ({round(100 * share)} %)",
+                TEXT_PX,
+            )
+        )
+        part = f"({k}) {n}, {round(100 * share)} %"
+        if marked:
+            part += f", {highlight_label}"
+        parts.append(part)
+    if not keys:
+        body.append(_text(pad, top + TEXT_PX + 16, "No predictions yet", TEXT_PX + 2))
+    desc = f"{head}. " + ("; ".join(parts) + "." if parts else "No predictions yet.")
+    if total == 0 and keys:
+        desc += " Nobody has predicted yet."
+    return _svg(width, height, uid, head, desc, body)

@@ -1,0 +1,242 @@
+"""A student's side of a room: joining, the room bar, and the room's part of an exercise.
+
+A student opens the address ``./dev classroom`` printed (``/?room=CODE``), types a display
+name if they like (never required, never checked for being real) and is in. Their seat (a
+random token) is kept in their browser (:class:`SeatBridge`), so a reload, or the server
+restarted after a crash, finds them in the same seat without asking again.
+
+While they are in, their page follows the room (:func:`use_room`): when the facilitator
+moves everyone to an exercise, the page opens it; when predictions open, the student can
+send theirs (with their reason) to the room, and sees it confirmed once the database holds
+it; when the facilitator reveals the tally, it appears. A check runs on the student's own
+seed and its result goes to the room, where the facilitator pools the class's runs.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import anywidget
+import solara
+import traitlets as t
+
+from ..front_end import front_end
+from .service import RoomService, Seat, service
+from .store import RoomError, RoomInfo
+
+__all__ = [
+    "ROOM",
+    "InRoom",
+    "JoinBar",
+    "RoomPanel",
+    "RoomView",
+    "SeatBridge",
+    "use_room",
+    "use_seat",
+]
+
+#: How often (seconds) a student's page tells the room it is still there.
+HEARTBEAT = 5.0
+
+
+class SeatBridge(anywidget.AnyWidget):
+    """Keeps a room's seat token in the browser: ``stored`` is what the browser had when the
+    page loaded (``loaded`` then True); setting ``token`` stores a new one."""
+
+    _esm = front_end("room/seat.js")
+    room = t.Unicode("").tag(sync=True)
+    token = t.Unicode("").tag(sync=True)
+    stored = t.Unicode("").tag(sync=True)
+    loaded = t.Bool(False).tag(sync=True)
+
+
+@dataclass(frozen=True)
+class RoomView:
+    """What an exercise page needs of the room: the student's seat, the room as last read,
+    and the service to write through."""
+
+    seat: Seat
+    info: RoomInfo
+    svc: RoomService
+
+
+def use_seat(code: str, svc: RoomService | None = None):
+    """The student's seat in room ``code`` (None until they have joined), the bridge widget
+    to place in the page, a ``join(name)`` function and the last problem in words."""
+    svc = svc or service()
+    bridge = solara.use_memo(lambda: SeatBridge(room=code), dependencies=[code])
+    seat, set_seat = solara.use_state(None)
+    problem, set_problem = solara.use_state("")
+
+    def seated(student) -> None:
+        set_seat(Seat(student.room, student.token, student.name, student.seed))
+        bridge.token = student.token
+
+    def rejoin_from_browser():
+        def loaded(change):
+            token = bridge.stored
+            known = svc.store.student(token) if token else None
+            if known is not None and known.room == code:
+                seated(svc.join(code, token=token))  # the same seat again
+
+        bridge.observe(loaded, "loaded")
+        if bridge.loaded:
+            loaded(None)
+        return lambda: bridge.unobserve(loaded, "loaded")
+
+    solara.use_effect(rejoin_from_browser, [bridge])
+
+    def join(name: str) -> None:
+        try:
+            seated(svc.join(code, name, token=bridge.stored or None))
+            set_problem("")
+        except RoomError as err:
+            set_problem(str(err))
+
+    return seat, bridge, join, problem
+
+
+def use_room(
+    code: str, svc: RoomService | None = None, seat: Seat | None = None
+) -> RoomInfo | None:
+    """Room ``code`` as it is now, read again whenever it changes (a thread of this page
+    waits for the room's news; with a ``seat`` it also says, every few seconds, that the
+    student is still there). None for an unknown room."""
+    svc = svc or service()
+    version, set_version = solara.use_state(-1)
+
+    def follow(cancel: threading.Event):
+        seen = -1
+        while not cancel.is_set():
+            now = svc.wait(code, seen, timeout=HEARTBEAT, cancel=cancel)
+            if seat is not None:
+                svc.touch(seat)
+            if now != seen:
+                seen = now
+                set_version(now)
+
+    solara.use_thread(follow, dependencies=[code, seat], intrusive_cancel=False)
+    return solara.use_memo(lambda: svc.store.room(code), dependencies=[code, version])
+
+
+@solara.component
+def JoinBar(code: str, seat: Seat | None, join, problem: str, known: bool):
+    """Above the page: which room this is and who you are in it, or the form to join."""
+    name, set_name = solara.use_state("")
+    with solara.Row(classes=["room-bar"], gap="12px"):
+        if not known:
+            solara.Warning(
+                f"There is no room {code} on this server: check the address with your facilitator.",
+                dense=True,
+            )
+            return
+        if seat is not None:
+            solara.Text(f"Room {code}", classes=["room-code"])
+            solara.Text("You are: ", classes=["room-you"])
+            solara.Text(seat.name, classes=["room-name"])  # text, never markup
+            return
+        solara.Text(f"Join room {code}", classes=["room-code"])
+        solara.InputText(
+            "Your name for the room (optional; any name will do)",
+            value=name,
+            on_value=set_name,
+            continuous_update=True,
+        )
+        solara.Button("Join", on_click=lambda: join(name), color="primary", classes=["room-join"])
+        if problem:
+            solara.Text(problem, classes=["room-problem"])
+
+
+@solara.component
+def RoomPanel(ex, answer: str | None, reason: str, room: RoomView):
+    """The room's part of an exercise: send the prediction while the facilitator has
+    predictions open (confirmed once the room's database has it), and the room's tally once
+    revealed."""
+    info, seat, svc = room.info, room.seat, room.svc
+    sent = solara.use_memo(
+        lambda: svc.store.prediction(seat.token, ex.number), dependencies=[info.version]
+    )
+    problem, set_problem = solara.use_state("")
+
+    def send():
+        try:
+            svc.predict(seat, ex.number, answer, reason)
+            set_problem("")
+        except RoomError as err:
+            set_problem(str(err))
+
+    with solara.Column(classes=["room-panel"], gap="6px"):
+        solara.Markdown("#### In the room")
+        if info.exercise != ex.number:
+            where = (
+                "The facilitator has not opened an exercise yet."
+                if info.exercise is None
+                else f"The room is on exercise {info.exercise}."
+            )
+            solara.Text(f"{where} What you choose here stays in this browser.")
+            return
+        if sent is not None:
+            solara.Text(
+                f"The room has your prediction: ({sent.answer}).", classes=["room-confirmed"]
+            )
+        if info.phase == "open":
+            changed = sent is not None and answer is not None and answer != sent.answer
+            solara.Button(
+                "Send my prediction again" if changed else "Send my prediction to the room",
+                on_click=send,
+                disabled=answer is None,
+                color="primary",
+                classes=["room-send"],
+            )
+            if answer is None:
+                solara.Text("Choose an option first.", classes=["exercise-hint"])
+        elif info.phase == "closed":
+            solara.Text(
+                "Predictions are not open: your facilitator opens them.", classes=["room-closed"]
+            )
+        else:
+            RoomTally(svc, info)
+        if problem:
+            solara.Text(problem, classes=["room-problem"])
+
+
+@solara.component
+def RoomTally(svc: RoomService, info: RoomInfo):
+    """The room's predictions for its exercise, as the facilitator revealed them."""
+    from .pooled import tally_svg
+
+    counts = solara.use_memo(
+        lambda: svc.store.tally(info.code, info.exercise), dependencies=[info.version]
+    )
+    solara.Text("The room's predictions:", classes=["room-tally-title"])
+    solara.HTML(tag="div", unsafe_innerHTML=tally_svg(counts), classes=["room-tally"])
+
+
+#: This tab's place in a room (per browser tab: Solara keeps reactives per kernel), for the
+#: Exercises tab; None outside a room or before joining.
+ROOM: solara.Reactive[RoomView | None] = solara.reactive(None)
+
+
+@solara.component
+def InRoom(code: str, on_move):
+    """A page in room ``code``: the bar (join, or who you are), the seat kept in the
+    browser, and the room followed: ``on_move(n)`` when the facilitator moves everyone to
+    exercise ``n`` (and once on joining, to the room's exercise)."""
+    svc = service()
+    seat, bridge, join, problem = use_seat(code, svc)
+    info = use_room(code, svc, seat)
+    solara.Column(children=[bridge], gap="0px")
+    JoinBar(code, seat, join, problem, info is not None)
+
+    def share():
+        ROOM.value = RoomView(seat, info, svc) if seat is not None and info is not None else None
+
+    solara.use_effect(share, [seat, info])
+    moved_to = None if info is None or seat is None else info.exercise
+
+    def follow():
+        if moved_to is not None:
+            on_move(moved_to)
+
+    solara.use_effect(follow, [moved_to])
