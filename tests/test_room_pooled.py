@@ -120,10 +120,14 @@ def test_the_value_is_the_number_the_observed_option_is_read_from():
     assert captive.value <= 0.2 and captive.observed == "a"
 
 
-@pytest.mark.parametrize("seeds", [(), [], (-1,), ("x",), (1.5,), None])
+@pytest.mark.parametrize("seeds", [(), [], (-1,), ("x",), (1.5,), "7", object()])
 def test_bad_seeds_are_refused_in_words(seeds):
     with pytest.raises(CheckError):
         run_check(1, seeds=seeds)
+
+
+def test_no_seeds_means_the_usual_five():
+    assert run_check(1, seeds=None).ran == run_check(1).ran
 
 
 def test_seeds_out_of_order_are_named_as_given():

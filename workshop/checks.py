@@ -108,10 +108,12 @@ def with_overrides(params: dict, overrides: dict[str, str] | None) -> dict:
 
 
 def seed_tuple(seeds) -> tuple[int, ...]:
-    """``seeds`` as a tuple of non-negative ints (one seed may be given as an int); raises
-    CheckError for none or a bad one."""
-    seeds = (seeds,) if isinstance(seeds, int | np.integer) else tuple(seeds)
+    """``seeds`` as a tuple of non-negative ints (one seed may be given as an int, None means
+    :data:`SEEDS`); raises CheckError for an empty or a bad one."""
+    if seeds is None:
+        return SEEDS
     try:
+        seeds = (seeds,) if isinstance(seeds, int | np.integer) else tuple(seeds)
         out = tuple(int(s) for s in seeds)
     except (TypeError, ValueError):
         raise CheckError(f"seeds must be whole numbers (got {seeds!r})") from None

@@ -58,7 +58,6 @@ def FacilitatorPage():
     code, key = query.get("room", "").strip().upper(), query.get("key", "")
     svc = service()
     allowed = solara.use_memo(lambda: svc.store.key_ok(code, key), dependencies=[code, key])
-    projector, set_projector = solara.use_state(query.get("projector") == "1")
     solara.Title(f"Room {code}: facilitator" if allowed else "Facilitator")
     solara.Style(STYLE)
     if not allowed:
@@ -66,8 +65,16 @@ def FacilitatorPage():
             "This page is the facilitator's: it opens only with the room's key, which "
             "./dev classroom printed. Students join at the address without the key."
         )
-        return
+    else:
+        Desk(svc, code, query.get("projector") == "1")
+
+
+@solara.component
+def Desk(svc: RoomService, code: str, projector_first: bool):
+    """The facilitator's desk, once the key was right."""
+    projector, set_projector = solara.use_state(projector_first)
     info = use_room(code, svc)
+    clock = use_clock(ONLINE_SECONDS / 2)  # who is still there, even when nothing changes
     if info is None:
         solara.Error(f"There is no room {code}.")
         return
@@ -79,12 +86,26 @@ def FacilitatorPage():
         with solara.ColumnsResponsive(12, large=[4, 8]):
             with solara.Column():
                 JoinPanel(code)
-                Students(svc, info, projector)
+                Students(svc, info, projector, clock)
             with solara.Column():
                 SessionControls(svc, info)
                 if info.exercise is not None:
                     Predictions(svc, info, projector)
                     Pooled(svc, info)
+
+
+def use_clock(seconds: float) -> int:
+    """A number that goes up every ``seconds``: the page draws again on each tick."""
+    tick, set_tick = solara.use_state(0)
+
+    def run(cancel):
+        n = 0
+        while not cancel.wait(seconds):
+            n += 1
+            set_tick(n)
+
+    solara.use_thread(run, dependencies=[], intrusive_cancel=False)
+    return tick
 
 
 @solara.component
@@ -108,9 +129,10 @@ def JoinPanel(code: str):
 
 
 @solara.component
-def Students(svc: RoomService, info: RoomInfo, projector: bool):
-    """Who is in the room, and who has predicted the current exercise."""
-    students = solara.use_memo(lambda: svc.store.students(info.code), [info.version])
+def Students(svc: RoomService, info: RoomInfo, projector: bool, clock: int):
+    """Who is in the room (read again at each ``clock`` tick: a student who closed their
+    page shows as away), and who has predicted the current exercise."""
+    students = solara.use_memo(lambda: svc.store.students(info.code), [info.version, clock])
     predicted = solara.use_memo(
         lambda: (
             {p.student for p in svc.store.predictions(info.code, info.exercise)}
