@@ -233,7 +233,7 @@ def test_scale_change_keeps_the_run_and_redraws(chart):
     chart.scale = 2.0
     np.testing.assert_array_equal(chart.data, before)
     esm, css = str(LineChart._esm), str(LineChart._css)
-    assert "\"height\", \"scale\", \"cursor\"]" in esm  # a change of scale (or cursor) redraws
+    assert '"height", "scale", "cursor"]' in esm  # a change of scale (or cursor) redraws
     # the drawing is enlarged as a whole (text, lines, markers, height) by the transform
     assert "ctx.setTransform(dpr * zoom, 0, 0, dpr * zoom, 0, 0)" in esm
     assert "calc(11px * var(--lc-scale, 1))" in css  # and so is the PNG button

@@ -52,7 +52,7 @@ def session(tmp_path):
     code = room.code
     store.set_exercise(code, 3)
     store.set_phase(code, "open")
-    a = store.join(code, "=HYPERLINK(\"http://x\")")
+    a = store.join(code, '=HYPERLINK("http://x")')
     b = store.join(code, "<img src=x onerror=alert(1)>")
     c = store.join(code, "quiet")
     store.predict(a.token, 3, "b", "line one\nline two, with a comma")
@@ -104,7 +104,9 @@ def test_export_json(session, tmp_path):
     assert len(data["results"]) == 2
     for secret in [session.key, *session.tokens]:
         assert secret not in proc.stdout
-    proc = run("room", "export", "--format", "json", "--room", session.first.lower(), data=session.data)
+    proc = run(
+        "room", "export", "--format", "json", "--room", session.first.lower(), data=session.data
+    )
     assert json.loads(proc.stdout)["room"]["title"] == "First"
 
 
@@ -117,7 +119,7 @@ def test_export_csv_to_a_file(session, tmp_path):
     assert tuple(rows[0]) == cli.CSV_COLUMNS
     got = [(r["name"], r["exercise"], r["answer"], r["observed"], r["value"]) for r in rows]
     assert got == [
-        ("'=HYPERLINK(\"http://x\")", "3", "b", "b", "1.25"),  # no formula in a spreadsheet
+        ('\'=HYPERLINK("http://x")', "3", "b", "b", "1.25"),  # no formula in a spreadsheet
         ("<img src=x onerror=alert(1)>", "3", "c", "", ""),
         ("<img src=x onerror=alert(1)>", "4", "", "a", "0.5"),
         ("quiet", "", "", "", ""),  # joined, nothing entered: still on the roster

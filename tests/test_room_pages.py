@@ -115,6 +115,15 @@ def test_a_student_joins_follows_the_room_and_the_facilitator_sees_it(room):
         lambda: "The room has your prediction: (c)." in texts(page), "the student sees it confirmed"
     )
     wait_until(lambda: "Predictions: 1" in " ".join(_markdown(desk)), "the facilitator's tally")
+    # the student's check runs on their own seed, and the room pools it
+    page.find(v.Btn, children=["Check"]).widget.click()
+    wait_until(lambda: svc.store.results(code, 2), "the check's result in the room", timeout=30)
+    result = svc.store.results(code, 2)[0]
+    assert result.seed == svc.store.students(code)[0].seed and result.observed in "abc"
+    wait_until(lambda: "The class's runs: 1" in " ".join(_markdown(desk)), "the pooled runs")
+    # reveal: the student's page shows the room's tally
+    desk.find(v.Btn, children=["Reveal the tally"]).widget.click()
+    wait_until(lambda: "The room's predictions:" in texts(page), "the tally on the student's page")
     page.close()
     desk.close()
 

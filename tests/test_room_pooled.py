@@ -17,7 +17,7 @@ from workshop import checks
 from workshop.checks import CHECKS, SEEDS, VALUE_LABELS, CheckError, report, run_check
 
 SVG = "{http://www.w3.org/2000/svg}"
-HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)> \x01 \'q\''
+HOSTILE = "<script>alert(\"x\")</script> & <img src=x onerror=alert(1)> \x01 'q'"
 WITH_CHECK = sorted(CHECKS)
 
 

@@ -151,7 +151,7 @@ def test_join_reconnect_and_seeds(store, room):
 def test_names_are_cleaned_not_escaped(store, room):
     html = "<img src=x onerror=alert(1)>"
     assert store.join(room, html).name == html
-    assert clean_name("  a \t\n b\x00c\u202e ") == "a b c"
+    assert clean_name("  a \t\n b\x00c\u202e\u200bd ") == "a bcd"
     assert clean_name("x" * 500) == "x" * MAX_NAME
     assert clean_name(None) == "" and clean_name(42) == ""
     long = store.join(room, "é" * 100 + "\x07")
@@ -168,8 +168,10 @@ def test_touch_updates_last_seen_without_a_version(store, room):
     store.touch(s.token)
     assert store.student(s.token).last_seen > s.last_seen
     assert store.version(room) == v
+    assert store._db().execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL again
     store.touch("unknown")
     store.touch(None)
+    assert "unknown" not in store._touched
 
 
 # -- exercise, phase, predictions -----------------------------------------------------------
@@ -220,7 +222,13 @@ def test_predict_upsert_tally_and_ownership(store, room):
     b = store.join(room, "b")
     c = store.join(room, "c")
     p = store.predict(a.token, 3, "c", "first\x00 thought")
-    assert (p.student, p.name, p.exercise, p.answer, p.reason) == (a.id, "a", 3, "c", "first thought")
+    assert (p.student, p.name, p.exercise, p.answer, p.reason) == (
+        a.id,
+        "a",
+        3,
+        "c",
+        "first thought",
+    )
     p = store.predict(a.token, 3, "a", "changed my mind")  # while open: replaces
     assert store.prediction(a.token, 3) == p
     store.predict(b.token, 3, "a")

@@ -206,7 +206,9 @@ def Predictions(svc: RoomService, info: RoomInfo, projector: bool):
     with solara.Column(classes=["fac-predictions"], gap="4px"):
         solara.Markdown(f"### Predictions: {sum(counts.values())}")
         solara.Text(ex.predict.question, classes=["fac-question"])
-        solara.HTML(tag="div", unsafe_innerHTML=tally_svg(counts, labels), classes=["fac-tally"])
+        model = ex.predict.answer if info.phase == "revealed" else None
+        svg = tally_svg(counts, labels, highlight=model)
+        solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["fac-tally"])
         solara.Markdown("#### Their reasons")
         shown = [p for p in rows if p.reason]
         if not shown:
@@ -243,6 +245,6 @@ def Pooled(svc: RoomService, info: RoomInfo):
 
 def _value_label(number: int) -> str:
     """What the pooled number of exercise ``number`` measures (from its check)."""
-    from workshop.checks import value_label
+    from workshop.checks import VALUE_LABELS
 
-    return value_label(number)
+    return VALUE_LABELS.get(number, "the check's number")

@@ -55,6 +55,7 @@ __all__ = [
     "MAX_NAME",
     "MAX_REASON",
     "MAX_STUDENTS",
+    "MAX_TITLE",
     "PHASES",
     "Prediction",
     "RateLimited",
@@ -72,6 +73,8 @@ __all__ = [
 PHASES = ("closed", "open", "revealed")
 #: The most characters of a display name that are kept.
 MAX_NAME = 40
+#: The most characters of a room's title that are kept.
+MAX_TITLE = 100
 #: The most students one room takes.
 MAX_STUDENTS = 500
 #: Room codes are drawn from these: no 0/O, 1/I/L to mistake for each other.
@@ -200,15 +203,20 @@ def open_store(data_dir: str | Path | None = None) -> RoomStore:
     return RoomStore(folder / DB_NAME)
 
 
-def clean_name(text) -> str:
-    """Returns a display name as it may be kept: text only, control and format characters
-    dropped, runs of whitespace made one space, at most :data:`MAX_NAME` characters
-    (empty for anything that is not a string)."""
+def _clean_line(text, limit: int) -> str:
+    """Returns ``text`` as one line: control and format characters dropped, whitespace runs
+    made one space, at most ``limit`` characters ("" for anything that is not a string)."""
     if not isinstance(text, str):
         return ""
     text = unicodedata.normalize("NFC", text)
-    kept = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
-    return " ".join(kept.split())[:MAX_NAME].strip()
+    kept = "".join(c for c in text if c.isspace() or unicodedata.category(c)[0] != "C")
+    return " ".join(kept.split())[:limit].strip()
+
+
+def clean_name(text) -> str:
+    """Returns a display name as it may be kept: one line of text without control or format
+    characters, at most :data:`MAX_NAME` characters ("" for anything but a string)."""
+    return _clean_line(text, MAX_NAME)
 
 
 def _clean_text(text) -> str:
@@ -243,14 +251,17 @@ class _Limiter:
         self._lock = threading.Lock()
         self._events: dict[object, collections.deque] = {}
         self._calls = 0
+        self._longest = 0.0
 
     def allow(self, key, n: int, window: float) -> bool:
         """Returns True (and counts the event) if ``key`` is still under its limit."""
         now = time.monotonic()
         with self._lock:
             self._calls += 1
+            self._longest = max(self._longest, window)
             if self._calls % 1000 == 0:  # forget keys whose events have all expired
-                for k in [k for k, q in self._events.items() if not q or q[-1] < now - window]:
+                old = now - self._longest
+                for k in [k for k, q in self._events.items() if not q or q[-1] <= old]:
                     del self._events[k]
             q = self._events.setdefault(key, collections.deque())
             while q and q[0] <= now - window:
@@ -373,10 +384,8 @@ class RoomStore:
 
     def create_room(self, title: str = "") -> tuple[RoomInfo, str]:
         """Creates a room; returns it and its facilitator key (also written, mode 0600, to
-        :meth:`key_path`). The title is cleaned like a name but may be 100 characters."""
-        title = " ".join(
-            "".join(c if unicodedata.category(c)[0] != "C" else " " for c in title).split()
-        )[:100] if isinstance(title, str) else ""
+        :meth:`key_path`). The title is cleaned like a name, up to :data:`MAX_TITLE` characters."""
+        title = _clean_line(title, MAX_TITLE)
         key = secrets.token_urlsafe(18)
         salt = secrets.token_bytes(16)
         for _ in range(100):
@@ -578,9 +587,20 @@ class RoomStore:
         now = time.monotonic()
         if now - self._touched.get(token, -math.inf) < TOUCH_EVERY:
             return
+        db = self._db()
+        if db.execute("SELECT 1 FROM students WHERE token = ?", (token,)).fetchone() is None:
+            return  # nothing remembered for a token nobody has
         self._touched[token] = now
-        with self._write() as db:
-            db.execute("UPDATE students SET last_seen = ? WHERE token = ?", (time.time(), token))
+        # last_seen need not survive a crash: this commit skips the fsync (the next
+        # synchronous=FULL commit writes it out with its own)
+        db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            with self._write():
+                db.execute(
+                    "UPDATE students SET last_seen = ? WHERE token = ?", (time.time(), token)
+                )
+        finally:
+            db.execute("PRAGMA synchronous=FULL")
 
     def students(self, code: str) -> list[Student]:
         """Returns room ``code``'s students in joining order."""

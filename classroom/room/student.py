@@ -209,8 +209,13 @@ def RoomTally(svc: RoomService, info: RoomInfo):
     counts = solara.use_memo(
         lambda: svc.store.tally(info.code, info.exercise), dependencies=[info.version]
     )
+    from workshop.exercises import exercise
+
+    ex = exercise(info.exercise)
+    labels = {o.key: f"({o.key}) {o.text}" for o in ex.predict.options}
     solara.Text("The room's predictions:", classes=["room-tally-title"])
-    solara.HTML(tag="div", unsafe_innerHTML=tally_svg(counts), classes=["room-tally"])
+    svg = tally_svg(counts, labels, highlight=ex.predict.answer)
+    solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["room-tally"])
 
 
 #: This tab's place in a room (per browser tab: Solara keeps reactives per kernel), for the
