@@ -72,7 +72,9 @@ def Layout(children=[]):  # noqa: B006 (Solara's layout signature)
     away), or the facilitator's, which has no sidebar."""
     if solara.use_router().path.startswith("/facilitator"):
         return solara.Column(children=children)
-    return solara.AppLayout(children=children, sidebar_open=not NARROW.value)
+    # navigation=False: no tab for each route in the bar (students have no use for the
+    # facilitator's page, which opens only with the room's key)
+    return solara.AppLayout(children=children, sidebar_open=not NARROW.value, navigation=False)
 
 
 @solara.component

@@ -377,9 +377,17 @@ async def measure(args: argparse.Namespace, server: Server) -> dict:
 
         # -- 4. the heavy tabs close; does the memory come back? ----------------------------
         _progress(f"closing the heavy tabs ({args.close}); reading the memory after")
+        reconnects = {}
         for tab in heavy:
             problems[tab.index] += tab.errors
             tab.closing = True
+        for tab in tabs:
+            try:  # how often the page's web socket reconnected (Solara's own page counter)
+                reconnects[tab.index] = await tab.page.evaluate(
+                    "() => window.solara?.debug?.reconnectCount ?? null"
+                )
+            except Exception:
+                reconnects[tab.index] = None
         meter.share()
         light_start = await light.snapshot() if light in playing else None
         t_close = time.monotonic()
@@ -430,6 +438,7 @@ async def measure(args: argparse.Namespace, server: Server) -> dict:
             "steps_per_s": windows[t.index].steps_per_s if t.index in windows else None,
             "steps": windows[t.index].steps if t.index in windows else None,
             "gap_max_ms": windows[t.index].gap_max_ms if t.index in windows else None,
+            "reconnects": reconnects.get(t.index),
             "problems": problems[t.index],
         }
         for t in tabs
@@ -472,13 +481,24 @@ def format_report(data: dict) -> str:
             fmt(t["steps"], "d"),
             fmt(t["steps_per_s"], ".2f"),
             fmt(t["gap_max_ms"], ",.0f"),
+            fmt(t["reconnects"], "d"),
             "failed" if t["problems"] else "ok",
         )
         for t in data["tabs"]
     ]
     lines.append(
         format_table(
-            ("tab", "people", "views", "ready s", "steps", "steps/s", "max gap ms", "status"),
+            (
+                "tab",
+                "people",
+                "views",
+                "ready s",
+                "steps",
+                "steps/s",
+                "max gap ms",
+                "reconnects",
+                "status",
+            ),  # fmt: skip
             rows,
         )
     )

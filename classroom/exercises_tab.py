@@ -54,6 +54,9 @@ ROOM_INTRO = (
     "why, and send it to the room while predictions are open. Then set up the run and watch "
     "it. Check runs the model once, on a seed of your own: the room pools everyone's runs."
 )
+#: The reason box's label, alone and in a room.
+REASON_ALONE = "Why do you think so? (for you; it stays in this browser)"
+REASON_IN_ROOM = "Why do you think so? (sent to the room with your prediction)"
 #: What the page says while a check runs.
 CHECKING = "Checking… (a few seconds)"
 EMPTY = {"answer": None, "reason": ""}
@@ -170,7 +173,7 @@ def ExerciseCard(ex: Exercise, on_setup: Callable[[str], None], room=None):
         with solara.Column(gap="0px"):
             if answer:
                 solara.Text(f"Goal: {ex.goal}", classes=["exercise-goal"])
-        Prediction(ex, record).key("prediction")
+        Prediction(ex, record, room is not None).key("prediction")
         with solara.Column(gap="0px"):
             if room is not None:
                 RoomPanel(ex, answer, record["reason"], room)
@@ -196,7 +199,7 @@ def ExerciseCard(ex: Exercise, on_setup: Callable[[str], None], room=None):
 
 
 @solara.component
-def Prediction(ex: Exercise, record: dict):
+def Prediction(ex: Exercise, record: dict, in_room: bool = False):
     """The question as a radio group (arrow keys move between options), and the reason."""
     reason = record["reason"]
 
@@ -218,7 +221,7 @@ def Prediction(ex: Exercise, record: dict):
         ],
     )
     rv.Textarea(
-        label="Why do you think so? (for you; it stays in this browser)",
+        label=REASON_IN_ROOM if in_room else REASON_ALONE,
         v_model=reason,
         on_v_model=write,
         rows=3,

@@ -355,3 +355,28 @@ def test_fair_share_benchmark_runs_both_cases_and_the_memory(capsys):
     assert "without FAIR" in out and "with FAIR" in out
     assert "light tab, steps a second" in out and "first render" in out
     assert "its models freed:" in out and "then sweep()" in out
+
+
+def test_fair_browser_runs_heavy_and_light_tabs_and_reads_the_memory(app_server, capsys, tmp_path):
+    from benchmarks.fair_browser import main as fair_browser
+
+    out_json = tmp_path / "fair.json"
+    argv = ["--people", "100", "--heavy", "1", "--seconds", "3", "--warmup", "0.5"]
+    argv += ["--renders", "1", "--after", "1", "2", "--json", str(out_json)]
+    status = fair_browser(argv, server=app_server)
+    text = capsys.readouterr().out
+    assert status == 0, text
+    assert text.startswith("Fair share in the browser: 1 heavy tabs (100 people")
+    assert "Machine:" in text and "heavy link: /?n_agents=100&network=complete&compare=1" in text
+    for part in ("light + heavy tabs playing", "nothing playing", "1 s after the heavy tabs"):
+        assert part in text
+    data = json.loads(out_json.read_text())
+    light, heavy = data["tabs"]
+    assert (light["tab"], light["people"], light["views"]) == ("light", 300, 1)
+    assert (heavy["tab"], heavy["people"], heavy["views"]) == ("heavy 1", 100, 2)  # compare on
+    assert all(t["problems"] == [] and measured(t["steps_per_s"]) for t in data["tabs"])
+    assert all(measured(r["ms"]) for r in [data["render_cold"], *data["render_idle"]])
+    assert all(measured(r["ms"]) for r in data["render_busy"])
+    assert [r["after_s"] for r in data["after"]] == [1, 2]
+    assert all(r["rss_mb"] > 50 and measured(r["server_cpu_share"]) for r in data["after"])
+    assert data["rss_playing_mb"] > 50 and data["rss_before_mb"] > 50

@@ -202,7 +202,7 @@ def Predictions(svc: RoomService, info: RoomInfo, projector: bool):
     ex = exercise(info.exercise)
     counts = solara.use_memo(lambda: svc.store.tally(info.code, ex.number), [info.version])
     rows = solara.use_memo(lambda: svc.store.predictions(info.code, ex.number), [info.version])
-    labels = {o.key: f"({o.key}) {o.text}" for o in ex.predict.options}
+    labels = {o.key: o.text for o in ex.predict.options}
     with solara.Column(classes=["fac-predictions"], gap="4px"):
         solara.Markdown(f"### Predictions: {sum(counts.values())}")
         solara.Text(ex.predict.question, classes=["fac-question"])

@@ -212,7 +212,7 @@ def RoomTally(svc: RoomService, info: RoomInfo):
     from workshop.exercises import exercise
 
     ex = exercise(info.exercise)
-    labels = {o.key: f"({o.key}) {o.text}" for o in ex.predict.options}
+    labels = {o.key: o.text for o in ex.predict.options}
     solara.Text("The room's predictions:", classes=["room-tally-title"])
     svg = tally_svg(counts, labels, highlight=ex.predict.answer)
     solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["room-tally"])
