@@ -14,9 +14,9 @@ from pathlib import Path
 
 import solara
 
+from classroom import fair
 from classroom.actions import PageActions
 from classroom.exercises_tab import CURRENT, ExercisesTab
-from classroom.fair import FAIR, release
 from classroom.live_text import LiveText
 from classroom.page_bridge import PageBridge
 from classroom.panels import KEY_CHART, RunsView, show
@@ -187,23 +187,29 @@ def use_play_loop(session: Session, playing, fps: int, version: int) -> None:
         key = id(session)
         due = time.perf_counter()
         wanted = 1.0 / fps
+        seen, seen_at = fair.page_watcher(), time.monotonic()
         try:
             while playing.value and not cancel.is_set():
-                with FAIR.turn(key, cancel, period=wanted) as mine, session.lock:
+                if seen():
+                    seen_at = time.monotonic()
+                elif time.monotonic() - seen_at > fair.ORPHAN_PAUSE:
+                    playing.value = False  # nobody watches: the page went without a word
+                    break
+                with fair.FAIR.turn(key, cancel, period=wanted) as mine, session.lock:
                     if not mine or not session.runs:  # paused, or the tab has closed
                         break
                     session.step()
                     wanted = play_period(session.run.steps, fps)
-                period = FAIR.pace(key, wanted)  # longer when heavy and shared
+                period = fair.FAIR.pace(key, wanted)  # longer when heavy and shared
                 # on a fixed beat (so the speed shown is the speed played), never catching up
                 # on a slow frame with a burst
                 due = max(due + period, time.perf_counter() - period)
                 cancel.wait(max(0.0, due - time.perf_counter()))
         finally:
-            FAIR.leave(key)
+            fair.FAIR.leave(key)
 
     solara.use_thread(play_loop, dependencies=[playing.value, fps, version], intrusive_cancel=False)
-    solara.use_effect(lambda: lambda: release(session), [])  # unmounted: the tab closed
+    solara.use_effect(lambda: lambda: fair.release(session), [])  # unmounted: the tab closed
 
 
 def use_browser(bridge: PageBridge, toggle_play, set_fps) -> bool:

@@ -462,3 +462,23 @@ def _sweep_later(delay: float) -> None:
     # keep the closing kernel alive
     thread.current_context = None  # type: ignore[attr-defined]
     thread.start()
+
+
+#: A play loop whose tab has had no page connected for this long pauses (seconds): the page
+#: was closed without the close call reaching the server (a browser that crashed, a lost
+#: network), and its kernel waits for Solara's cull; meanwhile it need not play.
+ORPHAN_PAUSE = 10.0
+
+
+def page_watcher() -> Callable[[], bool]:
+    """A function that says whether the calling tab still has a page connected (its
+    kernel's page status, read from the Solara kernel the caller runs in); always True
+    outside a Solara server (the tests render pages in-process)."""
+    try:
+        from solara.server import kernel_context
+
+        ctx = kernel_context.get_current_context()
+        connected = kernel_context.PageStatus.CONNECTED
+    except Exception:  # no kernel: not served
+        return lambda: True
+    return lambda: not ctx.page_status or connected in ctx.page_status.values()

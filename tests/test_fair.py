@@ -370,3 +370,25 @@ def test_retired_views_let_their_runs_go():
     gc.collect()
     assert old() is None
     release(session, later=None)
+
+
+def test_a_play_loop_with_no_page_watching_pauses(monkeypatch):
+    """A tab whose page went without a word (no close call reached the server) stops
+    playing once no page has been connected for ORPHAN_PAUSE seconds."""
+    import ipyvuetify as v
+    from test_app import click, render, wait_until
+
+    import app
+    from classroom import fair
+
+    connected = [True]
+    monkeypatch.setattr(fair, "page_watcher", lambda: lambda: connected[0])
+    monkeypatch.setattr(fair, "ORPHAN_PAUSE", 0.3)
+    session, rc, _ = render()
+    click(rc, "Play")
+    wait_until(lambda: session.run.steps >= 2, "playing")
+    assert rc.find(v.Btn, children=["Pause"]).widgets  # still playing while watched
+    connected[0] = False
+    wait_until(lambda: rc.find(v.Btn, children=["Play"]).widgets, "paused when unwatched")
+    assert app.fair.ORPHAN_PAUSE == 0.3
+    rc.close()
