@@ -112,9 +112,13 @@ def serve(
     env: Mapping[str, str] | None = None,
     log_path: Path | None = None,
     timeout: float = SERVER_START_TIMEOUT,
+    port: int | None = None,
 ) -> Iterator[Server]:
     """The app served on 127.0.0.1 and a free port while the ``with`` block runs.
 
+    ``port``: this port instead of a free one (to start a server again where a stopped one
+    was, so that its pages can reconnect); if it is still taken, the start is tried again
+    on the same port.
     ``env`` adds to (or overrides) this process's environment, after the offline settings.
     The server's output goes to ``log_path`` (default ``artifacts/app-server.log``).
     Raises :class:`ServerError` if it does not answer within ``timeout`` seconds.
@@ -126,8 +130,12 @@ def serve(
         log_path = ARTIFACTS / "app-server.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     full_env = {**os.environ, **(env or {})}
+    fixed_port = port
     for attempt in range(3):  # another process may take the free port before solara binds it
-        port = free_port()
+        if fixed_port is None:
+            port = free_port()
+        elif attempt:
+            time.sleep(1.0)  # the port was still taken (a server that was just stopped)
         url = f"http://127.0.0.1:{port}/"
         cmd = [
             "bash", "-c", '. "$0" && solara_offline_env && exec "$@"', str(OFFLINE_ENV),

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import solara
 from solara.routing import Router, router_context
+from waiting import TIMEOUT, wait_until
 
 import app
 from classroom.network_view import quantize
@@ -57,19 +58,6 @@ def page():
 
 def click(rc, label):
     rc.find(v.Btn, children=[label]).widget.click()
-
-
-#: How long a test waits for something the page does in a thread of its own (seconds).
-TIMEOUT = 10.0
-
-
-def wait_until(condition, what: str, timeout: float = TIMEOUT) -> None:
-    """Poll ``condition()`` until it holds; fail naming ``what`` after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.02)
 
 
 def test_step_button_advances_the_run_and_the_views(page):

@@ -12,6 +12,7 @@ import ipyvue
 import ipyvuetify as v
 import pytest
 import solara
+from waiting import TIMEOUT, wait_until
 
 from classroom import exercises_tab as tab
 from classroom.exercise_store import (
@@ -25,8 +26,6 @@ from workshop import checks
 from workshop.checks import CHECKS, CheckError, in_words, no_check_words, report, run_check
 from workshop.exercises import EXERCISES, exercise
 
-#: How long a test waits for the check's thread (seconds); a check takes about one.
-TIMEOUT = 10.0
 WITH_CHECK = sorted(CHECKS)
 
 
@@ -85,14 +84,6 @@ def open_exercise(rc, number: int) -> None:
 
 def predict(rc, key: str) -> None:
     rc.find(v.RadioGroup).widget.v_model = key
-
-
-def wait_until(condition, what: str, timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.02)
 
 
 def result_lines(rc) -> list[str]:

@@ -4,12 +4,11 @@ tallied, a check pooled, and a hostile name shown as text."""
 
 from __future__ import annotations
 
-import time
-
 import ipyvuetify as v
 import pytest
 import solara
 from solara.routing import Router, router_context
+from waiting import wait_until
 
 import app
 from classroom import exercises_tab
@@ -17,16 +16,6 @@ from classroom.room import student as student_mod
 from classroom.room.facilitator import FacilitatorPage
 from classroom.room.service import RoomService, use_service
 from classroom.room.store import RoomStore
-
-TIMEOUT = 10.0
-
-
-def wait_until(condition, what: str, timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.02)
 
 
 @pytest.fixture

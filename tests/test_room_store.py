@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from classroom.room import (
+from classroom.room.store import (
+    CODE_ALPHABET,
+    DB_NAME,
     MAX_NAME,
     MAX_REASON,
     PHASES,
@@ -26,9 +28,9 @@ from classroom.room import (
     RoomError,
     RoomStore,
     clean_name,
+    default_data_dir,
     open_store,
 )
-from classroom.room.store import CODE_ALPHABET, DB_NAME, default_data_dir
 from workshop.exercises import exercise
 
 ROOT = Path(__file__).resolve().parents[1]
