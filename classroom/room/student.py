@@ -181,7 +181,8 @@ def RoomPanel(ex, answer: str | None, reason: str, room: RoomView):
                 f"The room has your prediction: ({sent.answer}).", classes=["room-confirmed"]
             )
         if info.phase == "open":
-            changed = sent is not None and answer is not None and answer != sent.answer
+            mine = (answer, reason.strip())
+            changed = sent is not None and answer is not None and mine != (sent.answer, sent.reason)
             solara.Button(
                 "Send my prediction again" if changed else "Send my prediction to the room",
                 on_click=send,
