@@ -380,3 +380,25 @@ def test_fair_browser_runs_heavy_and_light_tabs_and_reads_the_memory(app_server,
     assert [r["after_s"] for r in data["after"]] == [1, 2]
     assert all(r["rss_mb"] > 50 and measured(r["server_cpu_share"]) for r in data["after"])
     assert data["rss_playing_mb"] > 50 and data["rss_before_mb"] > 50
+
+
+def test_room_load_small_room(capsys, tmp_path):
+    from benchmarks.room_load import main as room_load
+
+    out_json = tmp_path / "room.json"
+    argv = ["--students", "3", "--tabs", "1", "--warmup", "0.5", "--settle", "0.5"]
+    status = room_load([*argv, "--spread", "0.5", "--timeout", "60", "--json", str(out_json)])
+    text = capsys.readouterr().out
+    assert status == 0, text
+    assert text.startswith("Room load: 3 simulated students") and "No failures" in text
+    data = json.loads(out_json.read_text())
+    assert data["counts"] == {
+        "joined": 3, "switched": 3, "predicted": 3, "checked": 3, "saw the tally": 3
+    }  # fmt: skip
+    assert data["problems"] == {} and all(s["problems"] == [] for s in data["students"])
+    assert [s["answer"] for s in data["students"]] == ["a", "b", "c"]
+    for key in ("moved", "opened", "prediction", "check", "revealed"):
+        assert data[key]["n"] == 3 and measured(data[key]["median"]), key
+    assert measured(data["join"]["all_seconds"]) and len(data["facilitator"]) == 6
+    assert all(measured(v["server_cpu"]) for v in data["phases"].values())
+    assert data["rss_joined_mb"] > 50 and data["rss_peak_mb"] >= data["rss_before_mb"] - 1

@@ -73,7 +73,7 @@ def FacilitatorPage():
 def Desk(svc: RoomService, code: str, projector_first: bool):
     """The facilitator's desk, once the key was right."""
     projector, set_projector = solara.use_state(projector_first)
-    info = use_room(code, svc)
+    info = use_room(code, svc, everything=True)
     clock = use_clock(ONLINE_SECONDS / 2)  # who is still there, even when nothing changes
     if info is None:
         solara.Error(f"There is no room {code}.")

@@ -38,6 +38,9 @@ __all__ = [
 
 #: How often (seconds) a student's page tells the room it is still there.
 HEARTBEAT = 5.0
+#: The facilitator's page gathers the room's changes that come within this many seconds
+#: into one redraw.
+SETTLE = 0.3
 
 
 class SeatBridge(anywidget.AnyWidget):
@@ -98,26 +101,42 @@ def use_seat(code: str, svc: RoomService | None = None):
 
 
 def use_room(
-    code: str, svc: RoomService | None = None, seat: Seat | None = None
+    code: str,
+    svc: RoomService | None = None,
+    seat: Seat | None = None,
+    everything: bool = False,
 ) -> RoomInfo | None:
-    """Room ``code`` as it is now, read again whenever it changes (a thread of this page
-    waits for the room's news; with a ``seat`` it also says, every few seconds, that the
-    student is still there). None for an unknown room."""
+    """Room ``code`` as it is now (None for an unknown room), kept up to date by a thread of
+    this page that waits for the room's news. A student's page (``everything`` False) draws
+    itself again only when what it shows changes, the exercise or the phase, not at every
+    other student's join, prediction or check: sixty pages redrawing at each of sixty
+    predictions would keep the server busy for minutes. The facilitator's page
+    (``everything``) follows every change, gathering those that come within
+    :data:`SETTLE` seconds into one redraw. With a ``seat`` the thread also says, every
+    few seconds, that the student is still there."""
     svc = svc or service()
-    version, set_version = solara.use_state(-1)
+    first = solara.use_memo(lambda: svc.store.room(code), dependencies=[code])
+    room, set_room = solara.use_state(first)
 
     def follow(cancel: threading.Event):
-        seen = -1
+        seen, shown = -1, None
         while not cancel.is_set():
             now = svc.wait(code, seen, timeout=HEARTBEAT, cancel=cancel)
             if seat is not None:
                 svc.touch(seat)
-            if now != seen:
-                seen = now
-                set_version(now)
+            if now == seen:
+                continue
+            if everything and cancel.wait(SETTLE):
+                return
+            seen = max(now, svc.store.version(code))
+            info = svc.store.room(code)
+            key = info if everything or info is None else (info.exercise, info.phase)
+            if key != shown:
+                shown = key
+                set_room(info)
 
-    solara.use_thread(follow, dependencies=[code, seat], intrusive_cancel=False)
-    return solara.use_memo(lambda: svc.store.room(code), dependencies=[code, version])
+    solara.use_thread(follow, dependencies=[code, seat, everything], intrusive_cancel=False)
+    return room
 
 
 @solara.component
@@ -154,14 +173,16 @@ def RoomPanel(ex, answer: str | None, reason: str, room: RoomView):
     predictions open (confirmed once the room's database has it), and the room's tally once
     revealed."""
     info, seat, svc = room.info, room.seat, room.svc
-    sent = solara.use_memo(
-        lambda: svc.store.prediction(seat.token, ex.number), dependencies=[info.version]
+    stored = solara.use_memo(
+        lambda: svc.store.prediction(seat.token, ex.number), dependencies=[info]
     )
+    confirmed, set_confirmed = solara.use_state(None)  # what the last send stored
+    sent = max((p for p in (stored, confirmed) if p is not None), key=_when, default=None)
     problem, set_problem = solara.use_state("")
 
     def send():
         try:
-            svc.predict(seat, ex.number, answer, reason)
+            set_confirmed(svc.predict(seat, ex.number, answer, reason))
             set_problem("")
         except RoomError as err:
             set_problem(str(err))
@@ -202,14 +223,16 @@ def RoomPanel(ex, answer: str | None, reason: str, room: RoomView):
             solara.Text(problem, classes=["room-problem"])
 
 
+def _when(prediction) -> float:
+    return prediction.updated
+
+
 @solara.component
 def RoomTally(svc: RoomService, info: RoomInfo):
     """The room's predictions for its exercise, as the facilitator revealed them."""
     from .pooled import tally_svg
 
-    counts = solara.use_memo(
-        lambda: svc.store.tally(info.code, info.exercise), dependencies=[info.version]
-    )
+    counts = solara.use_memo(lambda: svc.store.tally(info.code, info.exercise), dependencies=[info])
     from workshop.exercises import exercise
 
     ex = exercise(info.exercise)
