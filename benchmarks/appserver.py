@@ -45,7 +45,11 @@ CHROMIUM_ARGS = [
 ]
 SERVER_START_TIMEOUT = 90.0  # s; starting takes ~3 s (imports), more on a cold, busy machine
 #: What ``./dev classroom`` sets on top of the offline settings (its defaults).
-CLASSROOM_ENV = {"SOLARA_KERNEL_CULL_TIMEOUT": "20m", "SOLARA_KERNEL_MAX_COUNT": "90"}
+CLASSROOM_ENV = {
+    "SOLARA_KERNEL_CULL_TIMEOUT": "20m",
+    "SOLARA_KERNEL_MAX_COUNT": "90",
+    "SOLARA_STATE_AUTO_REMOUNT": "True",
+}
 
 #: Straight to 127.0.0.1, whatever http_proxy says.
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))

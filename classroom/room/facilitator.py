@@ -22,6 +22,7 @@ import solara
 
 from workshop.exercises import EXERCISES, exercise
 
+from ..page_bridge import PageBridge
 from .service import RoomService, service
 from .store import PHASES, RoomError, RoomInfo
 from .student import use_room
@@ -29,6 +30,7 @@ from .student import use_room
 __all__ = ["FacilitatorPage", "ONLINE_SECONDS"]
 
 STYLE = Path(__file__).with_name("facilitator.css")
+PAGE_STYLE = Path(__file__).parents[1] / "style.css"
 #: A student whose page has said nothing for this long is shown as away.
 ONLINE_SECONDS = 20.0
 #: What the phase buttons say, and what the room's phase is called on the page.
@@ -59,7 +61,10 @@ def FacilitatorPage():
     svc = service()
     allowed = solara.use_memo(lambda: svc.store.key_ok(code, key), dependencies=[code, key])
     solara.Title(f"Room {code}: facilitator" if allowed else "Facilitator")
+    solara.Style(PAGE_STYLE)  # the app's accessibility fixes (contrast, focus rings)
     solara.Style(STYLE)
+    bridge = solara.use_memo(PageBridge, dependencies=[])  # the page's language, zoom
+    solara.Column(children=[bridge], gap="0px")
     if not allowed:
         solara.Error(
             "This page is the facilitator's: it opens only with the room's key, which "
