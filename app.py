@@ -21,7 +21,7 @@ from classroom.live_text import LiveText
 from classroom.page_bridge import PageBridge
 from classroom.panels import KEY_CHART, RunsView, show
 from classroom.room.facilitator import FacilitatorPage
-from classroom.room.student import ROOM, InRoom
+from classroom.room.student import InRoom
 from classroom.session import Session
 from classroom.share import Setup, from_query, to_query
 from classroom.sidebar import SLOW_START_SPEED, SLOW_START_STEPS, Settings
@@ -147,7 +147,7 @@ def AppPage(session: Session | None = None, on_session=None):
     if TABS[tab] == "About":
         solara.Markdown(ABOUT)
     elif TABS[tab] == "Exercises":
-        ExercisesTab(on_setup=open_link, room=ROOM.value if setup.room else None)
+        ExercisesTab(on_setup=open_link, in_room=bool(setup.room))
     else:
         Notices(problems, set_problems, reduced)
         RunsView(session, selected, version, session.replay_bar)

@@ -33,7 +33,7 @@ from workshop.checks import Outcome, in_words, no_check_words, run_check
 from workshop.exercises import EXERCISES, Exercise, exercise
 
 from .exercise_store import MAX_REASON, ExerciseStore, clean_reason, clean_records, download_text
-from .room.student import RoomPanel
+from .room.student import ROOM, RoomPanel
 
 __all__ = ["CHECKING", "ExercisesTab", "label", "reset"]
 
@@ -108,11 +108,13 @@ def _texts(items, classes: list[str]):
 
 
 @solara.component
-def ExercisesTab(on_setup: Callable[[str], None], room=None):
+def ExercisesTab(on_setup: Callable[[str], None], in_room: bool = False):
     """The tab. ``on_setup(query)`` gets the exercise's link as a query string without the
     leading ``?`` ("" for the default scenario) when the learner presses "Set up this run".
-    ``room``: the learner's place in a classroom room (a
-    :class:`classroom.room.student.RoomView`), or None."""
+    ``in_room``: the page takes part in a classroom room; the learner's place in it is
+    :data:`classroom.room.student.ROOM`, read here (not by the page), so that a change in
+    the room draws this tab again, not the whole page."""
+    room = ROOM.value if in_room else None
     store = solara.use_memo(lambda: ExerciseStore(records=RECORDS.value), dependencies=[])
     available, set_available = solara.use_state(True)
 
