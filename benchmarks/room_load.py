@@ -78,6 +78,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import contextlib
 import itertools
 import json
@@ -1076,6 +1077,17 @@ def create_room(data_dir: Path) -> tuple[str, str]:
     return info.code, key
 
 
+def run_async(coro):
+    """``asyncio.run(coro)``, in a thread of its own when this thread already runs an event
+    loop (Playwright's sync API keeps one running while a browser is open)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark against a server of its own (a fresh data folder, one new room)
     and print the report."""
@@ -1101,7 +1113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _progress(f"starting the app server (production mode; room {code} in {data_dir})")
         with serve(production=True, env=env, log_path=ARTIFACTS / "room-load-server.log") as server:
             room = {"code": code, "key": key, "env": shown}
-            data = asyncio.run(measure(args, server, room))
+            data = run_async(measure(args, server, room))
     except ServerError as e:
         print(f"room_load: error: {e}", file=sys.stderr)
         return 1
