@@ -28,7 +28,14 @@ from dataclasses import dataclass, field
 
 from playwright.async_api import Browser, BrowserContext, Page, WebSocket
 
-from benchmarks.appserver import ARTIFACTS, Server, ServerError, chromium_executable, serve
+from benchmarks.appserver import (
+    ARTIFACTS,
+    Server,
+    ServerError,
+    chromium_executable,
+    process_rss_mb,
+    serve,
+)
 
 VIEWPORT = {"width": 1280, "height": 900}
 N_CHARTS = 7  # the app's charts (classroom.run.CHARTS); "complete" waits for this many
@@ -350,3 +357,27 @@ def run_against_server(
     except (ServerError, FileNotFoundError) as e:
         print(f"{name}: error: {e}", file=sys.stderr)
         return None
+
+
+class Sampler:
+    """Samples the server's resident memory every ``every`` seconds (for the peak)."""
+
+    def __init__(self, pid: int, every: float = 0.5):
+        self.pid, self.every, self.rss = pid, every, []
+        self._task: asyncio.Task | None = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                self.rss.append(process_rss_mb(self.pid))
+            except OSError:
+                return
+            await asyncio.sleep(self.every)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)

@@ -45,6 +45,7 @@ from benchmarks.appserver import (
     process_rss_mb,
 )
 from benchmarks.browsertab import (
+    Sampler,
     Tab,
     fmt,
     format_table,
@@ -106,31 +107,6 @@ def _progress(text: str) -> None:
 
 def _first_line(e: BaseException) -> str:
     return f"{type(e).__name__}: {e}".splitlines()[0]
-
-
-class Sampler:
-    """Samples the server's RSS every ``every`` seconds while the check runs."""
-
-    def __init__(self, pid: int, every: float = 0.5):
-        self.pid, self.every = pid, every
-        self.rss: list[float] = []
-        self._task: asyncio.Task | None = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                self.rss.append(process_rss_mb(self.pid))
-            except OSError:
-                return
-            await asyncio.sleep(self.every)
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
 
 
 async def _with_timeout(coro, seconds: float):

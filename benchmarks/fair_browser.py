@@ -63,6 +63,7 @@ from benchmarks.appserver import (
     process_rss_mb,
 )
 from benchmarks.browsertab import (
+    Sampler,
     Tab,
     fmt,
     format_table,
@@ -230,30 +231,6 @@ async def close_page(tab: Tab, timeout: float = 10.0) -> None:
 
 async def renders(browser, url: str, count: int, timeout: float, start: int) -> list[dict]:
     return [await first_render(browser, url, timeout, start + i) for i in range(count)]
-
-
-class Sampler:
-    """The server's RSS every ``every`` seconds, for the peak."""
-
-    def __init__(self, pid: int, every: float = 0.5):
-        self.pid, self.every, self.rss = pid, every, []
-        self._task: asyncio.Task | None = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                self.rss.append(process_rss_mb(self.pid))
-            except OSError:
-                return
-            await asyncio.sleep(self.every)
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
 
 
 class Meter:

@@ -108,6 +108,7 @@ from benchmarks.appserver import (
     serve,
 )
 from benchmarks.browsertab import (
+    Sampler,
     fmt,
     format_table,
     loadavg,
@@ -609,30 +610,6 @@ class Meter:
         share = (cpu - self.cpu) / (t - self.t) if t > self.t else 0.0
         self.cpu, self.t = cpu, t
         return share
-
-
-class Sampler:
-    """The server's RSS every ``every`` seconds (for the peak)."""
-
-    def __init__(self, pid: int, every: float = 0.5):
-        self.pid, self.every, self.rss = pid, every, []
-        self._task: asyncio.Task | None = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                self.rss.append(process_rss_mb(self.pid))
-            except OSError:
-                return
-            await asyncio.sleep(self.every)
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
 
 
 async def _all(students: list[Student], phase: str, make) -> list[Student]:
