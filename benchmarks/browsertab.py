@@ -23,6 +23,7 @@ import json
 import re
 import statistics
 import sys
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ from benchmarks.appserver import (
     Server,
     ServerError,
     chromium_executable,
+    process_cpu_seconds,
     process_rss_mb,
     serve,
 )
@@ -381,3 +383,17 @@ class Sampler:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+
+
+class Meter:
+    """The server's CPU time as a share of one core, phase by phase."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.cpu, self.t = process_cpu_seconds(pid), time.monotonic()
+
+    def share(self) -> float:
+        cpu, t = process_cpu_seconds(self.pid), time.monotonic()
+        share = (cpu - self.cpu) / (t - self.t) if t > self.t else 0.0
+        self.cpu, self.t = cpu, t
+        return share

@@ -59,10 +59,10 @@ from benchmarks.appserver import (
     chromium_executable,
     cpu_seconds_of,
     descendants,
-    process_cpu_seconds,
     process_rss_mb,
 )
 from benchmarks.browsertab import (
+    Meter,
     Sampler,
     Tab,
     fmt,
@@ -231,20 +231,6 @@ async def close_page(tab: Tab, timeout: float = 10.0) -> None:
 
 async def renders(browser, url: str, count: int, timeout: float, start: int) -> list[dict]:
     return [await first_render(browser, url, timeout, start + i) for i in range(count)]
-
-
-class Meter:
-    """Server CPU share since the last reading."""
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.cpu, self.t = process_cpu_seconds(pid), time.monotonic()
-
-    def share(self) -> float:
-        cpu, t = process_cpu_seconds(self.pid), time.monotonic()
-        share = (cpu - self.cpu) / (t - self.t) if t > self.t else 0.0
-        self.cpu, self.t = cpu, t
-        return share
 
 
 async def measure(args: argparse.Namespace, server: Server) -> dict:

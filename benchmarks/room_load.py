@@ -108,6 +108,7 @@ from benchmarks.appserver import (
     serve,
 )
 from benchmarks.browsertab import (
+    Meter,
     Sampler,
     fmt,
     format_table,
@@ -596,20 +597,6 @@ class Facilitator:
 
 
 # -- the run -----------------------------------------------------------------------------------
-
-
-class Meter:
-    """The server's CPU time as a share of one core, phase by phase."""
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.cpu, self.t = process_cpu_seconds(pid), time.monotonic()
-
-    def share(self) -> float:
-        cpu, t = process_cpu_seconds(self.pid), time.monotonic()
-        share = (cpu - self.cpu) / (t - self.t) if t > self.t else 0.0
-        self.cpu, self.t = cpu, t
-        return share
 
 
 async def _all(students: list[Student], phase: str, make) -> list[Student]:

@@ -42,7 +42,6 @@ __all__ = [
 
 #: Prefix of run B's settings in a link.
 COMPARE_PREFIX = "b."
-_PAGE_KEYS = ("scenario", "seed", "projector", "compare", "room")
 #: A room code in a link: letters and digits, at most this long (classroom.room.store).
 MAX_ROOM = 12
 MAX_SEED = 2**32 - 1
