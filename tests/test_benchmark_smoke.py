@@ -402,3 +402,18 @@ def test_room_load_small_room(capsys, tmp_path):
     assert measured(data["join"]["all_seconds"]) and len(data["facilitator"]) == 6
     assert all(measured(v["server_cpu"]) for v in data["phases"].values())
     assert data["rss_joined_mb"] > 50 and data["rss_peak_mb"] >= data["rss_before_mb"] - 1
+
+
+def test_checks_benchmark_times_each_check(capsys):
+    from benchmarks.checks import main as checks_main
+    from benchmarks.checks import time_check
+
+    assert measured(time_check(1)) and measured(time_check(1, seeds=(11,)))
+    assert checks_main(["--exercises", "1", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rows = [line.split() for line in lines[1:-1]]
+    assert [r[0] for r in rows] == ["1", "2"] and all(
+        measured(float(x)) for r in rows for x in r[1:]
+    )
+    with pytest.raises(SystemExit):
+        checks_main(["--exercises", "7"])  # exercise 7 has no check: said, not a traceback

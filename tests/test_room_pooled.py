@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import re
-import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -74,16 +73,6 @@ def test_every_check_runs_on_one_students_seed(number):
     assert "seed 7" in text
     # one seed may be given as a plain number too
     assert run_check(number, seeds=7).value == outcome.value
-
-
-@pytest.mark.parametrize("number", WITH_CHECK)
-def test_one_seed_takes_well_under_two_seconds(number):
-    run_check(number, seeds=(123,))  # warm: imports and compiled loops are ready in a room
-    checks._frames.cache_clear()
-    checks._second_chance.cache_clear()
-    start = time.perf_counter()
-    run_check(number, seeds=(11,))
-    assert time.perf_counter() - start < 1.5
 
 
 def test_different_seeds_give_different_values():
