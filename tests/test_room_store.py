@@ -441,9 +441,9 @@ WRITER = textwrap.dedent(
     from classroom.room.store import RoomStore
     store = RoomStore(sys.argv[1])
     store.join_limit = (10**9, 60.0)
-    code, prefix = sys.argv[2], sys.argv[3]
+    code, prefix, count = sys.argv[2], sys.argv[3], int(sys.argv[4])
     print("ready", flush=True)
-    for i in range(100000):
+    for i in range(count):
         s = store.join(code, f"{prefix}{i}")
         store.predict(s.token, 3, "abc"[i % 3], f"reason {i}")
         print("confirmed", s.id, "abc"[i % 3], flush=True)
@@ -451,10 +451,12 @@ WRITER = textwrap.dedent(
 )
 
 
-def _writer(store, room, prefix):
+def _writer(store, room, prefix, count=400):
+    """A process that joins ``count`` students (fewer than a room holds: a writer that ran
+    ahead of the other must not fill the room) and sends a prediction for each."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(store.path), room, prefix],
+        [sys.executable, "-c", WRITER, str(store.path), room, prefix, str(count)],
         stdout=subprocess.PIPE,
         text=True,
         cwd=ROOT,
@@ -493,7 +495,7 @@ def test_sigkill_loses_no_confirmed_prediction(store, room):
 
 def test_two_processes_write_at_once(store, room):
     open_for(store, room, 3)
-    procs = [_writer(store, room, p) for p in ("x", "y")]
+    procs = [_writer(store, room, p, count=25) for p in ("x", "y")]
     try:
         for p in procs:
             assert p.stdout.readline().strip() == "ready"
