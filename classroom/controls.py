@@ -29,6 +29,7 @@ def control_kind(name: str) -> str:
         "choice": "select",
         "strategy": "select",
         "graph": "none",
+        "mix": "none",  # set by the strategy builder's "Try it", not by a control
     }[p.kind]
 
 

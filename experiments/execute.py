@@ -36,6 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.params import PARAMETERS
+
 from . import WORKER_PRELOAD
 from .spec import RunSpec, Spec
 from .store import Part, Store, encode_part
@@ -128,6 +130,8 @@ def _run(
         **run.params,
         "steps": steps,
     }
+    # a mix (pairs of name and weight) goes into the table as its text, "interrupt:1.0, ..."
+    row["strategy_mix"] = PARAMETERS["strategy_mix"].to_text(run.params.get("strategy_mix"))
     for name in reporters:
         # a group no one in this run belongs to (a strategy swept in and out): NaN
         if name == "faded_broadcasters":

@@ -21,7 +21,14 @@ from .collect import (
     record_group_means,
 )
 from .networks import build_network, to_networkx
-from .params import MAX_COMPLETE, PARAMETERS, ParameterError, validate, validate_one
+from .params import (
+    MAX_COMPLETE,
+    PARAMETERS,
+    ParameterError,
+    seat_counts,
+    validate,
+    validate_one,
+)
 from .world import World
 
 __all__ = [
@@ -150,13 +157,7 @@ class NetworkingModel(mesa.Model):
         else:
             n, u, v, labels = build_network(values, self.rng)
         self.labels = labels
-        slots = [
-            get_strategy(values["broadcaster_strategy"]),
-            get_strategy(values["interactor_strategy"]),
-        ]
-        n_broadcasters = round(values["broadcaster_share"] * n)
-        strategy_id = np.ones(n, dtype=np.int64)
-        strategy_id[self.rng.permutation(n)[:n_broadcasters]] = 0
+        slots, strategy_id, interactor_sid = self.seat_people(values, n)
         self.world = World(
             n,
             u,
@@ -165,7 +166,7 @@ class NetworkingModel(mesa.Model):
             self.rng,
             slots,
             strategy_id,
-            interactor_sid=1,
+            interactor_sid=interactor_sid,
             implicit_complete=implicit,
         )
         self.people = Person.populate(self, n, labels)
@@ -180,6 +181,33 @@ class NetworkingModel(mesa.Model):
         self.datacollector = ArrayCollector(recorder, model_reporters=reporters)
         self.running = True
         self.datacollector.collect(self)
+
+    def seat_people(self, values: dict, n: int) -> tuple[list, np.ndarray, int]:
+        """Give every person a strategy: ``(slots, strategy_id, interactor_sid)``.
+
+        Without a ``strategy_mix``, ``broadcaster_share`` of the people (rounded) use
+        ``broadcaster_strategy`` (slot 0) and the rest ``interactor_strategy`` (slot 1).
+        With one, slot i is the mix's i-th strategy, seated by its weight
+        (:func:`sim.params.seat_counts`). Either way one random permutation of the people
+        (``self.rng``) decides who sits where. ``interactor_sid`` is the slot faded
+        broadcasters switch to under ``adaptation``: the first whose group is the
+        interactors, or -1 (nobody switches) when a mix has none."""
+        mix = values["strategy_mix"]
+        order = self.rng.permutation(n)
+        if mix is None:
+            slots = [
+                get_strategy(values["broadcaster_strategy"]),
+                get_strategy(values["interactor_strategy"]),
+            ]
+            strategy_id = np.ones(n, dtype=np.int64)
+            strategy_id[order[: round(values["broadcaster_share"] * n)]] = 0
+            return slots, strategy_id, 1
+        slots = [get_strategy(name) for name, _ in mix]
+        counts = seat_counts([weight for _, weight in mix], n)
+        strategy_id = np.empty(n, dtype=np.int64)
+        strategy_id[order] = np.repeat(np.arange(len(slots)), counts)
+        groups = [group_of(s) for s in slots]
+        return slots, strategy_id, groups.index("interactors") if "interactors" in groups else -1
 
     # -- running ---------------------------------------------------------------------------
     def step(self) -> None:

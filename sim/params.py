@@ -20,18 +20,22 @@ evidence, learning (``interest_learning``) and the strong memory trace
 from __future__ import annotations
 
 import difflib
+import math
 import numbers
 from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
     "GROUPS",
+    "MAX_MIX",
     "NETWORKS",
     "PARAMETERS",
     "Param",
     "ParameterError",
+    "check_mix",
     "defaults",
     "from_text",
+    "seat_counts",
     "validate",
     "validate_one",
 ]
@@ -94,7 +98,8 @@ class Param:
     """One declared parameter.
 
     ``kind`` is one of ``"int"``, ``"float"``, ``"bool"``, ``"choice"``, ``"strategy"``
-    (a registered strategy name) or ``"graph"`` (a NetworkX graph or ``None``).
+    (a registered strategy name), ``"mix"`` (strategies and their weights, or ``None``:
+    see :func:`check_mix`) or ``"graph"`` (a NetworkX graph or ``None``).
     ``live`` says whether the value may change while a run is going (see
     :meth:`sim.NetworkingModel.set_parameter`); structural ones apply on a new model.
     """
@@ -125,6 +130,11 @@ class Param:
             return "the name of a registered strategy"
         if self.kind == "graph":
             return "a networkx.Graph, or None to generate the network named by 'network'"
+        if self.kind == "mix":
+            return (
+                f"None, or 1 to {MAX_MIX} registered strategies each with a weight above 0, "
+                "as a mapping {name: weight} or text 'name:weight, name:weight'"
+            )
         raise AssertionError(self.kind)
 
     def check(self, value: Any) -> Any:
@@ -178,6 +188,8 @@ class Param:
             if value is None or isinstance(value, nx.Graph):
                 return value
             raise refuse(f"got a {type(value).__name__}")
+        if self.kind == "mix":
+            return check_mix(self.name, value)
         raise AssertionError(self.kind)
 
     def from_text(self, text: str) -> Any:
@@ -204,6 +216,8 @@ class Param:
             return self.check(number)
         if self.kind == "graph":
             raise ParameterError(self.name, "a network cannot be given as text")
+        if self.kind == "mix":
+            return check_mix(self.name, _mix_from_text(self.name, raw))
         return self.check(raw)
 
     def to_text(self, value: Any) -> str:
@@ -216,6 +230,8 @@ class Param:
             return repr(float(value))
         if self.kind == "graph":
             raise ParameterError(self.name, "a network cannot be written as text")
+        if self.kind == "mix":
+            return "" if value is None else ", ".join(f"{n}:{w!r}" for n, w in value)
         return str(value)
 
 
@@ -230,6 +246,86 @@ BOOL_TEXT = {
     "no": False,
     "off": False,
 }
+
+
+#: The most strategies one mix may seat (a class tournament: 30 students and the built-ins).
+MAX_MIX = 64
+
+
+def check_mix(field: str, value: Any) -> tuple[tuple[str, float], ...] | None:
+    """A strategy mix, checked: ``None`` (not used), or a tuple of ``(name, weight)`` pairs
+    in the order given, each name a registered strategy that appears once and each weight
+    a finite number above 0. Accepts a mapping ``{name: weight}`` or a sequence of pairs.
+    Weights are relative: ``{"a": 1, "b": 2}`` seats a third of the people with ``a``."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        pairs = list(value.items())
+    elif isinstance(value, list | tuple):
+        pairs = list(value)
+    else:
+        raise ParameterError(
+            field, f"must be {PARAMETERS[field].describe_allowed()} (got {value!r})"
+        )
+    if not 1 <= len(pairs) <= MAX_MIX:
+        raise ParameterError(field, f"must name 1 to {MAX_MIX} strategies (got {len(pairs)})")
+    from agents.registry import available_strategies
+
+    names = available_strategies()
+    out, seen = [], set()
+    for pair in pairs:
+        if not (isinstance(pair, list | tuple) and len(pair) == 2):
+            raise ParameterError(field, f"each entry must be a (name, weight) pair (got {pair!r})")
+        name, weight = pair
+        if not isinstance(name, str) or name not in names:
+            close = difflib.get_close_matches(str(name), names, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ParameterError(field, f"unknown strategy {name!r}{hint}")
+        if name in seen:
+            raise ParameterError(field, f"names strategy {name!r} twice")
+        seen.add(name)
+        if (
+            isinstance(weight, bool | _np_bool())
+            or not isinstance(weight, numbers.Real)
+            or not math.isfinite(weight)
+            or weight <= 0
+        ):
+            raise ParameterError(
+                field, f"the weight of {name!r} must be a number above 0 (got {weight!r})"
+            )
+        out.append((name, float(weight)))
+    return tuple(out)
+
+
+def _mix_from_text(field: str, raw: str) -> list | None:
+    """``"interrupt:1, interact:2"`` -> pairs; an empty text or ``none`` -> None."""
+    if raw == "" or raw.lower() == "none":
+        return None
+    pairs = []
+    for part in raw.split(","):
+        name, sep, weight = part.partition(":")
+        try:
+            number = float(weight) if sep else 1.0
+        except ValueError:
+            raise ParameterError(
+                field, f"the weight in {part.strip()!r} must be a number (as in 'interact:2')"
+            ) from None
+        pairs.append((name.strip(), number))
+    return pairs
+
+
+def seat_counts(weights, n: int) -> list[int]:
+    """How many of ``n`` people each weight seats: ``n * weight / total`` rounded so that
+    the counts add up to ``n`` (largest remainders first, earlier entries winning a draw)."""
+    w = [float(x) for x in weights]
+    total = sum(w)
+    exact = [n * x / total for x in w]
+    counts = [int(math.floor(e)) for e in exact]
+    left = n - sum(counts)
+    order = sorted(range(len(w)), key=lambda i: (-(exact[i] - counts[i]), i))
+    for i in order[:left]:
+        counts[i] += 1
+    return counts
 
 
 def _np_bool():
@@ -283,6 +379,16 @@ PARAMETERS: dict[str, Param] = {
             "Strategy used by everyone else.",
             "People",
             "Interactors' strategy",
+            advanced=True,
+        ),
+        _p(
+            "strategy_mix",
+            "mix",
+            None,
+            "Several strategies side by side, each with a weight (its share of the people); "
+            "when set, it replaces the share of broadcasters and the two strategies above.",
+            "People",
+            "Strategy mix",
             advanced=True,
         ),
         _p(

@@ -54,6 +54,12 @@ def declared(p) -> st.SearchStrategy:
         return st.sampled_from(BUILTIN_STRATEGIES)
     if p.kind == "graph":
         return st.none()
+    if p.kind == "mix":  # None (the two strategies by share), or the built-ins by weight
+        weights = st.floats(1e-3, 1e3, allow_nan=False, allow_infinity=False)
+        pairs = st.lists(st.sampled_from(BUILTIN_STRATEGIES), min_size=1, unique=True).flatmap(
+            lambda names: st.tuples(*(st.tuples(st.just(n), weights) for n in names))
+        )
+        return st.one_of(st.none(), pairs)
     raise AssertionError(f"no hypothesis strategy for parameter kind {p.kind!r} ({p.name})")
 
 

@@ -203,6 +203,24 @@ def test_unknown_parameter_without_a_close_match_is_still_named():
     assert "unknown parameter" in str(err)
 
 
+def test_a_strategy_mix_seats_people_by_weight_in_slot_order():
+    model = NetworkingModel(n_agents=100, rng=3, strategy_mix={"interact": 1, "interrupt": 3})
+    assert [s.name for s in model.world.strategies] == ["interact", "interrupt"]
+    assert np.bincount(model.world.strategy_id).tolist() == [25, 75]
+    # the interactors' slot is where faded broadcasters go under adaptation
+    assert model.world.interactor_sid == 0
+
+
+def test_a_strategy_mix_reads_and_writes_as_text():
+    p = PARAMETERS["strategy_mix"]
+    mix = p.from_text(" interrupt:1, interact:2.5 ")
+    assert mix == (("interrupt", 1.0), ("interact", 2.5))
+    assert p.from_text(p.to_text(mix)) == mix
+    assert p.from_text("") is None and p.to_text(None) == ""
+    with pytest.raises(ParameterError, match="as in 'interact:2'"):
+        p.from_text("interact:lots")
+
+
 def test_error_is_raised_before_any_work_and_is_a_value_error():
     assert issubclass(ParameterError, ValueError)
     with pytest.raises(ValueError):
@@ -227,6 +245,18 @@ def _generated_cases():
             bad = ["no_such_strategy", None, 0]
         elif p.kind == "graph":
             bad = ["a graph", 42]
+        elif p.kind == "mix":
+            bad = [
+                "a mix",
+                42,
+                {},
+                {"no_such_strategy": 1},
+                {"interact": 0},
+                {"interact": NAN},
+                {"interact": True},
+                [("interact", 1), ("interact", 2)],
+                [("interact", 1, 2)],
+            ]
         else:  # a new kind of parameter: this file needs a case for it
             raise AssertionError(f"no bad values known for kind {p.kind!r} ({name})")
         cases += [pytest.param(name, value, id=f"{name}={value!r}") for value in bad]
@@ -247,6 +277,10 @@ def test_every_declared_parameter_refuses_bad_values(name, value):
             assert repr(choice) in message, (choice, message)
     elif p.kind == "strategy":
         assert "interrupt" in message and "interact" in message, message
+    elif p.kind == "mix" and not isinstance(value, str | int):
+        # what is wrong inside the mix: the count, the name, the weight or the pair
+        words = ("1 to", "unknown strategy", "weight of 'interact'", "twice", "pair")
+        assert any(w in message for w in words), message
     else:
         assert p.describe_allowed() in message
 
