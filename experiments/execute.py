@@ -42,7 +42,7 @@ from . import WORKER_PRELOAD
 from .spec import RunSpec, Spec
 from .store import Part, Store, encode_part
 
-__all__ = ["BackendError", "RunSummary", "run_batch", "run_one", "run_spec"]
+__all__ = ["BackendError", "RunSummary", "map_tasks", "run_batch", "run_one", "run_spec"]
 
 #: Batches handed to the backend ahead of those finished, per worker.
 AHEAD_PER_WORKER = 2
@@ -244,16 +244,11 @@ def _serial(batches: Batches, args) -> Iterator[Part]:
 def _processes(batches: Batches, args, workers: int) -> Iterator[Part]:
     """Local worker processes, started by a fork server that has the model imported (fork
     from the main process is avoided: numba and threads do not survive it well)."""
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, wait
 
     if not batches.runs:
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(WORKER_PRELOAD)  # if not started yet (see __main__)
-    pool = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
-    )
+    pool = _pool(workers)
     pending: set = set()
     try:
         while True:
@@ -270,13 +265,31 @@ def _processes(batches: Batches, args, workers: int) -> Iterator[Part]:
                 batches.record(part)
                 yield part
     except BaseException:
-        # interrupted, or a run failed: stop the workers now (they write nothing)
-        for process in list(getattr(pool, "_processes", {}).values()):
-            with contextlib.suppress(Exception):
-                process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop(pool)  # interrupted, or a run failed: stop the workers now (they write nothing)
         raise
     pool.shutdown(wait=True)
+
+
+def _pool(workers: int):
+    """A pool of local worker processes, started by a fork server that has the model
+    imported (fork from the main process is avoided: numba and threads do not survive it
+    well)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(WORKER_PRELOAD)  # if not started yet (see __main__)
+    return ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
+    )
+
+
+def _stop(pool) -> None:
+    """Stop a pool's workers now, whatever they are doing."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _worker_start(parent: int) -> None:
@@ -310,12 +323,9 @@ def _freeze_imports() -> None:
 def _dask(runs: list[RunSpec], args, address: str) -> Iterator[Part]:
     """A Dask distributed cluster: batches are submitted a few per worker thread at a
     time, and each result comes back here to be written."""
-    from distributed import Client, as_completed
+    from distributed import as_completed
 
-    try:
-        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
-    except (OSError, TimeoutError) as err:
-        raise BackendError(f"cannot reach the Dask scheduler at {address}: {err}") from None
+    client = _client(address)
     try:
         if not runs:
             return
@@ -348,3 +358,69 @@ def _dask(runs: list[RunSpec], args, address: str) -> Iterator[Part]:
                 finished.add(submit(batch))
     finally:
         client.close()
+
+
+def _client(address: str):
+    """A Dask client of the scheduler at ``address``, or :class:`BackendError`."""
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError) as err:
+        raise BackendError(f"cannot reach the Dask scheduler at {address}: {err}") from None
+
+
+# -- any tasks --------------------------------------------------------------------------------
+def map_tasks(
+    func: Callable,
+    tasks: Sequence,
+    *,
+    workers: int | None = None,
+    serial: bool = False,
+    scheduler: str | None = None,
+) -> Iterator[tuple[int, object]]:
+    """Run ``func(task)`` for each of ``tasks`` on a sweep's backends and yield
+    ``(index, result)`` as each finishes (in any order). ``func`` and the tasks must be
+    picklable (a module-level function). Backends as in :func:`run_spec`: ``serial``
+    (here), ``scheduler`` (a Dask cluster) or local processes (``workers``, default the
+    number of cores, at most one per task). An exception in a task is raised here, and the
+    other tasks are stopped. Used by the class tournament (:mod:`workshop.tournament`)."""
+    if sum([serial, scheduler is not None, workers is not None]) > 1:
+        raise ValueError("choose one backend: workers=N, serial=True or scheduler=ADDRESS")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be 1 or more (got {workers})")
+    tasks = list(tasks)
+    if not tasks:
+        return
+    if serial:
+        for i, task in enumerate(tasks):
+            yield i, func(task)
+        return
+    if scheduler is not None:
+        from distributed import as_completed
+
+        client = _client(scheduler)
+        try:
+            futures = {
+                client.submit(
+                    func, task, pure=False, key=f"task-{i}-{os.getpid()}-{time.time_ns()}"
+                ): i
+                for i, task in enumerate(tasks)
+            }
+            for future in as_completed(list(futures), loop=client.loop):
+                yield futures[future], future.result()
+                future.release()
+        finally:
+            client.close()
+        return
+    from concurrent.futures import as_completed
+
+    pool = _pool(min(workers or os.cpu_count() or 1, len(tasks)))
+    try:
+        futures = {pool.submit(func, task): i for i, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
