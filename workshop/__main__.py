@@ -6,6 +6,9 @@ python -m workshop check N [--answer X] [--set name=value ...]
 python -m workshop guide [--out FILE]           regenerate workshop/guide.md
 python -m workshop handout [--out FILE]         regenerate workshop/handout.html
 python -m workshop strategy FILE [--quick]      check and run your own strategy
+python -m workshop tournament DIR [--replicates R] [--rounds K] [--json FILE]
+                                                every strategy file of DIR against the
+                                                broadcaster and the interactor
 """
 
 from __future__ import annotations
@@ -47,6 +50,24 @@ def _parser() -> argparse.ArgumentParser:
         "strategy", help="check and run your own strategy file", add_help=False
     )
     strategy.add_argument("rest", nargs=argparse.REMAINDER)
+    tour = sub.add_parser(
+        "tournament",
+        help="play every strategy file of a folder against the built-in broadcaster and "
+        "interactor, and print the leaderboard",
+    )
+    tour.add_argument("folder", type=Path, metavar="DIR", help="a folder of strategy files")
+    tour.add_argument("--replicates", type=int, default=10, help="runs per round (default 10)")
+    tour.add_argument(
+        "--rounds", type=int, default=1, help="evolution rounds (default 1: no evolution)"
+    )
+    tour.add_argument("--json", type=Path, metavar="FILE", help="also write the result as JSON")
+    tour.add_argument("--seed", type=int, default=0, help="the seed of the whole tournament")
+    tour.add_argument("--people", type=int, default=300, help="people on the network")
+    tour.add_argument("--steps", type=int, default=200, help="steps per run")
+    backend = tour.add_mutually_exclusive_group()
+    backend.add_argument("--workers", type=int, help="local worker processes (default: cores)")
+    backend.add_argument("--scheduler", help="a Dask scheduler's address, tcp://HOST:8786")
+    backend.add_argument("--serial", action="store_true", help="run in this process")
     return parser
 
 
@@ -87,6 +108,54 @@ def cmd_check(args) -> int:
     return 0 if passed else 1
 
 
+def cmd_tournament(args) -> int:
+    import json
+
+    from . import tournament as t
+
+    if not args.folder.is_dir():
+        print(f"{args.folder}: not a folder of strategy files", file=sys.stderr)
+        return 2
+    try:
+        settings = t.Settings(
+            replicates=args.replicates,
+            rounds=args.rounds,
+            n_agents=args.people,
+            steps=args.steps,
+            seed=args.seed,
+        ).check()
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 2
+    entries, failures = t.entries_from_folder(args.folder)
+    print(
+        f"{len(entries)} strategies from {args.folder} and the 2 built-ins: "
+        f"{settings.replicates} runs a round, {settings.rounds} round(s), "
+        f"{settings.n_agents} people, {settings.steps} steps",
+        file=sys.stderr,
+    )
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{done}/{total} runs", end="" if done < total else "\n", file=sys.stderr)
+
+    result = t.play(
+        t.builtin_entries() + entries,
+        settings,
+        failures=failures,
+        workers=args.workers,
+        serial=args.serial,
+        scheduler=args.scheduler,
+        progress=progress,
+    )
+    print(t.leaderboard_text(result))
+    print(f"({result.seconds:.1f} s)", file=sys.stderr)
+    if args.json:
+        args.json.write_text(json.dumps(result.to_dict(), indent=1))
+        print(f"wrote {args.json}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["strategy"]:  # everything after it is the checker's own
@@ -98,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_list()
     if args.command == "check":
         return cmd_check(args)
+    if args.command == "tournament":
+        return cmd_tournament(args)
     if args.command == "guide":
         from .guide import write_guide
 

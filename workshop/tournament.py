@@ -291,7 +291,9 @@ def _guard(strategy, key: str, path: Path) -> None:
                         line = frame.lineno
                 where = f" on line {line}" if line else ""
                 raise EntryFailed(
-                    key, f"{_method}() raised {type(err).__name__}{where} mid-run: {err}"
+                    key,
+                    f"{path.name}: {_method}() raised {type(err).__name__}{where} "
+                    f"at step {args[0].t}: {str(err)[:200]}",
                 ) from None
 
         setattr(strategy, method, call)
@@ -341,9 +343,10 @@ class Result:
         if len(self.rounds) < 2:
             return ""
         first, last = self.rounds[0]["people"], self.rounds[-1]["people"]
-        grew = sorted(range(len(self.entries)), key=lambda i: last[i] - first[i], reverse=True)
+        played = [i for i in range(len(self.entries)) if first[i] > 0]
+        grew = sorted(played, key=lambda i: last[i] - first[i], reverse=True)
         best = self.entries[grew[0]]
-        out = [e.label for e, n in zip(self.entries, last, strict=True) if n == 0]
+        out = [self.entries[i].label for i in played if last[i] == 0]
         text = (
             f"After {len(self.rounds)} rounds, {best.label} holds {last[grew[0]]} people "
             f"(from {first[grew[0]]})."
@@ -552,6 +555,8 @@ def leaderboard_text(result: Result) -> str:
         lines.append("")
         lines.append("People per strategy, round by round:")
         for i, entry in enumerate(result.entries):
+            if not result.rounds[0]["people"][i]:
+                continue  # left out before it played
             counts = " ".join(f"{r['people'][i]:>4}" for r in result.rounds)
             lines.append(f"  {entry.label[:27]:<28}{counts}")
         lines.append(result.population_text())
