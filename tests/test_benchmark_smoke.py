@@ -417,3 +417,14 @@ def test_checks_benchmark_times_each_check(capsys):
     )
     with pytest.raises(SystemExit):
         checks_main(["--exercises", "7"])  # exercise 7 has no check: said, not a traceback
+
+
+def test_tournament_benchmark_plays_both_ways_and_the_preview(capsys):
+    from benchmarks import tournament
+
+    assert tournament.main(["--strategies", "3", "--replicates", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "5 strategies" in out and "same leaderboard: True" in out
+    seconds = [float(line.split(":")[1].split()[0]) for line in out.splitlines()[1:3]]
+    assert all(measured(s) for s in seconds)
+    assert "Try it" in out

@@ -577,14 +577,19 @@ def unique_key(label: str, taken: set[str]) -> str:
 # -- the builder's "Try it" -------------------------------------------------------------------
 #: Replicates of a preview: full size (the tournament's people and steps), fewer runs.
 PREVIEW_REPLICATES = 6
+#: The smallest difference in people won over per person that a preview calls more or
+#: fewer (a quarter of a person each: at 300 people, a third each, 25 people in all). A
+#: smaller one, or one whose paired 95 % interval includes 0, is "about as many".
+MARGIN = 0.25
 
 
 @dataclass(frozen=True)
 class Preview:
     """A strategy tried against the built-ins. ``verdict``: (against the broadcasters,
     against the interactors, how many faded): each comparison ``"more"``, ``"fewer"`` (people
-    won over per person: the 95 % intervals do not overlap) or ``"about as many"`` (they
-    overlap), and the fading ``"none"``, ``"some"``, ``"most"``;
+    won over per person, by more than :data:`MARGIN` and beyond the 95 % interval of the
+    paired differences: each replicate's network is shared) or ``"about as many"``, and
+    the fading ``"none"``, ``"some"``, ``"most"``;
     ``words``: the same in plain sentences; ``result``: the whole three-way tournament."""
 
     verdict: tuple[str, str, str]
@@ -611,20 +616,26 @@ def preview(
     if mine is None:
         why = result.failures[0].reason if result.failures else "it could not play"
         raise ValueError(f"{entry.label}: {why}")
-    return Preview(*_verdict(mine, rows["interrupt"], rows["interact"]), result)
+    won = result.rounds[0]["measures"]["won"]  # in entry order: mine, broadcaster, interactor
+    return Preview(*_verdict(mine, rows["interrupt"], rows["interact"], won), result)
 
 
-def _verdict(mine: dict, broadcasters: dict, interactors: dict) -> tuple[tuple, str]:
-    def against(other: dict) -> str:
-        if mine["won_low"] > other["won_high"]:
+def _verdict(mine: dict, broadcasters: dict, interactors: dict, won) -> tuple[tuple, str]:
+    """``won``: people won over per person, per replicate, of mine, the broadcasters and
+    the interactors (they share each replicate's network, so differences are paired)."""
+
+    def against(other: int) -> str:
+        diff = np.asarray(won[0], dtype=float) - np.asarray(won[other], dtype=float)
+        mean, low, high = interval(diff)
+        if mean > MARGIN and low > 0:
             return "more"
-        if mine["won_high"] < other["won_low"]:
+        if mean < -MARGIN and high < 0:
             return "fewer"
-        return "about as many"  # the 95 % intervals overlap
+        return "about as many"
 
-    def said(other: dict, who: str) -> str:
+    def said(other: int, row: dict, who: str) -> str:
         word = {"more": "more than", "fewer": "fewer than", "about as many": "about as many as"}
-        return f"{word[against(other)]} the {who} ({other['won']:.2f})"
+        return f"{word[against(other)]} the {who} ({row['won']:.2f})"
 
     faded = mine["faded"]
     fading = "none" if faded <= 0.1 else "some" if faded <= 0.5 else "most"
@@ -635,7 +646,7 @@ def _verdict(mine: dict, broadcasters: dict, interactors: dict) -> tuple[tuple, 
     }[fading]
     words = (
         f"{mine['label']} won over {mine['won']:.2f} people each: "
-        f"{said(broadcasters, 'broadcasters')}, and {said(interactors, 'interactors')}. "
+        f"{said(1, broadcasters, 'broadcasters')}, and {said(2, interactors, 'interactors')}. "
         f"{fade_words}."
     )
-    return (against(broadcasters), against(interactors), fading), words
+    return (against(1), against(2), fading), words
