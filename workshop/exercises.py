@@ -499,16 +499,16 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         number=7,
         slug="own_strategy",
-        title="Write your own strategy",
+        title="Design your own strategy",
         claim="Good networking delivers value first, and to know what is valuable you "
         "have to listen.",
-        goal="Write a strategy of your own in one small file and see whether it keeps "
-        "its audience.",
+        goal="Compose a strategy of your own from plain choices, without code, and see "
+        "whether it keeps its audience.",
         minutes=12,
         link="",
         link_note="the default scenario, for comparison",
         predict=Predict(
-            "Before you run your strategy: will the people who use it fade?",
+            "Before you try your strategy: will the people who use it fade?",
             (
                 _O("a", "Yes, like the broadcasters."),
                 _O("b", "No, they keep their audience like the interactors."),
@@ -517,28 +517,28 @@ EXERCISES: tuple[Exercise, ...] = (
             answer=None,
         ),
         observe=(
-            "Open the example strategies in workshop/strategies/ and copy the one closest "
-            "to your idea (for instance: listen first, pitch later) to a file of your own, "
-            "as its first lines say.",
-            "Check it and run it: python -m workshop strategy YOUR_FILE --quick.",
-            "Read what the command prints: whether the file is a valid strategy, and how "
-            "its people did against broadcasters and interactors.",
+            "Open the Strategy tab and compose your idea from the choices: whom you "
+            "contact, how, about what and when. Read the sentence under the choices: is "
+            "that what you meant?",
+            "Press Try it: your strategy plays against broadcasters and interactors, a "
+            "third of the people each. Read the result, then change one choice at a time.",
+            "In a room, press Submit: the facilitator plays every strategy of the room in "
+            "one tournament. Prefer code? Export your strategy as a file, or copy one of "
+            "workshop/strategies/ and check it with python -m workshop strategy YOUR_FILE.",
         ),
         explain=(
-            "Did your strategy's people fade? At which step?",
+            "Did your strategy's people fade? What did it win over, against whom?",
             "What in your strategy made the difference: whom it talks to, how often, or "
             "what it says?",
             "Could you make a broadcaster that does not fade? What would it have to give up?",
         ),
-        if_surprised="If the result went against your prediction, change one thing at a "
-        "time (how often it pitches, whom it picks) and run the command "
-        "again.",
+        if_surprised="If the result went against your prediction, change one choice at a "
+        "time (how often it reaches out, whom it picks) and try it again.",
         real_life="What is your own networking strategy, written as a rule? Which of the "
         "model's families does it resemble?",
-        typical="Results vary with the idea, which is the point: compare the room's "
-        "strategies on the measures the checker prints (attention, trust, people "
-        "won over, share faded). A first try often breaks one of the rules; the "
-        "checker says which one and what to fix.",
+        typical="Results vary with the idea, which is the point: the class tournament "
+        "ranks the room's strategies by people won over, with trust, recall and the share "
+        "faded beside it, and says which differences are within the runs' uncertainty.",
         discussion=(
             "Which strategy in the room did best, and on what measure?",
             "Did anyone find a way to interrupt without fading?",
