@@ -525,3 +525,135 @@ def test_a_busy_database_waits_instead_of_failing(store, room):
     assert time.monotonic() - start >= 0.4
     released.join()
     other.close()
+
+
+# -- strategies and tournaments --------------------------------------------------------------
+def test_submit_replace_and_withdraw_strategies(store, room):
+    a = store.join(room, "a")
+    b = store.join(room, "b")
+    v = store.version(room)
+    store.submit_strategy(room, a.token, {"name": "First try"})
+    stored = store.submit_strategy(room, b.token, {"name": "<b>Bold</b>", "how": "pitch"})
+    assert stored["seat"] == 2 and stored["recipe"]["how"] == "pitch"
+    store.submit_strategy(room, a.token, {"name": "Second try", "whom": "random"})  # replaces
+    listed = store.strategies(room)
+    assert [(s["seat"], s["name"]) for s in listed] == [(2, "<b>Bold</b>"), (1, "Second try")]
+    assert listed[1]["recipe"]["whom"] == "random" and listed[1]["submitted"] > 0
+    assert store.strategy(a.token)["name"] == "Second try" and store.strategy("nope") is None
+    assert store.version(room) == v + 3
+    for s in listed:  # no secrets, no students' names
+        assert a.token not in json.dumps(s) and b.token not in json.dumps(s)
+    assert store.withdraw_strategy(room, 2) is True
+    assert store.withdraw_strategy(room, "2") is False  # nothing left to withdraw
+    assert store.version(room) == v + 4
+    assert [s["name"] for s in store.strategies(room)] == ["Second try"]
+    with pytest.raises(RoomError):
+        store.withdraw_strategy(room, "someone")
+
+
+def test_bad_strategies_are_refused_naming_what_is_wrong(store, room):
+    a = store.join(room, "a")
+    v = store.version(room)
+    with pytest.raises(RoomError, match="whom"):
+        store.submit_strategy(room, a.token, {"name": "x", "whom": "nobody"})
+    with pytest.raises(RoomError, match="colour"):
+        store.submit_strategy(room, a.token, {"name": "x", "colour": "red"})
+    with pytest.raises(RoomError, match="favourite"):
+        store.submit_strategy(room, a.token, {"name": "x", "favourite": 1})
+    with pytest.raises(RoomError, match="name"):
+        store.submit_strategy(room, a.token, {"name": "x" * 41})
+    with pytest.raises(RoomError, match="too long"):
+        store.submit_strategy(room, a.token, {"name": "x", "y" * 5000: 1})
+    with pytest.raises(RoomError, match="choices"):
+        store.submit_strategy(room, a.token, ["not", "a", "mapping"])
+    with pytest.raises(RoomError, match="plain data"):
+        store.submit_strategy(room, a.token, {"name": object()})
+    with pytest.raises(RoomError, match="unknown student"):
+        store.submit_strategy(room, "no-such-token", {"name": "x"})
+    with pytest.raises(RoomError, match="no room"):
+        store.submit_strategy("ZZZZZ", a.token, {"name": "x"})
+    other, _ = store.create_room()
+    with pytest.raises(RoomError, match=f"not in room {other.code}"):
+        store.submit_strategy(other.code, a.token, {"name": "x"})
+    assert store.strategies(room) == [] and store.version(room) == v
+
+
+def test_strategies_rate_limited_per_student(store, room):
+    a = store.join(room, "a")
+    b = store.join(room, "b")
+    store.write_limit = (3, 60.0)
+    for i in range(3):
+        store.submit_strategy(room, a.token, {"name": f"try {i}"})
+    with pytest.raises(RateLimited):
+        store.submit_strategy(room, a.token, {"name": "one too many"})
+    store.submit_strategy(room, b.token, {"name": "b's"})  # another student is not held back
+    assert [s["name"] for s in store.strategies(room)] == ["try 2", "b's"]
+
+
+def test_tournaments_recorded_and_exported(store, room):
+    a = store.join(room, "a")
+    store.submit_strategy(room, a.token, {"name": "Mine"})
+    result = {
+        "settings": {"replicates": 2, "rounds": 1, "seed": 12345},
+        "leaderboard": [{"label": "Mine", "won": 0.5, "won_low": math.nan, "rank": 1}],
+        "rounds": [{"people": (1, 2)}],
+        "summary": "Mine won.",
+    }
+    assert store.latest_tournament(room) is None
+    v = store.version(room)
+    first = store.record_tournament(room, result)
+    second = store.record_tournament(room, {**result, "summary": "again"})
+    assert second > first and store.version(room) == v + 2
+    played = store.tournaments(room)
+    assert [t["id"] for t in played] == [first, second]
+    assert played[0]["settings"]["seed"] == 12345 and played[0]["when"] > 0
+    assert played[0]["result"]["leaderboard"][0]["won_low"] is None  # NaN kept as None
+    assert played[0]["result"]["rounds"][0]["people"] == [1, 2]
+    assert store.latest_tournament(room)["result"]["summary"] == "again"
+    with pytest.raises(RoomError):
+        store.record_tournament(room, "not a result")
+    with pytest.raises(RoomError):
+        store.record_tournament(room, {"x": object()})
+    data = store.export(room)
+    assert [s["name"] for s in data["strategies"]] == ["Mine"]
+    assert data["strategies"][0]["seat"] == 1 and data["strategies"][0]["student"] == a.id
+    assert [t["id"] for t in data["tournaments"]] == [first, second]
+    text = json.dumps(store.export(), allow_nan=False)
+    assert a.token not in text and store.saved_key(room) not in text
+    other, _ = store.create_room()
+    assert store.tournaments(other.code) == [] and store.export(other.code)["strategies"] == []
+
+
+def test_a_database_from_before_the_tournament_opens(tmp_path):
+    path = tmp_path / "old" / DB_NAME
+    path.parent.mkdir()
+    old = sqlite3.connect(path)
+    old.executescript(
+        """
+        CREATE TABLE rooms (code TEXT PRIMARY KEY, title TEXT NOT NULL, created REAL NOT NULL,
+            exercise INTEGER, phase TEXT NOT NULL, version INTEGER NOT NULL,
+            key_salt BLOB NOT NULL, key_hash BLOB NOT NULL);
+        CREATE TABLE students (id INTEGER PRIMARY KEY AUTOINCREMENT,
+            room TEXT NOT NULL REFERENCES rooms(code), number INTEGER NOT NULL,
+            token TEXT NOT NULL UNIQUE, name TEXT NOT NULL, seed INTEGER NOT NULL,
+            joined REAL NOT NULL, last_seen REAL NOT NULL, UNIQUE (room, number));
+        CREATE TABLE predictions (student INTEGER NOT NULL, exercise INTEGER NOT NULL,
+            answer TEXT NOT NULL, reason TEXT NOT NULL, updated REAL NOT NULL,
+            PRIMARY KEY (student, exercise));
+        CREATE TABLE results (student INTEGER NOT NULL, exercise INTEGER NOT NULL,
+            seed INTEGER NOT NULL, observed TEXT NOT NULL, value REAL, finished REAL NOT NULL,
+            PRIMARY KEY (student, exercise));
+        INSERT INTO rooms VALUES ('ABCDE', 'old', 1.0, NULL, 'closed', 1, x'00', x'00');
+        INSERT INTO students VALUES (1, 'ABCDE', 1, 'tok', 'Old student', 1001, 1.0, 1.0);
+        PRAGMA user_version = 1;
+        """
+    )
+    old.close()
+    s = RoomStore(path)
+    assert [st.name for st in s.students("ABCDE")] == ["Old student"]
+    s.submit_strategy("ABCDE", "tok", {"name": "Late entry"})
+    s.record_tournament("ABCDE", {"settings": {}, "leaderboard": []})
+    assert s.strategies("ABCDE")[0]["name"] == "Late entry"
+    assert len(s.export("ABCDE")["tournaments"]) == 1
+    assert s._db().execute("PRAGMA user_version").fetchone()[0] >= 2
+    s.close()

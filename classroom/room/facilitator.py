@@ -4,8 +4,10 @@ Only the room's key opens it (``./dev classroom`` prints the address with the ke
 or missing key gets a plain refusal and nothing of the room). On it: how students join (the
 addresses and a QR code, in large type), who is in, the exercise the room is on and the
 buttons that run the session (move everyone to an exercise, open and close predictions,
-reveal the tally), the room's predictions with their reasons, and the class's checks pooled
-into one distribution. Projector mode enlarges it all and leaves the students' names out.
+reveal the tally), the room's predictions with their reasons, the class's checks pooled
+into one distribution, and the class tournament of the strategies students entered
+(:mod:`classroom.room.tournament_panel`). Projector mode enlarges it all and leaves the
+students' names out.
 
 Everything a student typed is shown as text (``solara.Text``), never as markup; the charts
 are SVG drawn here from numbers, with every label escaped (:mod:`classroom.room.pooled`).
@@ -26,6 +28,7 @@ from ..page_bridge import PageBridge
 from .service import RoomService, service
 from .store import PHASES, RoomError, RoomInfo
 from .student import use_room
+from .tournament_panel import TournamentPanel
 
 __all__ = ["FacilitatorPage", "ONLINE_SECONDS"]
 
@@ -97,6 +100,7 @@ def Desk(svc: RoomService, code: str, projector_first: bool):
                 if info.exercise is not None:
                     Predictions(svc, info, projector)
                     Pooled(svc, info)
+        TournamentPanel(svc, info, projector)
 
 
 def use_clock(seconds: float) -> int:

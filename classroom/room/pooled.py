@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-__all__ = ["Summary", "dot_plot_svg", "summarize", "tally_svg"]
+__all__ = ["Summary", "dot_plot_svg", "population_svg", "summarize", "tally_svg"]
 
 # Okabe-Ito colours and the dark ink used for outlines and text.
 INK = "#1a1a1a"
@@ -430,3 +430,169 @@ def tally_svg(
     if total == 0 and keys:
         desc += " Nobody has predicted yet."
     return _svg(width, height, uid, head, desc, body)
+
+
+# -- the tournament's population over its rounds ---------------------------------------------
+#: Okabe-Ito colours for lines without a colour of their own (never the only cue: each line
+#: also has its own dash pattern and marker, and its name at its end).
+LINE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000")
+DASHES = ("", "10 5", "3 4", "12 4 3 4", "6 3", "1 5", "14 3 3 3 3 3")
+MARKERS = ("circle", "square", "triangle", "diamond")
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def _marker(kind: str, x: float, y: float, colour: str) -> str:
+    s = 5.5
+    style = f'fill="{esc(colour)}" stroke="{INK}" stroke-width="1.5"'
+    if kind == "circle":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{s:.1f}" {style}/>'
+    if kind == "square":
+        return (
+            f'<rect x="{x - s:.1f}" y="{y - s:.1f}" width="{2 * s:.1f}" '
+            f'height="{2 * s:.1f}" {style}/>'
+        )
+    t = s + 1
+    if kind == "triangle":
+        corners = [(x, y - t), (x + t, y + s), (x - t, y + s)]
+    else:
+        corners = [(x, y - t), (x + t, y), (x, y + t), (x - t, y)]
+    pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in corners)
+    return f'<polygon points="{pts}" {style}/>'
+
+
+def _spread(ys: list[float], gap: float, low: float, high: float) -> list[float]:
+    """``ys`` moved apart (keeping their order) so that neighbours are at least ``gap``
+    apart, inside [low, high] as far as they fit."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    out = list(ys)
+    last = -math.inf
+    for i in order:
+        out[i] = max(out[i], last + gap, low)
+        last = out[i]
+    overflow = last - high
+    if overflow > 0:
+        nxt = math.inf
+        for i in reversed(order):
+            out[i] = min(out[i], nxt - gap, high)
+            nxt = out[i]
+    return out
+
+
+def population_svg(
+    people: Sequence[Sequence[int]],
+    labels: Sequence[str],
+    colours: Sequence[str] = (),
+    *,
+    title: str = "People per strategy, round by round",
+    width: int = 760,
+    height: int = 360,
+) -> str:
+    """How many people each strategy held after each evolution round, as lines (an SVG
+    string). ``people[r][i]``: the people of strategy ``i`` in round ``r + 1``; ``labels``:
+    the strategies' names (any text: escaped); ``colours``: ``#RRGGBB`` per strategy (others,
+    or none, take an Okabe-Ito colour). Each line has its own dash pattern and marker, and
+    its name and last count at its end, so no line is known by its colour alone."""
+    rounds = [list(r) for r in people]
+    labels = [str(x) for x in labels]
+    n = len(labels)
+    for r in rounds:
+        if len(r) != n:
+            raise ValueError("every round needs one count per strategy")
+        for c in r:
+            if isinstance(c, bool) or int(c) != c or c < 0:
+                raise ValueError("counts must be whole numbers from 0 up")
+    width, height = max(int(width), 480), max(int(height), 240)
+    uid = _uid("population", tuple(map(tuple, rounds)), tuple(labels), tuple(colours), title)
+    pad, label_w = 20, min(260, width // 3)
+    head = _cut(title, TITLE_PX, width - 2 * pad)
+    body = [_text(pad, 8 + TITLE_PX, head, TITLE_PX, font_weight="bold")]
+    parts = []
+    for i, name in enumerate(labels):
+        seq = [r[i] for r in rounds]
+        if seq:
+            said = f"{name}: {seq[0]} to {seq[-1]}" if len(seq) > 1 else f"{name}: {seq[0]}"
+            if seq[-1] == 0:
+                said += " (out)"
+            parts.append(said)
+    desc = f"{title}, over {len(rounds)} {'round' if len(rounds) == 1 else 'rounds'}. " + (
+        "; ".join(parts) + "." if parts else "No rounds played."
+    )
+    if not rounds or not n:
+        body.append(_text(pad, height / 2, "No rounds played yet", TEXT_PX + 2))
+        return _svg(width, height, uid, title, desc, body)
+    top = 8 + TITLE_PX + 36
+    axis_y = height - pad - TEXT_PX - SMALL_PX - 16
+    x0, x1 = pad + 48, width - pad - label_w
+    most = max(max(r) for r in rounds)
+    _, y_hi, ticks, decimals = _nice_ticks(0, max(most, 1))
+    ticks = [t for t in ticks if t >= 0]
+    if decimals:  # people come whole: whole-number ticks only
+        step = max(1, math.ceil(ticks[1] - ticks[0]) if len(ticks) > 1 else 1)
+        y_hi = step * math.ceil(max(most, 1) / step)
+        ticks, decimals = list(range(0, int(y_hi) + 1, step)), 0
+
+    def y_of(v: float) -> float:
+        return axis_y - v / y_hi * (axis_y - top)
+
+    count = len(rounds)
+
+    def x_of(r: int) -> float:
+        return (x0 + x1) / 2 if count == 1 else x0 + r / (count - 1) * (x1 - x0)
+
+    for t in ticks:  # light grid and the counts on the left
+        y = y_of(t)
+        body.append(
+            f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x1:.1f}" y2="{y:.1f}" stroke="#d0d0d0"/>'
+        )
+        body.append(
+            _text(x0 - 8, y + SMALL_PX * 0.35, f"{t:.{decimals}f}", SMALL_PX, text_anchor="end")
+        )
+    body.append(
+        f'<line x1="{x0:.1f}" y1="{axis_y:.1f}" x2="{x1:.1f}" y2="{axis_y:.1f}" '
+        f'stroke="{INK}" stroke-width="2"/>'
+    )
+    every = max(1, math.ceil(count / max(1, int((x1 - x0) // 40))))
+    for r in range(0, count, every):
+        x = x_of(r)
+        body.append(
+            f'<line x1="{x:.1f}" y1="{axis_y:.1f}" x2="{x:.1f}" y2="{axis_y + 6:.1f}" '
+            f'stroke="{INK}" stroke-width="2"/>'
+        )
+        body.append(_text(x, axis_y + 8 + SMALL_PX, str(r + 1), SMALL_PX, text_anchor="middle"))
+    body.append(
+        _text((x0 + x1) / 2, height - pad + 4, "round", TEXT_PX, text_anchor="middle", fill=MUTED)
+    )
+    body.append(_text(pad, top - 14, "people", SMALL_PX, fill=MUTED))
+    ends = [y_of(rounds[-1][i]) for i in range(n)]
+    placed = _spread(ends, TEXT_PX + 3, top, axis_y)
+    for i, name in enumerate(labels):
+        given = colours[i] if i < len(colours) else ""
+        colour = (
+            given
+            if isinstance(given, str) and _HEX.fullmatch(given)
+            else LINE_COLOURS[i % len(LINE_COLOURS)]
+        )
+        dash = DASHES[i % len(DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        pts = " ".join(f"{x_of(r):.1f},{y_of(rounds[r][i]):.1f}" for r in range(count))
+        body.append(
+            f'<g class="line"><polyline points="{pts}" fill="none" stroke="{esc(colour)}" '
+            f'stroke-width="3.5" stroke-linejoin="round"{dash_attr}/>'
+            + "".join(
+                _marker(MARKERS[i % len(MARKERS)], x_of(r), y_of(rounds[r][i]), colour)
+                for r in range(count)
+            )
+            + "</g>"
+        )
+        last = rounds[-1][i]
+        end_x, end_y = x_of(count - 1), ends[i]
+        label_y = placed[i]
+        body.append(
+            f'<line x1="{end_x + 8:.1f}" y1="{end_y:.1f}" x2="{x1 + 14:.1f}" y2="{label_y:.1f}" '
+            f'stroke="{MUTED}" stroke-width="1"/>'
+        )
+        tail = f": {last}" + (" (out)" if last == 0 else "")
+        room = label_w - 24 - len(tail) * CHAR_EM * TEXT_PX
+        text = _cut(name, TEXT_PX, max(room, 3 * CHAR_EM * TEXT_PX)) + tail
+        body.append(_text(x1 + 18, label_y + TEXT_PX * 0.35, text, TEXT_PX, class_="end-label"))
+    return _svg(width, height, uid, f"{title}: {'; '.join(parts)}", desc, body)

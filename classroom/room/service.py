@@ -98,6 +98,21 @@ class RoomService:
     def set_phase(self, code: str, phase: str) -> RoomInfo:
         return self._then_notify(code, self.store.set_phase(code, phase))
 
+    def submit_strategy(self, seat: Seat, recipe: dict) -> dict:
+        """The student's strategy (a builder recipe's choices) into the room's tournament, in
+        place of the one they sent before; returns it as ``RoomStore.strategies`` lists it."""
+        return self._then_notify(
+            seat.room, self.store.submit_strategy(seat.room, seat.token, recipe)
+        )
+
+    def withdraw_strategy(self, code: str, seat: int) -> bool:
+        """The facilitator takes the strategy of seat number ``seat`` out of the tournament."""
+        return self._then_notify(code, self.store.withdraw_strategy(code, seat))
+
+    def record_tournament(self, code: str, result: dict) -> int:
+        """A tournament played in room ``code`` (``Result.to_dict()``), kept; returns its id."""
+        return self._then_notify(code, self.store.record_tournament(code, result))
+
     def touch(self, seat: Seat) -> None:
         self.store.touch(seat.token)
 

@@ -1,4 +1,5 @@
-"""The room's database: rooms, students, predictions and results, in one SQLite file.
+"""The room's database: rooms, students, predictions and results, the strategies students
+enter in the class tournament and the tournaments played, in one SQLite file.
 
 :class:`RoomStore` is the one place a class session's state is kept. Every change is a
 transaction that is committed (WAL journal, ``synchronous=FULL``) before the method
@@ -13,7 +14,9 @@ server runs, waits up to ``busy_timeout``), and reads never wait for a writer.
 
 What a student sends is text from a stranger. It is cleaned here, at the edge: names and
 reasons lose control characters and are cut to :data:`MAX_NAME` / :data:`MAX_REASON`
-characters; answers must be one of the exercise's option keys. Nothing is escaped here:
+characters; answers must be one of the exercise's option keys; a strategy must be a recipe
+the builder accepts (:meth:`agents.builder.Recipe.from_dict`), at most :data:`MAX_RECIPE`
+characters of JSON. Nothing is escaped here:
 the text is kept as typed, and escaping it is the job of whatever shows it. SQL is always
 written with parameters. A student is known by the random token that :meth:`RoomStore.join`
 gave them, so every write of a student goes to their own entries only.
@@ -24,11 +27,11 @@ beside the database, readable by its owner only, so that ``./dev classroom`` can
 again after a restart.
 
 Rate limits (in memory, per store): a student token may make :attr:`RoomStore.write_limit`
-writes (predictions, results, reconnects) per window, by default 20 in 10 seconds; a room
-accepts :attr:`RoomStore.join_limit` new students per window (100 a minute: a whole class
-joining at once fits, a script flooding the room does not), and a room accepts the same
-non-empty name at most :attr:`RoomStore.name_limit` times per window (5 a minute). A room
-holds at most :data:`MAX_STUDENTS` students.
+writes (predictions, results, strategies, reconnects) per window, by default 20 in 10
+seconds; a room accepts :attr:`RoomStore.join_limit` new students per window (100 a
+minute: a whole class joining at once fits, a script flooding the room does not), and a
+room accepts the same non-empty name at most :attr:`RoomStore.name_limit` times per window
+(5 a minute). A room holds at most :data:`MAX_STUDENTS` students.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from __future__ import annotations
 import collections
 import hashlib
 import hmac
+import json
 import math
 import os
 import secrets
@@ -46,6 +50,7 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from agents.builder import Recipe, RecipeError
 from classroom.exercise_store import MAX_REASON, clean_reason
 from workshop.exercises import EXERCISES
 
@@ -54,6 +59,7 @@ __all__ = [
     "DB_NAME",
     "MAX_NAME",
     "MAX_REASON",
+    "MAX_RECIPE",
     "MAX_STUDENTS",
     "MAX_TITLE",
     "PHASES",
@@ -80,6 +86,8 @@ MAX_STUDENTS = 500
 #: Room codes are drawn from these: no 0/O, 1/I/L to mistake for each other.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 5
+#: The most characters a submitted strategy's recipe may take, as JSON.
+MAX_RECIPE = 4000
 #: The database file's name inside the data folder.
 DB_NAME = "room.sqlite3"
 #: Each student's seed is this plus their number in the room (1, 2, ...).
@@ -87,7 +95,9 @@ SEED_BASE = 1000
 #: A student's last_seen is written at most once per this many seconds.
 TOUCH_EVERY = 1.0
 
-_SCHEMA_VERSION = 1
+#: 1: rooms, students, predictions, results; 2: strategies and tournaments (every table is
+#: created IF NOT EXISTS, so a database of an older version gains the new ones on open)
+_SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS rooms (
     code TEXT PRIMARY KEY,
@@ -127,6 +137,22 @@ CREATE TABLE IF NOT EXISTS results (
     finished REAL NOT NULL,
     PRIMARY KEY (student, exercise)
 );
+CREATE TABLE IF NOT EXISTS strategies (
+    student INTEGER PRIMARY KEY REFERENCES students(id),
+    room TEXT NOT NULL REFERENCES rooms(code),
+    name TEXT NOT NULL,
+    recipe TEXT NOT NULL,
+    submitted REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tournaments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    room TEXT NOT NULL REFERENCES rooms(code),
+    played REAL NOT NULL,
+    settings TEXT NOT NULL,
+    result TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS strategies_by_room ON strategies (room);
+CREATE INDEX IF NOT EXISTS tournaments_by_room ON tournaments (room);
 CREATE INDEX IF NOT EXISTS predictions_by_exercise ON predictions (exercise);
 CREATE INDEX IF NOT EXISTS results_by_exercise ON results (exercise);
 """
@@ -237,6 +263,22 @@ def _exercise_keys(exercise) -> tuple[str, ...]:
                 return ex.predict.keys
     known = ", ".join(str(ex.number) for ex in EXERCISES)
     raise RoomError(f"there is no exercise {exercise!r}; the exercises are {known}")
+
+
+def _plain(value):
+    """``value`` as plain JSON data: tuples made lists, numbers that are not finite made
+    None (a tournament's interval over too few runs is NaN)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if hasattr(value, "item"):  # a numpy number
+        return _plain(value.item())
+    raise RoomError(f"a tournament's result holds {type(value).__name__}, not plain data")
 
 
 def _hash_key(salt: bytes, key: str) -> bytes:
@@ -740,6 +782,155 @@ class RoomStore:
         )
         return [Result(*r[:5], math.nan if r[5] is None else r[5], r[6]) for r in rows]
 
+    # -- strategies and tournaments -------------------------------------------------------------
+    def submit_strategy(self, code: str, seat: str, recipe: dict) -> dict:
+        """Stores the strategy (a builder recipe, :meth:`agents.builder.Recipe.to_dict`'s
+        choices) that the student whose token is ``seat`` enters into room ``code``'s
+        tournament, in place of any they sent before; returns it as :meth:`strategies` lists
+        it, once it is committed. A recipe the builder would refuse is refused here with the
+        builder's words, naming the choice at fault; so is one longer than
+        :data:`MAX_RECIPE` characters of JSON."""
+        code = self._need_room(code).code
+        student = self._need_student(self._db(), seat)
+        if student.room != code:
+            raise RoomError(f"this page is not in room {code}: join the room again")
+        self._limit(("write", student.token), self.write_limit)
+        try:
+            size = len(json.dumps(recipe, allow_nan=False))
+        except (TypeError, ValueError):
+            raise RoomError("a strategy is a set of the builder's choices (plain data)") from None
+        if size > MAX_RECIPE:
+            raise RoomError(f"this strategy is too long to send ({size} > {MAX_RECIPE} characters)")
+        try:
+            checked = Recipe.from_dict(recipe)
+        except RecipeError as err:
+            raise RoomError(f"this strategy cannot play: {err}") from None
+        text = json.dumps(checked.to_dict(), allow_nan=False, sort_keys=True)
+        now = time.time()
+        with self._write() as db:
+            db.execute("DELETE FROM strategies WHERE student = ?", (student.id,))
+            db.execute(
+                "INSERT INTO strategies (student, room, name, recipe, submitted)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (student.id, code, checked.name, text, now),
+            )
+            self._bump(db, code)
+        number = self._number(student.id)
+        return {"seat": number, "name": checked.name, "recipe": checked.to_dict(), "submitted": now}
+
+    def _number(self, student_id: int) -> int:
+        row = self._db().execute("SELECT number FROM students WHERE id = ?", (student_id,))
+        return row.fetchone()[0]
+
+    _STRATEGY_SELECT = (
+        "SELECT s.number, g.name, g.recipe, g.submitted, s.id FROM strategies g"
+        " JOIN students s ON s.id = g.student WHERE g.room = ? ORDER BY g.submitted, g.rowid"
+    )
+
+    @staticmethod
+    def _strategy_row(row) -> dict:
+        number, name, recipe, submitted, _ = row
+        return {"seat": number, "name": name, "recipe": json.loads(recipe), "submitted": submitted}
+
+    def strategies(self, code: str) -> list[dict]:
+        """Returns the strategies entered in room ``code``'s tournament, in the order they
+        were (last) sent: each ``{"seat": the student's number in the room, "name": the
+        strategy's name, "recipe": its choices, "submitted": when}``. Never a token or a
+        student's name."""
+        code = self._need_room(code).code
+        return [self._strategy_row(r) for r in self._db().execute(self._STRATEGY_SELECT, (code,))]
+
+    def strategy(self, token: str) -> dict | None:
+        """Returns the strategy the student with this token has entered, or None."""
+        student = self._student_row(self._db(), token)
+        if student is None:
+            return None
+        row = (
+            self._db()
+            .execute(
+                "SELECT ?, name, recipe, submitted, student FROM strategies WHERE student = ?",
+                (self._number(student.id), student.id),
+            )
+            .fetchone()
+        )
+        return self._strategy_row(row) if row else None
+
+    def withdraw_strategy(self, code: str, seat: int) -> bool:
+        """Takes the strategy of the student with number ``seat`` (as :meth:`strategies`
+        gives it) out of room ``code``'s tournament (the facilitator's control); returns
+        whether there was one."""
+        code = self._need_room(code).code
+        if isinstance(seat, str) and seat.strip().isdigit():
+            seat = int(seat)
+        if isinstance(seat, bool) or not isinstance(seat, int):
+            raise RoomError(f"{seat!r} is not a seat of room {code}")
+        with self._write() as db:
+            gone = db.execute(
+                "DELETE FROM strategies WHERE room = ? AND student ="
+                " (SELECT id FROM students WHERE room = ? AND number = ?)",
+                (code, code, seat),
+            ).rowcount
+            if gone:
+                self._bump(db, code)
+        return bool(gone)
+
+    def record_tournament(self, code: str, result: dict) -> int:
+        """Stores a tournament played in room ``code`` (``workshop.tournament.Result.to_dict()``:
+        its ``settings``, seed included, let it be played again); returns its id. Numbers
+        that are not finite are kept as None (plain JSON)."""
+        code = self._need_room(code).code
+        if not isinstance(result, dict):
+            raise RoomError("a tournament's result is a mapping (Result.to_dict())")
+        clean = _plain(result)
+        settings = clean.get("settings") or {}
+        now = time.time()
+        with self._write() as db:
+            cur = db.execute(
+                "INSERT INTO tournaments (room, played, settings, result) VALUES (?, ?, ?, ?)",
+                (
+                    code,
+                    now,
+                    json.dumps(settings, allow_nan=False),
+                    json.dumps(clean, allow_nan=False),
+                ),
+            )
+            self._bump(db, code)
+            return cur.lastrowid
+
+    @staticmethod
+    def _tournament_row(row) -> dict:
+        tid, played, settings, result = row
+        return {
+            "id": tid,
+            "when": played,
+            "settings": json.loads(settings),
+            "result": json.loads(result),
+        }
+
+    def tournaments(self, code: str) -> list[dict]:
+        """Returns room ``code``'s tournaments, oldest first: each ``{"id", "when",
+        "settings", "result"}``."""
+        code = self._need_room(code).code
+        rows = self._db().execute(
+            "SELECT id, played, settings, result FROM tournaments WHERE room = ? ORDER BY id",
+            (code,),
+        )
+        return [self._tournament_row(r) for r in rows]
+
+    def latest_tournament(self, code: str) -> dict | None:
+        """Returns room ``code``'s last tournament (as :meth:`tournaments` gives it), or None."""
+        code = self._need_room(code).code
+        row = (
+            self._db()
+            .execute(
+                "SELECT id, played, settings, result FROM tournaments WHERE room = ?"
+                " ORDER BY id DESC LIMIT 1",
+                (code,),
+            )
+            .fetchone()
+        )
+        return self._tournament_row(row) if row else None
+
     # -- export ---------------------------------------------------------------------------------
     def _export_room(self, db, room: RoomInfo) -> dict:
         """Returns everything of one room, read in one transaction; no tokens, no key."""
@@ -782,16 +973,30 @@ class RoomStore:
                 (room.code,),
             )
         ]
+        strategies = [
+            {**self._strategy_row(r), "student": r[4]}
+            for r in db.execute(self._STRATEGY_SELECT, (room.code,))
+        ]
+        tournaments = [
+            self._tournament_row(r)
+            for r in db.execute(
+                "SELECT id, played, settings, result FROM tournaments WHERE room = ? ORDER BY id",
+                (room.code,),
+            )
+        ]
         return {
             "room": asdict(room),
             "students": students,
             "predictions": predictions,
             "results": results,
+            "strategies": strategies,
+            "tournaments": tournaments,
         }
 
     def export(self, code: str | None = None) -> dict:
         """Returns everything of room ``code`` as plain data (``room``, ``students`` without
-        their tokens, ``predictions``, ``results``), or with ``code`` None, every room:
+        their tokens, ``predictions``, ``results``, the ``strategies`` entered in its
+        tournament and the ``tournaments`` played), or with ``code`` None, every room:
         ``{"rooms": [...]}`` newest first. Never a token or a key."""
         db = self._db()
         db.execute("BEGIN")  # one consistent snapshot of the database
