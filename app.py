@@ -16,6 +16,7 @@ import solara
 
 from classroom import fair
 from classroom.actions import PageActions
+from classroom.builder import StrategyBuilder, watch_setup
 from classroom.exercises_tab import CURRENT, ExercisesTab
 from classroom.live_text import LiveText
 from classroom.page_bridge import PageBridge
@@ -124,6 +125,13 @@ def AppPage(session: Session | None = None, on_session=None):
         CURRENT.set(number)
         set_tab(TABS.index("Exercises"))
 
+    def watch_strategy(mix):  # the Strategy tab's "Watch it in the simulation"
+        new = watch_setup(setup, mix)
+        set_setup(new)
+        set_editing(0)
+        actions.restart(new)
+        set_tab(0)
+
     def take_the_tour():
         set_tab(0)  # the tour points at the Simulation tab's parts
         tour.start()
@@ -148,13 +156,15 @@ def AppPage(session: Session | None = None, on_session=None):
         solara.Markdown(ABOUT)
     elif TABS[tab] == "Exercises":
         ExercisesTab(on_setup=open_link, in_room=bool(setup.room))
+    elif TABS[tab] == "Strategy":
+        StrategyBuilder(on_watch=watch_strategy, in_room=bool(setup.room))
     else:
         Notices(problems, set_problems, reduced)
         RunsView(session, selected, version, session.replay_bar)
 
 
 #: The page's tabs, in order.
-TABS = ("Simulation", "About", "Exercises")
+TABS = ("Simulation", "About", "Exercises", "Strategy")
 #: The app's pages: the classroom app, and the facilitator's page of a room.
 routes = [
     solara.Route(path="/", component=AppPage, layout=Layout, label=TITLE),

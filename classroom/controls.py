@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 import solara
 
-from agents import available_strategies
+from agents import available_strategies, get_strategy_class
+from agents.builder import Built
 from sim import GROUPS, PARAMETERS, ParameterError
 
 from .limits import APP_LIMITS, bounds, check_in_app
@@ -31,6 +32,16 @@ def control_kind(name: str) -> str:
         "graph": "none",
         "mix": "none",  # set by the strategy builder's "Try it", not by a control
     }[p.kind]
+
+
+def named_strategies(current: str) -> list[str]:
+    """The strategies a menu offers: every registered one but those the strategy builder
+    registered (a learner's strategy being watched is not everyone's), and the current."""
+    return [
+        name
+        for name in available_strategies()
+        if name == current or not issubclass(get_strategy_class(name), Built)
+    ]
 
 
 @solara.component
@@ -73,7 +84,7 @@ def ParameterControl(
         if kind == "switch":
             solara.Switch(label=p.label, value=bool(value), on_value=change)
         elif kind == "select":
-            options = list(p.choices) if p.kind == "choice" else available_strategies()
+            options = list(p.choices) if p.kind == "choice" else named_strategies(value)
             solara.Select(label=p.label, values=options, value=value, on_value=change)
         elif p.kind == "int":
             low, high = bounds(name)

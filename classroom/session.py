@@ -15,6 +15,7 @@ import threading
 
 import numpy as np
 
+from agents import get_strategy_class
 from sim import reporter_help
 
 from .chart_view import LineChart
@@ -117,14 +118,25 @@ WINS_SERIES = {
 }
 
 
+def _other_style(group: str) -> dict:
+    """The style of a group other than the two families: its strategy's ``label`` (a
+    builder-made strategy's name as the learner typed it) when it has one, else the group's
+    name."""
+    try:
+        label = str(getattr(get_strategy_class(group), "label", "") or group)
+    except KeyError:
+        label = group
+    return {"label": label[:40], **OTHER_STYLE}
+
+
 def series_for(groups: list[str], runs: int = 1) -> list[dict]:
     """Chart series: one per group, or one per run and group when comparing."""
     if runs == 1:
-        return [{"key": g, **SERIES_STYLE.get(g, {"label": g, **OTHER_STYLE})} for g in groups]
+        return [{"key": g, **SERIES_STYLE.get(g, _other_style(g))} for g in groups]
     out = []
     for r in range(runs):
         for g in groups:
-            style = SERIES_STYLE.get(g, {"label": g, **OTHER_STYLE})
+            style = SERIES_STYLE.get(g, _other_style(g))
             out.append(
                 {
                     **style,

@@ -31,6 +31,16 @@ from classroom.run import ClassroomRun
 from classroom.widget_scale import SCALE_MAX, SCALE_MIN
 
 
+@pytest.fixture(autouse=True)
+def plain_comms(monkeypatch):
+    """Widgets made here get the plain comm that sends (the ``comm`` package's default).
+    Once another test in this process has imported Solara's server, ``comm.create_comm``
+    makes Solara's comm, which outside a kernel has none and sends nothing."""
+    import comm
+
+    monkeypatch.setattr(comm, "create_comm", lambda *a, **k: comm.DummyComm(*a, **k))
+
+
 def small_graph(n: int = 12, seed: int = 0):
     g = nx.watts_strogatz_graph(n, 4, 0.2, seed=seed)
     layout = nx.spring_layout(g, seed=seed)

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import solara
 
+from agents import available_strategies, get_strategy_class
+from agents.builder import Built
 from workshop.tournament import (
     Failure,
     Settings,
@@ -168,7 +170,11 @@ def entries_of(strategies: list[dict]) -> tuple[list, list[Failure]]:
     """The tournament's entries (the built-ins, then each entered strategy under a key of
     its own, its owner the seat number) and the strategies that could not enter."""
     entries = builtin_entries()
-    taken = {e.key for e in entries}
+    # not the name of a strategy registered in this server other than by the builder (a
+    # strategy file's): a builder's strategy of an earlier tournament or try is replaced
+    taken = {e.key for e in entries} | {
+        name for name in available_strategies() if not issubclass(get_strategy_class(name), Built)
+    }
     failures = []
     for s in strategies:
         try:

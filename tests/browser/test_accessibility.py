@@ -2,9 +2,10 @@
 
 - An automated audit: axe-core (from the npm registry; ``./dev setup`` puts it in
   ``.venv/share/axe-core/``) runs inside the page with the WCAG 2.0/2.1/2.2 A and AA rules,
-  on the Simulation view after a few steps (at desktop and at phone width) and on the About
-  tab. A violation of impact "serious" or "critical" fails the test. Every result goes to
-  ``artifacts/axe-<view>.json`` and a readable summary to ``artifacts/axe-<view>.txt``.
+  on the Simulation view after a few steps (at desktop and at phone width), on the About
+  tab and on the Strategy tab (a refusal shown). A violation of impact "serious" or
+  "critical" fails the test. Every result goes to ``artifacts/axe-<view>.json`` and a
+  readable summary to ``artifacts/axe-<view>.txt``.
 - What an audit cannot judge, checked by these tests' own code: Tab reaches Play before
   the parameter controls, and Space plays and pauses (on the focused button, and anywhere
   outside a control); the focused control shows a focus indicator that is not there
@@ -193,6 +194,19 @@ def test_axe_finds_no_serious_violation_on_the_about_tab(open_app):
     tab.page.locator("canvas.nv-canvas").wait_for(state="detached")
     tab.page.get_by_role("heading").first.wait_for()
     _assert_no_serious_violations(_audit(tab, "about"))
+
+
+def test_axe_finds_no_serious_violation_on_the_strategy_tab(open_app):
+    tab = open_app()
+    tab.page.get_by_role("tab", name="Strategy").click()
+    tab.page.locator("canvas.nv-canvas").wait_for(state="detached")
+    tab.page.get_by_role("button", name="Try it").wait_for()
+    # with a choice that matters only with another (shown) and a refusal on the page
+    tab.page.get_by_role("radio", name="Every few steps").check()
+    tab.page.get_by_role("radio", name="Those I have had a conversation with").check()
+    tab.page.get_by_role("radio", name="Send my pitch back (one-way)").check()
+    tab.page.locator(".builder-refusal").wait_for()
+    _assert_no_serious_violations(_audit(tab, "strategy-tab"))
 
 
 # ---------------------------------------------------------------- keyboard
