@@ -387,7 +387,7 @@ def test_room_load_small_room(capsys, tmp_path):
 
     out_json = tmp_path / "room.json"
     argv = ["--students", "3", "--tabs", "1", "--warmup", "0.5", "--settle", "0.5"]
-    status = room_load([*argv, "--spread", "0.5", "--timeout", "60", "--json", str(out_json)])
+    status = room_load([*argv, "--spread", "0.5", "--timeout", "150", "--json", str(out_json)])
     text = capsys.readouterr().out
     assert status == 0, text
     assert text.startswith("Room load: 3 simulated students") and "No failures" in text

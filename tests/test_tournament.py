@@ -116,7 +116,7 @@ def test_broken_files_are_reported_by_name_and_left_out(tmp_path, clean_registry
         t.builtin_entries() + entries,
         t.Settings(replicates=2, seed=3, **SMALL),
         failures=failures,
-        workers=2,
+        workers=1,  # a worker process: the failure crosses back to name the file and line
     )
     late = {f.label: f.reason for f in result.failures}["crashes_late"]
     assert "ZeroDivisionError" in late and "line 10" in late and "crashes_late.py" in late
@@ -130,7 +130,7 @@ def test_builder_recipes_play_in_worker_processes(clean_registry):
     entries = [t.entry_from_recipe(r, key=f"r{i}") for i, r in enumerate(recipes)]
     settings = t.Settings(replicates=2, seed=1, **SMALL)
     here = t.play(entries + t.builtin_entries(), settings, serial=True)
-    there = t.play(entries + t.builtin_entries(), settings, workers=2)
+    there = t.play(entries + t.builtin_entries(), settings, workers=1)
     assert board(here) == board(there)
     labels = {row["key"]: row["label"] for row in here.leaderboard}
     assert labels["r0"] == "Few trusted"
@@ -143,7 +143,7 @@ def test_a_dask_scheduler_gives_the_same_tournament(clean_registry):
     settings = t.Settings(replicates=2, seed=8, **SMALL)
     serial = t.play(entries, settings, serial=True)
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         dask = t.play(entries, settings, scheduler=cluster.scheduler_address)
     assert board(dask) == board(serial)
