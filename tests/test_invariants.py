@@ -234,6 +234,9 @@ def check_reporters(model, row):
             assert row[f"{prefix}_{g}_by_start"] == pytest.approx(expected, nan_ok=True)
     for g in model.groups:
         mine = current == g
+        # people won over are counted by the group people started in (REPORTER_HELP)
+        if not (initial == g).any():
+            assert math.isnan(row[f"conversions_{g}"]), f"conversions_{g} for an empty group"
         if not mine.any():
             for prefix in (
                 "attention_to",
@@ -243,7 +246,6 @@ def check_reporters(model, row):
                 "reach",
                 "sent",
                 "noticed_share",
-                "conversions",
             ):
                 assert math.isnan(row[f"{prefix}_{g}"]), f"{prefix}_{g} for an empty group"
         else:
@@ -255,7 +257,7 @@ def check_reporters(model, row):
                     assert math.isnan(row[f"{prefix}_{g}"]), f"{prefix}_{g} without ties"
             if has_ties:
                 assert 0 < row[f"trust_in_{g}"] < 1
-            for prefix in ("reach", "sent", "conversions"):
+            for prefix in ("reach", "sent"):
                 in_unit(f"{prefix}_{g}", 0.0, math.inf)
             assert row[f"reach_{g}"] <= row[f"sent_{g}"] + 1e-9
             for prefix, basis in (("value_per_message", w.reach), ("noticed_share", w.sent)):
@@ -264,6 +266,7 @@ def check_reporters(model, row):
                 else:
                     assert math.isnan(row[f"{prefix}_{g}"]), f"{prefix}_{g} with no basis"
         if (initial == g).any():
+            in_unit(f"conversions_{g}", 0.0, math.inf)
             in_unit(f"faded_{g}")
             assert row[f"faded_{g}"] == pytest.approx(w.faded[initial == g].mean())
         else:
