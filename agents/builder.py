@@ -373,6 +373,18 @@ def key_of(name: str) -> str:
 Step = tuple[list[str], Callable]
 
 
+#: The choices of whom that keep each person's ``few`` best contacts by a score: the score's
+#: code, what it means, and the score.
+_SCORES = {
+    "most_trusted": ("world.trust_of(ties)", "who trust me most", lambda w, t: w.trust_of(t)),
+    "least_known": (
+        "world.uncertainty(ties)",
+        "whom I know least about",
+        lambda w, t: w.uncertainty(t),
+    ),
+}
+
+
 def _plan(r: Recipe) -> list[Step]:
     steps: list[Step] = []
     if r.when == "after_listening":
@@ -414,27 +426,13 @@ def _plan(r: Recipe) -> list[Step]:
             )
         )
     k = r.few
-    if r.whom == "most_trusted":
+    if r.whom in _SCORES:
+        code, note, score = _SCORES[r.whom]
         steps.append(
             (
-                [
-                    f"ties = top_per_person(world, ties, world.trust_of(ties), {k})"
-                    "  # who trust me most"
-                ],
+                [f"ties = top_per_person(world, ties, {code}, {k})  # {note}"],
                 lambda w, p, s: s.__setitem__(
-                    "ties", top_per_person(w, s["ties"], w.trust_of(s["ties"]), k)
-                ),
-            )
-        )
-    elif r.whom == "least_known":
-        steps.append(
-            (
-                [
-                    f"ties = top_per_person(world, ties, world.uncertainty(ties), {k})"
-                    "  # whom I know least about"
-                ],
-                lambda w, p, s: s.__setitem__(
-                    "ties", top_per_person(w, s["ties"], w.uncertainty(s["ties"]), k)
+                    "ties", top_per_person(w, s["ties"], score(w, s["ties"]), k)
                 ),
             )
         )
