@@ -3,7 +3,8 @@
 * :class:`Person`: the Mesa agent for one person.
 * :class:`Strategy` / :class:`PersonStrategy`: write your own strategy (vectorized or one
   person at a time), decorate it with :func:`register`, and use it by name.
-* Built in: ``interrupt`` (:class:`Interrupt`) and ``interact`` (:class:`Interact`).
+* Built in: ``interrupt`` (:class:`Interrupt`) and ``interact`` (:class:`Interact`); and
+  ``played`` (:class:`Played`), a person a student plays in the room, step by step.
 * Your own files: every strategy file in ``my_strategies/`` (or in the folders named by
   ``NETWORKING_STRATEGIES``) is imported at the end of this module, so its strategies are
   registered wherever ``agents`` is imported (:mod:`agents.plugins`).
@@ -19,6 +20,7 @@ from .errors import Reason, RegistrationError, RegistrationReason, StrategyError
 from .interact import Interact
 from .interrupt import Interrupt
 from .person import Person
+from .played import Played
 from .registry import (
     available_strategies,
     get_strategy,
@@ -36,6 +38,7 @@ __all__ = [
     "Messages",
     "Person",
     "PersonStrategy",
+    "Played",
     "Reason",
     "RegistrationError",
     "RegistrationReason",

@@ -512,6 +512,7 @@ class Built(Strategy):
     recipe: Recipe = Recipe()
     label: str = ""
     colour: str = ""
+    listed = False  # one learner's strategy: not in everyone's menus
 
     def __init__(self):
         self._steps = [run for _, run in _plan(self.recipe)]

@@ -128,4 +128,4 @@ def restore(saved: Snapshot) -> None:
 
 
 def _ensure_builtins() -> None:
-    from . import interact, interrupt  # noqa: F401  (importing registers them)
+    from . import interact, interrupt, played  # noqa: F401  (importing registers them)

@@ -116,6 +116,9 @@ class Strategy:
     name: ClassVar[str] = ""
     group: ClassVar[str] = ""
     description: ClassVar[str] = ""
+    #: Whether menus of strategies (the app's sidebar) offer it. Strategies made for one
+    #: learner (the builder's) or one mode (a person a student plays) are not listed.
+    listed: ClassVar[bool] = True
     #: The compiled twin of this class's ``decide`` and ``reply`` (one of the ``PLAN_*``
     #: codes), which the world may run instead of calling them, or 0 for none. Only the
     #: built-in strategies have one; see :meth:`compiled_plan`.

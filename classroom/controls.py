@@ -12,7 +12,6 @@ from collections.abc import Callable
 import solara
 
 from agents import available_strategies, get_strategy_class
-from agents.builder import Built
 from sim import GROUPS, PARAMETERS, ParameterError
 
 from .limits import APP_LIMITS, bounds, check_in_app
@@ -35,12 +34,12 @@ def control_kind(name: str) -> str:
 
 
 def named_strategies(current: str) -> list[str]:
-    """The strategies a menu offers: every registered one but those the strategy builder
-    registered (a learner's strategy being watched is not everyone's), and the current."""
+    """The strategies a menu offers: every registered one that is ``listed`` (not a
+    learner's strategy from the builder, not a person a student plays), and the current."""
     return [
         name
         for name in available_strategies()
-        if name == current or not issubclass(get_strategy_class(name), Built)
+        if name == current or getattr(get_strategy_class(name), "listed", True)
     ]
 
 

@@ -215,6 +215,22 @@ class NetworkingModel(mesa.Model):
         self.world.step()
         self.datacollector.collect(self)
 
+    def reseat(self, people, strategy: str) -> None:
+        """Move ``people`` (person indices) to ``strategy``, one of this run's strategies
+        (a slot of its ``strategy_mix``, possibly of weight 0, or one of the two families'),
+        from the next step on. Reporters grouped by the current strategy follow them; those
+        counted by starting group keep them where they started. Used by the room's "play a
+        person" mode, where a student takes a person over and hands it back."""
+        names = [s.name for s in self.world.strategies]
+        if strategy not in names:
+            raise ValueError(
+                f"reseat: {strategy!r} is not one of this run's strategies ({', '.join(names)})"
+            )
+        people = np.asarray(people, dtype=np.int64).reshape(-1)
+        if len(people) and (people.min() < 0 or people.max() >= self.world.n):
+            raise ValueError(f"reseat: people are numbered 0 to {self.world.n - 1}")
+        self.world.strategy_id[people] = names.index(strategy)
+
     def set_parameter(self, name: str, value: Any) -> None:
         """Change a parameter while the run is going.
 

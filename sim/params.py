@@ -132,7 +132,8 @@ class Param:
             return "a networkx.Graph, or None to generate the network named by 'network'"
         if self.kind == "mix":
             return (
-                f"None, or 1 to {MAX_MIX} registered strategies each with a weight above 0, "
+                f"None, or 1 to {MAX_MIX} registered strategies each with a weight (0 or more, "
+                "one above 0), "
                 "as a mapping {name: weight} or text 'name:weight, name:weight'"
             )
         raise AssertionError(self.kind)
@@ -255,7 +256,10 @@ MAX_MIX = 64
 def check_mix(field: str, value: Any) -> tuple[tuple[str, float], ...] | None:
     """A strategy mix, checked: ``None`` (not used), or a tuple of ``(name, weight)`` pairs
     in the order given, each name a registered strategy that appears once and each weight
-    a finite number above 0. Accepts a mapping ``{name: weight}`` or a sequence of pairs.
+    a finite number, 0 or more, at least one of them above 0 (a strategy of weight 0 seats
+    nobody at the start: people can be moved to it during the run,
+    :meth:`sim.NetworkingModel.reseat`). Accepts a mapping ``{name: weight}`` or a sequence
+    of pairs.
     Weights are relative: ``{"a": 1, "b": 2}`` seats a third of the people with ``a``."""
     if value is None:
         return None
@@ -288,12 +292,14 @@ def check_mix(field: str, value: Any) -> tuple[tuple[str, float], ...] | None:
             isinstance(weight, bool | _np_bool())
             or not isinstance(weight, numbers.Real)
             or not math.isfinite(weight)
-            or weight <= 0
+            or weight < 0
         ):
             raise ParameterError(
-                field, f"the weight of {name!r} must be a number above 0 (got {weight!r})"
+                field, f"the weight of {name!r} must be a number, 0 or more (got {weight!r})"
             )
         out.append((name, float(weight)))
+    if not any(weight > 0 for _, weight in out):
+        raise ParameterError(field, "the weights are all 0: give one strategy a weight above 0")
     return tuple(out)
 
 

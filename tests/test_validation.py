@@ -252,6 +252,7 @@ def _generated_cases():
                 {},
                 {"no_such_strategy": 1},
                 {"interact": 0},
+                {"interact": -1},
                 {"interact": NAN},
                 {"interact": True},
                 [("interact", 1), ("interact", 2)],
@@ -279,7 +280,7 @@ def test_every_declared_parameter_refuses_bad_values(name, value):
         assert "interrupt" in message and "interact" in message, message
     elif p.kind == "mix" and not isinstance(value, str | int):
         # what is wrong inside the mix: the count, the name, the weight or the pair
-        words = ("1 to", "unknown strategy", "weight of 'interact'", "twice", "pair")
+        words = ("1 to", "unknown strategy", "weight of 'interact'", "all 0", "twice", "pair")
         assert any(w in message for w in words), message
     else:
         assert p.describe_allowed() in message

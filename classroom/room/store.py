@@ -95,9 +95,10 @@ SEED_BASE = 1000
 #: A student's last_seen is written at most once per this many seconds.
 TOUCH_EVERY = 1.0
 
-#: 1: rooms, students, predictions, results; 2: strategies and tournaments (every table is
-#: created IF NOT EXISTS, so a database of an older version gains the new ones on open)
-_SCHEMA_VERSION = 2
+#: 1: rooms, students, predictions, results; 2: strategies and tournaments; 3: play
+#: sessions and their events (every table is created IF NOT EXISTS, so a database of an
+#: older version gains the new ones on open)
+_SCHEMA_VERSION = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS rooms (
     code TEXT PRIMARY KEY,
@@ -151,6 +152,25 @@ CREATE TABLE IF NOT EXISTS tournaments (
     settings TEXT NOT NULL,
     result TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS play_sessions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    room TEXT NOT NULL REFERENCES rooms(code),
+    started REAL NOT NULL,
+    settings TEXT NOT NULL,
+    status TEXT NOT NULL,
+    round_seconds REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS play_events (
+    session INTEGER NOT NULL REFERENCES play_sessions(id),
+    seq INTEGER NOT NULL,
+    round INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    student INTEGER,
+    payload TEXT NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (session, seq)
+);
+CREATE INDEX IF NOT EXISTS play_sessions_by_room ON play_sessions (room);
 CREATE INDEX IF NOT EXISTS strategies_by_room ON strategies (room);
 CREATE INDEX IF NOT EXISTS tournaments_by_room ON tournaments (room);
 CREATE INDEX IF NOT EXISTS predictions_by_exercise ON predictions (exercise);
@@ -932,6 +952,92 @@ class RoomStore:
         return self._tournament_row(row) if row else None
 
     # -- export ---------------------------------------------------------------------------------
+    # -- play a person ----------------------------------------------------------------------
+    def start_play(self, code: str, settings: dict, round_seconds: float) -> int:
+        """A new "play a person" session in room ``code`` (any running one there ends);
+        returns its id. ``settings`` is plain data (the session's own check comes first)."""
+        code = self._need_room(code).code
+        text = json.dumps(settings, allow_nan=False, sort_keys=True)
+        with self._write() as db:
+            db.execute(
+                "UPDATE play_sessions SET status = 'ended' WHERE room = ? AND status != 'ended'",
+                (code,),
+            )
+            cur = db.execute(
+                "INSERT INTO play_sessions (room, started, settings, status, round_seconds)"
+                " VALUES (?, ?, ?, 'running', ?)",
+                (code, time.time(), text, float(round_seconds)),
+            )
+            self._bump(db, code)
+            return int(cur.lastrowid)
+
+    def play_session(self, code: str) -> dict | None:
+        """Room ``code``'s latest play session: id, started, settings, status ('running',
+        'paused' or 'ended') and round_seconds; None if it never had one."""
+        row = (
+            self._db()
+            .execute(
+                "SELECT id, started, settings, status, round_seconds FROM play_sessions"
+                " WHERE room = ? ORDER BY id DESC LIMIT 1",
+                (_norm_code(code),),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        sid, started, settings, status, seconds = row
+        return {
+            "id": sid,
+            "started": started,
+            "settings": json.loads(settings),
+            "status": status,
+            "round_seconds": seconds,
+        }
+
+    def set_play(self, code: str, session: int, *, status=None, round_seconds=None) -> None:
+        """Change a play session's status ('running', 'paused', 'ended') or timer."""
+        if status is not None and status not in ("running", "paused", "ended"):
+            raise RoomError(f"a play session is running, paused or ended (not {status!r})")
+        with self._write() as db:
+            if status is not None:
+                db.execute("UPDATE play_sessions SET status = ? WHERE id = ?", (status, session))
+            if round_seconds is not None:
+                db.execute(
+                    "UPDATE play_sessions SET round_seconds = ? WHERE id = ?",
+                    (float(round_seconds), session),
+                )
+            self._bump(db, _norm_code(code))
+
+    def add_play_event(
+        self, code: str, session: int, round_: int, kind: str, student: int | None, payload
+    ) -> int:
+        """Keep one event of a play session (a student joining or leaving, a round played
+        with every choice); returns its number in the session."""
+        text = json.dumps(payload, allow_nan=False, sort_keys=True)
+        with self._write() as db:
+            (seq,) = db.execute(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM play_events WHERE session = ?", (session,)
+            ).fetchone()
+            db.execute(
+                "INSERT INTO play_events (session, seq, round, kind, student, payload, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (session, seq, round_, kind, student, text, time.time()),
+            )
+            self._bump(db, _norm_code(code))
+        return int(seq)
+
+    def play_events(self, session: int) -> list[dict]:
+        """A play session's events in order: seq, round, kind, student, payload, at."""
+        rows = self._db().execute(
+            "SELECT seq, round, kind, student, payload, at FROM play_events"
+            " WHERE session = ? ORDER BY seq",
+            (session,),
+        )
+        return [
+            {"seq": q, "round": r, "kind": k, "student": st, "payload": json.loads(p), "at": a}
+            for q, r, k, st, p, a in rows
+        ]
+
     def _export_room(self, db, room: RoomInfo) -> dict:
         """Returns everything of one room, read in one transaction; no tokens, no key."""
         students = [
@@ -984,6 +1090,22 @@ class RoomStore:
                 (room.code,),
             )
         ]
+        plays = []
+        for sid, started, settings, status, seconds in db.execute(
+            "SELECT id, started, settings, status, round_seconds FROM play_sessions"
+            " WHERE room = ? ORDER BY id",
+            (room.code,),
+        ).fetchall():
+            plays.append(
+                {
+                    "id": sid,
+                    "started": started,
+                    "settings": json.loads(settings),
+                    "status": status,
+                    "round_seconds": seconds,
+                    "events": self.play_events(sid),
+                }
+            )
         return {
             "room": asdict(room),
             "students": students,
@@ -991,6 +1113,7 @@ class RoomStore:
             "results": results,
             "strategies": strategies,
             "tournaments": tournaments,
+            "play_sessions": plays,
         }
 
     def export(self, code: str | None = None) -> dict:
