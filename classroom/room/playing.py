@@ -37,6 +37,7 @@ __all__ = [
     "PlaySettings",
     "PlayWorld",
     "parse_choice",
+    "play_room",
 ]
 
 #: The networks a session may be played on (generated ones, sized by the facilitator).
@@ -159,6 +160,8 @@ class PlayWorld:
         self.choices: dict[int, Counter] = {}  # student id -> what they chose, counted
         self.talked: dict[tuple[int, int], int] = {}  # (person, contact) -> last round held
         self.delivered: tuple | None = None  # the last round's (receiver, sender, noticed)
+        #: after each round, :meth:`standings` (the family charts read it)
+        self.history: list[dict[str, dict[str, float]]] = []
 
     # -- events ---------------------------------------------------------------------------------
     def join(self, student: int) -> int:
@@ -214,6 +217,7 @@ class PlayWorld:
         for tie in new.tolist():  # conversations held this round, both ways round
             a, b = int(w.src[tie]), int(w.dst[tie])
             self.talked[a, b] = self.talked[b, a] = self.round
+        self.history.append(self.standings())
 
     def replay(self, events: list[dict]) -> None:
         """Apply the room's kept events in order (``RoomStore.play_events``)."""
@@ -331,8 +335,8 @@ class PlayRoom:
         world at its last completed round, every choice kept."""
         with self.lock:
             session = self.store.play_session(self.code)
-            if session is None or session["status"] == "ended":
-                self.session, self.world = session, None
+            if session is None:
+                self.session, self.world = None, None
                 return
             world = PlayWorld(PlaySettings.from_dict(session["settings"]))
             world.replay(self.store.play_events(session["id"]))
@@ -356,14 +360,12 @@ class PlayRoom:
     def set_status(self, status: str) -> None:
         """'running', 'paused' (the timer stops; choices are kept) or 'ended'."""
         with self.lock:
-            if self.session is None or self.session["status"] == "ended":
+            if self.session is None or self.status == "ended":
                 raise PlayError("no session is running")
             self.store.set_play(self.code, self.session["id"], status=status)
             self.session = {**self.session, "status": status}
             if status == "running":
                 self._new_round(keep=True)
-            if status == "ended":
-                self.world = None
             self._changed()
 
     def set_timer(self, seconds: float) -> None:
@@ -376,10 +378,15 @@ class PlayRoom:
             self.session = {**self.session, "round_seconds": float(seconds)}
             self._changed()
 
+    @property
+    def status(self) -> str:
+        """'running', 'paused', 'ended', or '' when the room never had a session."""
+        return self.session["status"] if self.session else ""
+
     def join(self, student: int) -> int:
         """``student`` plays a person (kept as an event); returns the person."""
         with self.lock:
-            if self.world is None:
+            if self.world is None or self.status == "ended":
                 raise PlayError("no session is running")
             if student in self.world.players:
                 return self.world.players[student]
@@ -476,7 +483,7 @@ class PlayRoom:
     def _run(self) -> None:
         while not self._stop.is_set():
             with self.changed:
-                if self.world is None:
+                if self.world is None or self.status == "ended":
                     return
                 if not self.due():
                     wait = self.deadline - self.now() if math.isfinite(self.deadline) else 1.0
@@ -490,3 +497,27 @@ class PlayRoom:
             self.changed.notify_all()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+_rooms: dict[str, PlayRoom] = {}
+_rooms_lock = threading.Lock()
+
+
+def play_room(svc, code: str) -> PlayRoom:
+    """The process's :class:`PlayRoom` of room ``code`` over the room service ``svc``
+    (its store, and its ``notify`` to wake the room's pages); made, and the room's latest
+    session resumed from the database, when first asked for."""
+    with _rooms_lock:
+        room = _rooms.get(code)
+        if room is None or room.store is not svc.store:
+            room = _rooms[code] = PlayRoom(svc.store, code, notify=svc.notify)
+        return room
+
+
+def forget_play_rooms() -> None:
+    """Stop and drop every room's rounds (tests, and a service replaced)."""
+    with _rooms_lock:
+        rooms = list(_rooms.values())
+        _rooms.clear()
+    for room in rooms:
+        room.stop()
