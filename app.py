@@ -22,6 +22,7 @@ from classroom.live_text import LiveText
 from classroom.page_bridge import PageBridge
 from classroom.panels import KEY_CHART, RunsView, show
 from classroom.room.facilitator import FacilitatorPage
+from classroom.room.play_student import PlayTab
 from classroom.room.student import InRoom
 from classroom.session import Session
 from classroom.share import Setup, from_query, to_query
@@ -149,15 +150,19 @@ def AppPage(session: Session | None = None, on_session=None):
     # lab.Tab is placed inside the (sideways-scrolling) tab bar, off the page to the right.
     if setup.room:
         InRoom(setup.room, room_moved)
+    tabs = (*TABS, *ROOM_TABS) if setup.room else TABS
     with solara.lab.Tabs(value=tab, on_value=set_tab):
-        for name in TABS:
+        for name in tabs:
             solara.lab.Tab(name)
-    if TABS[tab] == "About":
+    shown = tabs[tab] if tab < len(tabs) else tabs[0]
+    if shown == "About":
         solara.Markdown(ABOUT)
-    elif TABS[tab] == "Exercises":
+    elif shown == "Exercises":
         ExercisesTab(on_setup=open_link, in_room=bool(setup.room))
-    elif TABS[tab] == "Strategy":
+    elif shown == "Strategy":
         StrategyBuilder(on_watch=watch_strategy, in_room=bool(setup.room))
+    elif shown == "Play":
+        PlayTab()
     else:
         Notices(problems, set_problems, reduced)
         RunsView(session, selected, version, session.replay_bar)
@@ -165,6 +170,8 @@ def AppPage(session: Session | None = None, on_session=None):
 
 #: The page's tabs, in order.
 TABS = ("Simulation", "About", "Exercises", "Strategy")
+#: The tabs only a page in a room has, after those.
+ROOM_TABS = ("Play",)
 #: The app's pages: the classroom app, and the facilitator's page of a room.
 routes = [
     solara.Route(path="/", component=AppPage, layout=Layout, label=TITLE),

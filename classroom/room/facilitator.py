@@ -25,6 +25,7 @@ import solara
 from workshop.exercises import EXERCISES, exercise
 
 from ..page_bridge import PageBridge
+from .play_panel import PlayPanel
 from .service import RoomService, service
 from .store import PHASES, RoomError, RoomInfo
 from .student import use_room
@@ -101,6 +102,7 @@ def Desk(svc: RoomService, code: str, projector_first: bool):
                     Predictions(svc, info, projector)
                     Pooled(svc, info)
         TournamentPanel(svc, info, projector)
+        PlayPanel(svc, info, projector)
 
 
 def use_clock(seconds: float) -> int:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-__all__ = ["Summary", "dot_plot_svg", "population_svg", "summarize", "tally_svg"]
+__all__ = ["Summary", "dot_plot_svg", "population_svg", "rounds_svg", "summarize", "tally_svg"]
 
 # Okabe-Ito colours and the dark ink used for outlines and text.
 INK = "#1a1a1a"
@@ -594,5 +594,156 @@ def population_svg(
         tail = f": {last}" + (" (out)" if last == 0 else "")
         room = label_w - 24 - len(tail) * CHAR_EM * TEXT_PX
         text = _cut(name, TEXT_PX, max(room, 3 * CHAR_EM * TEXT_PX)) + tail
+        body.append(_text(x1 + 18, label_y + TEXT_PX * 0.35, text, TEXT_PX, class_="end-label"))
+    return _svg(width, height, uid, f"{title}: {'; '.join(parts)}", desc, body)
+
+
+# -- numbers over rounds (any numbers, not only counts) ---------------------------------------
+def rounds_svg(
+    values: Sequence[Sequence[float]],
+    labels: Sequence[str],
+    colours: Sequence[str] = (),
+    *,
+    title: str = "Round by round",
+    y_label: str = "",
+    width: int = 760,
+    height: int = 340,
+    fmt: Callable[[float], str] | None = None,
+) -> str:
+    """Numbers of several groups after each round, one line per group (an SVG string).
+
+    ``values[i][r]``: group ``i``'s number after round ``r + 1`` (NaN, None or a missing
+    round: the group had no value then, and its line breaks there); ``labels``: the groups'
+    names (any text: escaped); ``colours``: ``#RRGGBB`` per group (others take an Okabe-Ito
+    colour). As in :func:`population_svg`, each line has its own dash pattern and marker and
+    its name with its last value at its end (class ``end-label``), never colour alone.
+    ``fmt`` formats the values in the labels and the description (three significant
+    figures unless given)."""
+    fmt = fmt or _fmt
+    labels = [str(x) for x in labels]
+    series = []
+    for row in list(values)[: len(labels)]:
+        out = []
+        for x in row:
+            try:
+                x = float(x)
+            except (TypeError, ValueError):
+                x = math.nan
+            out.append(x if math.isfinite(x) else math.nan)
+        series.append(out)
+    series += [[] for _ in range(len(labels) - len(series))]
+    count = max((len(s) for s in series), default=0)
+    series = [s + [math.nan] * (count - len(s)) for s in series]
+    width, height = max(int(width), 480), max(int(height), 240)
+    uid = _uid("rounds", tuple(map(tuple, series)), tuple(labels), tuple(colours), title, y_label)
+    pad, label_w = 20, min(320, int(width * 0.4))
+    body = [
+        _text(
+            pad, 8 + TITLE_PX, _cut(title, TITLE_PX, width - 2 * pad), TITLE_PX, font_weight="bold"
+        )
+    ]
+    parts = []
+    for name, seq in zip(labels, series, strict=True):
+        finite = [x for x in seq if not math.isnan(x)]
+        if finite:
+            parts.append(
+                f"{name}: {fmt(finite[0])} to {fmt(finite[-1])}"
+                if len(finite) > 1
+                else f"{name}: {fmt(finite[0])}"
+            )
+    desc = f"{title}, over {count} {'round' if count == 1 else 'rounds'}. " + (
+        "; ".join(parts) + "." if parts else "No rounds played."
+    )
+    everything = [x for s in series for x in s if not math.isnan(x)]
+    if not everything:
+        body.append(_text(pad, height / 2, "No rounds played yet", TEXT_PX + 2))
+        return _svg(width, height, uid, title, desc, body)
+    top = 8 + TITLE_PX + 36
+    axis_y = height - pad - TEXT_PX - SMALL_PX - 16
+    x0, x1 = pad + 56, width - pad - label_w
+    y_lo, y_hi, ticks, decimals = _nice_ticks(min(0.0, min(everything)), max(everything))
+
+    def y_of(v: float) -> float:
+        return axis_y - (v - y_lo) / (y_hi - y_lo) * (axis_y - top)
+
+    def x_of(r: int) -> float:
+        return (x0 + x1) / 2 if count == 1 else x0 + r / (count - 1) * (x1 - x0)
+
+    for t in ticks:
+        y = y_of(t)
+        body.append(
+            f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x1:.1f}" y2="{y:.1f}" stroke="#d0d0d0"/>'
+        )
+        body.append(
+            _text(x0 - 8, y + SMALL_PX * 0.35, f"{t:.{decimals}f}", SMALL_PX, text_anchor="end")
+        )
+    body.append(
+        f'<line x1="{x0:.1f}" y1="{axis_y:.1f}" x2="{x1:.1f}" y2="{axis_y:.1f}" '
+        f'stroke="{INK}" stroke-width="2"/>'
+    )
+    every = max(1, math.ceil(count / max(1, int((x1 - x0) // 40))))
+    for r in range(0, count, every):
+        x = x_of(r)
+        body.append(
+            f'<line x1="{x:.1f}" y1="{axis_y:.1f}" x2="{x:.1f}" y2="{axis_y + 6:.1f}" '
+            f'stroke="{INK}" stroke-width="2"/>'
+        )
+        body.append(_text(x, axis_y + 8 + SMALL_PX, str(r + 1), SMALL_PX, text_anchor="middle"))
+    body.append(
+        _text((x0 + x1) / 2, height - pad + 4, "round", TEXT_PX, text_anchor="middle", fill=MUTED)
+    )
+    if y_label:
+        body.append(_text(pad, top - 14, _cut(y_label, SMALL_PX, x1 - pad), SMALL_PX, fill=MUTED))
+    shown = [i for i, s in enumerate(series) if any(not math.isnan(x) for x in s)]
+    ends = {}
+    for i in shown:
+        last = max(r for r in range(count) if not math.isnan(series[i][r]))
+        ends[i] = (last, series[i][last])
+    placed = dict(
+        zip(
+            shown, _spread([y_of(ends[i][1]) for i in shown], TEXT_PX + 3, top, axis_y), strict=True
+        )
+    )
+    for i in shown:
+        seq = series[i]
+        given = colours[i] if i < len(colours) else ""
+        colour = (
+            given
+            if isinstance(given, str) and _HEX.fullmatch(given)
+            else LINE_COLOURS[i % len(LINE_COLOURS)]
+        )
+        dash = DASHES[i % len(DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        runs, run = [], []
+        for r in range(count):  # a line per stretch of rounds with a value
+            if math.isnan(seq[r]):
+                if run:
+                    runs.append(run)
+                run = []
+            else:
+                run.append(r)
+        if run:
+            runs.append(run)
+        lines = "".join(
+            f'<polyline points="{" ".join(f"{x_of(r):.1f},{y_of(seq[r]):.1f}" for r in stretch)}"'
+            f' fill="none" stroke="{esc(colour)}" stroke-width="3.5" stroke-linejoin="round"'
+            f"{dash_attr}/>"
+            for stretch in runs
+        )
+        marks = "".join(
+            _marker(MARKERS[i % len(MARKERS)], x_of(r), y_of(seq[r]), colour)
+            for stretch in runs
+            for r in stretch
+        )
+        body.append(f'<g class="line">{lines}{marks}</g>')
+        last, value = ends[i]
+        end_x, end_y, label_y = x_of(last), y_of(value), placed[i]
+        body.append(
+            f'<line x1="{end_x + 8:.1f}" y1="{end_y:.1f}" x2="{x1 + 14:.1f}" y2="{label_y:.1f}" '
+            f'stroke="{MUTED}" stroke-width="1"/>'
+        )
+        tail = f": {fmt(value)}"
+        room = label_w - 24 - len(tail) * CHAR_EM * TEXT_PX
+        text = _cut(labels[i], TEXT_PX, max(room, 3 * CHAR_EM * TEXT_PX)) + tail
         body.append(_text(x1 + 18, label_y + TEXT_PX * 0.35, text, TEXT_PX, class_="end-label"))
     return _svg(width, height, uid, f"{title}: {'; '.join(parts)}", desc, body)
