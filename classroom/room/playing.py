@@ -434,8 +434,13 @@ class PlayRoom:
                 return
             self._drop_absent()
             choices = {s: c for s, c in self.pending.items() if s in self.world.players}
+            start = time.perf_counter()
             self.world.play_round(choices)
-            payload = {"choices": {str(s): list(c) for s, c in sorted(choices.items())}}
+            step_ms = (time.perf_counter() - start) * 1000
+            payload = {
+                "choices": {str(s): list(c) for s, c in sorted(choices.items())},
+                "step_ms": round(step_ms, 3),  # how long the step took (not replayed)
+            }
             self._event("round", None, payload, round_=self.world.round)
             self.pending = {}
             self._new_round()
