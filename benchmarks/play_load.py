@@ -139,14 +139,24 @@ class Player:
             (button,) = p.find("BtnModel", children=label)
         self.times[f"click_{round_}"] = time.monotonic()
         await p.click(button)
-        self.times[f"chosen_{round_}"] = await p.wait_for(
+        got = await p.wait_for(
             lambda: "Your choice:" in p.text() or f"Rounds played: {round_}" in p.text(),
             timeout,
             f"round {round_}: choice confirmed",
         )
+        if "Your choice:" in p.text():  # confirmed in this round (not closed under it)
+            self.times[f"chosen_{round_}"] = max(got, self.times[f"click_{round_}"])
         self.rounds_seen[round_] = await p.wait_for(
             lambda: f"Rounds played: {round_}" in p.text(), timeout, f"round {round_} closed"
         )
+
+
+def _round_shown(page) -> int:
+    """The round counter a page shows ("Rounds played: N"), 0 if none."""
+    for line in page.text().splitlines():
+        if line.startswith("Rounds played: "):
+            return int(line.removeprefix("Rounds played: "))
+    return 0
 
 
 def _stats(values: list[float]) -> dict | None:
@@ -174,6 +184,10 @@ async def measure(args, url: str, code: str, pid: int) -> dict:
     await each(lambda pl: pl.s.join(args.timeout, 0.0), "join")
     joined = time.monotonic() - t0
     await each(lambda pl: pl.open_play(args.timeout), "take part")
+    # the rounds count on from where the session is once all take part (the timer runs
+    # from the first student's taking part: a round may have closed meanwhile)
+    await asyncio.sleep(1.0)
+    base = max((_round_shown(pl.s.page) for pl in players), default=0)
     cpu0, rss0 = process_cpu_seconds(pid), process_rss_mb(pid)
     rng = random.Random(1)
     rounds = []
@@ -182,11 +196,10 @@ async def measure(args, url: str, code: str, pid: int) -> dict:
         delays = {id(pl): rng.uniform(0, args.spread) for pl in players}
 
         def play_round(pl, r=r, delays=delays):
-            return pl.play(r, delays[id(pl)], args.timeout)
+            return pl.play(base + r, delays[id(pl)], args.timeout)
 
         await each(play_round, f"round {r}")
-        clicks = [pl.times.get(f"click_{r}") for pl in players if f"click_{r}" in pl.times]
-        last = max(clicks) if clicks else start
+        r = base + r  # the session's own round number
         rounds.append(
             {
                 "round": r,
@@ -197,9 +210,7 @@ async def measure(args, url: str, code: str, pid: int) -> dict:
                         if f"chosen_{r}" in pl.times
                     ]
                 ),
-                "to_every_page": _stats(
-                    [pl.rounds_seen[r] - last for pl in players if r in pl.rounds_seen]
-                ),
+                "seen": {id(pl): pl.rounds_seen[r] for pl in players if r in pl.rounds_seen},
                 "seconds": time.monotonic() - start,
             }
         )
@@ -226,8 +237,9 @@ async def measure(args, url: str, code: str, pid: int) -> dict:
     }
 
 
-def step_ms(data: Path, code: str) -> list[float]:
-    """How long each round's step took inside the server (kept with the round's event)."""
+def round_events(data: Path, code: str) -> list[dict]:
+    """The session's rounds as the server kept them: round, when (wall clock), how many
+    choices it held, and how long its step took."""
     from classroom.room.store import open_store
 
     store = open_store(data)
@@ -235,7 +247,30 @@ def step_ms(data: Path, code: str) -> list[float]:
         events = store.play_events(store.play_session(code)["id"])
     finally:
         store.close()
-    return [e["payload"]["step_ms"] for e in events if e["kind"] == "round"]
+    return [
+        {
+            "round": e["round"],
+            "at": e["at"],
+            "choices": len(e["payload"]["choices"]),
+            "step_ms": e["payload"]["step_ms"],
+        }
+        for e in events
+        if e["kind"] == "round"
+    ]
+
+
+def combine(d: dict, events: list[dict], offset: float) -> None:
+    """Add to each measured round what the server kept: its choices, and from its record
+    (the server's clock) to each page showing it (this process's, ``offset`` apart)."""
+    by_round = {e["round"]: e for e in events}
+    d["step_ms"] = [e["step_ms"] for e in events]
+    for r in d["rounds"]:
+        e = by_round.get(r["round"])
+        seen = r.pop("seen")
+        r["choices"] = e["choices"] if e else 0
+        r["to_every_page"] = (
+            _stats([t + offset - e["at"] for t in seen.values()]) if e and seen else None
+        )
 
 
 def format_report(d: dict) -> str:
@@ -247,8 +282,9 @@ def format_report(d: dict) -> str:
     ]
     for r in d["rounds"]:
         lines.append(
-            f"  round {r['round']}: choice confirmed {_fmt(r['choice_confirmed'])}; "
-            f"from the last choice to every page {_fmt(r['to_every_page'])}"
+            f"  round {r['round']}: {r['choices']} of {d['students']} choices in it; "
+            f"choice confirmed {_fmt(r['choice_confirmed'])}; "
+            f"from the round's close to every page {_fmt(r['to_every_page'])}"
         )
     steps = d.get("step_ms") or []
     if steps:
@@ -280,8 +316,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         start_session(data, code, args.people, args.round_seconds)
         log = Path(tmp) / "server.log"
         with serve(production=True, env=server_env(args, data), log_path=log) as server:
+            offset = time.time() - time.monotonic()
             d = run_async(measure(args, server.url, code, server.pid))
-        d["step_ms"] = step_ms(data, code)
+        combine(d, round_events(data, code), offset)
     print(format_report(d))
     if args.json:
         args.json.write_text(json.dumps(d, indent=1))

@@ -428,3 +428,20 @@ def test_tournament_benchmark_plays_both_ways_and_the_preview(capsys):
     seconds = [float(line.split(":")[1].split()[0]) for line in out.splitlines()[1:3]]
     assert all(measured(s) for s in seconds)
     assert "Try it" in out
+
+
+def test_play_load_two_students_two_rounds(capsys, tmp_path):
+    from benchmarks.play_load import main as play_load
+
+    out_json = tmp_path / "play.json"
+    argv = ["--students", "2", "--rounds", "2", "--round-seconds", "30", "--spread", "0.5"]
+    status = play_load([*argv, "--people", "60", "--timeout", "150", "--json", str(out_json)])
+    text = capsys.readouterr().out
+    assert status == 0, text
+    assert "No failures" in text
+    data = json.loads(out_json.read_text())
+    first = data["rounds"][0]["round"]
+    assert [r["round"] for r in data["rounds"]] == [first, first + 1]
+    for r in data["rounds"]:  # both pages saw each round close
+        assert r["to_every_page"]["n"] == 2 and measured(r["to_every_page"]["max"])
+    assert len(data["step_ms"]) == first + 1 and all(measured(ms) for ms in data["step_ms"])

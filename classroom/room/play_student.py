@@ -269,7 +269,7 @@ def PlayPerson(svc: RoomService, seat: Seat):
         if seen.status == "paused":
             solara.Text("Paused by the facilitator", classes=["play-paused"])
         else:
-            Countdown(play, seen.session, seen.round)
+            Countdown(play, seen.session, seen.round, student, bool(seen.choice))
     open_ = seen.status == "running"
     Choices(view, seen, open_, act, play, student)
     with rv.Html(tag="div", class_="play-status", attributes={"aria-live": "polite"}):
@@ -282,46 +282,36 @@ def PlayPerson(svc: RoomService, seat: Seat):
             )
         if problem:
             solara.Text(problem, classes=["play-problem"])
-    if seen.choice and open_:
-        Waiting(play, student, seen.round)
     YourPerson(view)
 
 
 @solara.component
-def Countdown(play: PlayRoom, session, round_: int):
-    """The seconds left in the round, drawn again each second (by this small component
-    only). Not a live region: a screen reader is not told every second."""
-    left, set_left = solara.use_state(math.ceil(play.seconds_left()))
+def Countdown(play: PlayRoom, session, round_: int, student: int, chosen: bool):
+    """The seconds left in the round and, once the student has chosen, how many others the
+    round waits for: read again each second by this small component only, so the others'
+    choices never redraw the page (sixty students choosing would redraw sixty pages sixty
+    times). Not a live region: a screen reader is not told every second."""
+
+    def read() -> tuple[int, int]:
+        waiting = len([s for s in play.waiting_for() if s != student]) if chosen else 0
+        return math.ceil(play.seconds_left()), waiting
+
+    now, set_now = solara.use_state(read())
 
     def tick(cancel: threading.Event):
-        set_left(math.ceil(play.seconds_left()))
+        set_now(read())
         while not cancel.wait(1.0):
-            set_left(math.ceil(play.seconds_left()))
+            set_now(read())
 
-    solara.use_thread(tick, dependencies=[play, session, round_], intrusive_cancel=False)
+    solara.use_thread(
+        tick, dependencies=[play, session, round_, student, chosen], intrusive_cancel=False
+    )
+    left, waiting = now
     with rv.Html(tag="div", class_="play-countdown", attributes={"role": "timer"}):
         solara.Text(f"{left} s left", classes=["play-seconds"])
-
-
-@solara.component
-def Waiting(play: PlayRoom, student: int, round_: int):
-    """Whom the round still waits for, read again each second by this small component
-    only: the others' choices never redraw the whole page (sixty students choosing would
-    redraw sixty pages sixty times). Not a live region."""
-
-    def count() -> int:
-        return len([s for s in play.waiting_for() if s != student])
-
-    left, set_left = solara.use_state(count())
-
-    def tick(cancel: threading.Event):
-        set_left(count())
-        while not cancel.wait(1.0):
-            set_left(count())
-
-    solara.use_thread(tick, dependencies=[play, student, round_], intrusive_cancel=False)
-    text = f"Waiting for {_others(left)}." if left else "Waiting for the round to close."
-    solara.Text(text, classes=["play-waiting"])
+        if chosen:
+            text = f"Waiting for {_others(waiting)}." if waiting else "Waiting for the round."
+            solara.Text(text, classes=["play-waiting"])
 
 
 @solara.component

@@ -391,6 +391,8 @@ class PlayRoom:
             if student in self.world.players:
                 return self.world.players[student]
             person = self.world.join(student)
+            if len(self.world.players) == 1:  # the first player: the round's timer starts
+                self.deadline = self.now() + float(self.session["round_seconds"])
             self._event("join", student, {"person": person})
             return person
 
@@ -413,7 +415,7 @@ class PlayRoom:
             if choice[0] == "talk" and self.world.model.world.tie(person, choice[1]) < 0:
                 raise PlayError(f"person {choice[1]} is not one of your contacts")
             self.pending[student] = choice
-            self._changed()
+            self._changed(room=False)  # nothing written: the room's other pages need not wake
 
     # -- the rounds -----------------------------------------------------------------------------
     def waiting_for(self) -> list[int]:
@@ -454,11 +456,14 @@ class PlayRoom:
                 self.leave(student)
 
     def due(self) -> bool:
-        """Whether the round should close now: everyone chose, or the timer ran out."""
+        """Whether the round should close now: everyone chose, or the timer ran out. With
+        nobody playing, rounds wait (the timer starts with the first student)."""
         with self.lock:
             if self.world is None or self.session["status"] != "running":
                 return False
-            if self.world.players and not self.waiting_for():
+            if not self.world.players:
+                return False
+            if not self.waiting_for():
                 return True
             return self.now() >= self.deadline
 
@@ -467,17 +472,20 @@ class PlayRoom:
         self.deadline = self.now() + seconds
         if not keep:
             self.pending = {}
-        self._changed()
+        self._changed(room=False)
 
     def _event(self, kind: str, student: int | None, payload: dict, round_=None) -> None:
         r = self.world.round if round_ is None else round_
         self.store.add_play_event(self.code, self.session["id"], r, kind, student, payload)
         self._changed()
 
-    def _changed(self) -> None:
+    def _changed(self, room: bool = True) -> None:
+        """Wake whoever follows this session; with ``room``, also every page of the room
+        (something was written to its database)."""
         self.version += 1
         self.changed.notify_all()
-        self.notify(self.code)
+        if room:
+            self.notify(self.code)
 
     def _ensure_thread(self) -> None:
         if self._thread is not None and self._thread.is_alive():
