@@ -178,3 +178,22 @@ def test_export_keeps_the_session_and_its_events(room):
     exported = store.export(code)["play_sessions"]
     assert len(exported) == 1 and exported[0]["settings"]["seed"] == SMALL.seed
     assert [e["kind"] for e in exported[0]["events"]] == ["join", "round"]
+
+
+def test_a_student_whose_page_is_gone_is_taken_over_at_the_round_close(room):
+    store, code, (s1, s2) = room
+    play = PlayRoom(store, code, now=Clock())
+    play._stop.set()
+    play.start(SMALL)
+    gone = play.join(s1.id)
+    play.join(s2.id)
+    android = play.world.names[play.world.android[gone]]
+    # s1's page was last seen long ago (its heartbeat stopped): the next close hands over
+    with store._write() as db:
+        db.execute("UPDATE students SET last_seen = 0 WHERE id = ?", (s1.id,))
+    play.choose(s2.id, "pitch")
+    play.close_round()
+    assert s1.id not in play.world.players and s2.id in play.world.players
+    assert play.world.names[play.world.model.world.strategy_id[gone]] == android
+    kinds = [e["kind"] for e in store.play_events(store.play_session(code)["id"])]
+    assert kinds == ["join", "join", "leave", "round"]

@@ -351,7 +351,7 @@ def test_strategy_folders_load_in_a_fresh_process_and_a_broken_file_is_reported(
     )
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
-    assert found["names"] == ["interact", "interrupt", "plugin_also_good", "plugin_good"]
+    assert found["names"] == ["interact", "interrupt", "played", "plugin_also_good", "plugin_good"]
     assert found["loaded"] == ["a_good.py", "b_broken.py", "c_clash.py", "d_also_good.py"]
     assert set(found["errors"]) == {"b_broken.py", "c_clash.py"}
     assert found["errors"]["b_broken.py"].startswith("SyntaxError on line 6")
