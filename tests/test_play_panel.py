@@ -11,14 +11,12 @@ import xml.etree.ElementTree as ET
 import ipyvuetify as v
 import numpy as np
 import pytest
-import solara
-from solara.routing import Router, router_context
+from facilitator_page import html, render, texts
 from solara.widgets.widgets import HTML
 from waiting import wait_until
 
 from classroom.room import play_panel as pp
 from classroom.room import playing
-from classroom.room.facilitator import FacilitatorPage
 from classroom.room.playing import PlayRoom, PlaySettings, PlayWorld
 from classroom.room.pooled import rounds_svg
 from classroom.room.service import RoomService, use_service
@@ -41,29 +39,6 @@ def room(tmp_path):
     pp.forget_layouts()
     use_service(None)
     store.close()
-
-
-@solara.component
-def At(search: str):
-    router_context.provide(Router(f"/facilitator?{search}", [solara.Route("/")], lambda _: None))
-    return solara.Column(children=[FacilitatorPage()])
-
-
-def render(search: str):
-    return solara.render(At(search), handle_error=False)[1]
-
-
-def texts(rc) -> list[str]:
-    found = rc.find(v.Html).widgets + rc.find(v.Alert).widgets
-    return [c for w in found for c in w.children if isinstance(c, str)]
-
-
-def html(rc, cls: str) -> list[str]:
-    return [
-        w.unsafe_innerHTML
-        for w in rc.find(HTML).widgets
-        if cls in w.attributes.get("class", "").split()
-    ]
 
 
 def click(rc, label: str) -> None:

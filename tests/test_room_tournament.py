@@ -10,13 +10,10 @@ import xml.etree.ElementTree as ET
 
 import ipyvuetify as v
 import pytest
-import solara
-from solara.routing import Router, router_context
-from solara.widgets.widgets import HTML
+from facilitator_page import html, render, texts
 from waiting import wait_until
 
 from classroom.room import tournament_panel as tp
-from classroom.room.facilitator import FacilitatorPage
 from classroom.room.pooled import population_svg
 from classroom.room.service import RoomService, Seat, use_service
 from classroom.room.store import RoomError, RoomStore
@@ -44,29 +41,6 @@ def room(tmp_path):
 def seat(svc: RoomService, code: str, name: str) -> Seat:
     s = svc.join(code, name)
     return Seat(s.room, s.token, s.name, s.seed)
-
-
-@solara.component
-def At(search: str):
-    router_context.provide(Router(f"/facilitator?{search}", [solara.Route("/")], lambda _: None))
-    return solara.Column(children=[FacilitatorPage()])
-
-
-def render(search: str):
-    return solara.render(At(search), handle_error=False)[1]
-
-
-def texts(rc) -> list[str]:
-    found = rc.find(v.Html).widgets + rc.find(v.Alert).widgets
-    return [c for w in found for c in w.children if isinstance(c, str)]
-
-
-def html(rc, cls: str) -> list[str]:
-    return [
-        w.unsafe_innerHTML
-        for w in rc.find(HTML).widgets
-        if cls in w.attributes.get("class", "").split()
-    ]
 
 
 def markdown(rc) -> str:

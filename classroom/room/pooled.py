@@ -478,6 +478,36 @@ def _spread(ys: list[float], gap: float, low: float, high: float) -> list[float]
     return out
 
 
+def _round_axes(body, ticks, decimals, y_of, x_of, count, box, bottom) -> None:
+    """The light grid with its values on the left, the axis, and the round numbers under
+    it, of a chart over rounds; ``box`` is (left, right, axis) and ``bottom`` where the
+    axis's name goes."""
+    x0, x1, axis_y = box
+    for t in ticks:
+        y = y_of(t)
+        body.append(
+            f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x1:.1f}" y2="{y:.1f}" stroke="#d0d0d0"/>'
+        )
+        body.append(
+            _text(x0 - 8, y + SMALL_PX * 0.35, f"{t:.{decimals}f}", SMALL_PX, text_anchor="end")
+        )
+    body.append(
+        f'<line x1="{x0:.1f}" y1="{axis_y:.1f}" x2="{x1:.1f}" y2="{axis_y:.1f}" '
+        f'stroke="{INK}" stroke-width="2"/>'
+    )
+    every = max(1, math.ceil(count / max(1, int((x1 - x0) // 40))))
+    for r in range(0, count, every):
+        x = x_of(r)
+        body.append(
+            f'<line x1="{x:.1f}" y1="{axis_y:.1f}" x2="{x:.1f}" y2="{axis_y + 6:.1f}" '
+            f'stroke="{INK}" stroke-width="2"/>'
+        )
+        body.append(_text(x, axis_y + 8 + SMALL_PX, str(r + 1), SMALL_PX, text_anchor="middle"))
+    body.append(
+        _text((x0 + x1) / 2, bottom + 4, "round", TEXT_PX, text_anchor="middle", fill=MUTED)
+    )
+
+
 def population_svg(
     people: Sequence[Sequence[int]],
     labels: Sequence[str],
@@ -539,29 +569,7 @@ def population_svg(
     def x_of(r: int) -> float:
         return (x0 + x1) / 2 if count == 1 else x0 + r / (count - 1) * (x1 - x0)
 
-    for t in ticks:  # light grid and the counts on the left
-        y = y_of(t)
-        body.append(
-            f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x1:.1f}" y2="{y:.1f}" stroke="#d0d0d0"/>'
-        )
-        body.append(
-            _text(x0 - 8, y + SMALL_PX * 0.35, f"{t:.{decimals}f}", SMALL_PX, text_anchor="end")
-        )
-    body.append(
-        f'<line x1="{x0:.1f}" y1="{axis_y:.1f}" x2="{x1:.1f}" y2="{axis_y:.1f}" '
-        f'stroke="{INK}" stroke-width="2"/>'
-    )
-    every = max(1, math.ceil(count / max(1, int((x1 - x0) // 40))))
-    for r in range(0, count, every):
-        x = x_of(r)
-        body.append(
-            f'<line x1="{x:.1f}" y1="{axis_y:.1f}" x2="{x:.1f}" y2="{axis_y + 6:.1f}" '
-            f'stroke="{INK}" stroke-width="2"/>'
-        )
-        body.append(_text(x, axis_y + 8 + SMALL_PX, str(r + 1), SMALL_PX, text_anchor="middle"))
-    body.append(
-        _text((x0 + x1) / 2, height - pad + 4, "round", TEXT_PX, text_anchor="middle", fill=MUTED)
-    )
+    _round_axes(body, ticks, decimals, y_of, x_of, count, (x0, x1, axis_y), height - pad)
     body.append(_text(pad, top - 14, "people", SMALL_PX, fill=MUTED))
     ends = [y_of(rounds[-1][i]) for i in range(n)]
     placed = _spread(ends, TEXT_PX + 3, top, axis_y)
@@ -669,29 +677,7 @@ def rounds_svg(
     def x_of(r: int) -> float:
         return (x0 + x1) / 2 if count == 1 else x0 + r / (count - 1) * (x1 - x0)
 
-    for t in ticks:
-        y = y_of(t)
-        body.append(
-            f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x1:.1f}" y2="{y:.1f}" stroke="#d0d0d0"/>'
-        )
-        body.append(
-            _text(x0 - 8, y + SMALL_PX * 0.35, f"{t:.{decimals}f}", SMALL_PX, text_anchor="end")
-        )
-    body.append(
-        f'<line x1="{x0:.1f}" y1="{axis_y:.1f}" x2="{x1:.1f}" y2="{axis_y:.1f}" '
-        f'stroke="{INK}" stroke-width="2"/>'
-    )
-    every = max(1, math.ceil(count / max(1, int((x1 - x0) // 40))))
-    for r in range(0, count, every):
-        x = x_of(r)
-        body.append(
-            f'<line x1="{x:.1f}" y1="{axis_y:.1f}" x2="{x:.1f}" y2="{axis_y + 6:.1f}" '
-            f'stroke="{INK}" stroke-width="2"/>'
-        )
-        body.append(_text(x, axis_y + 8 + SMALL_PX, str(r + 1), SMALL_PX, text_anchor="middle"))
-    body.append(
-        _text((x0 + x1) / 2, height - pad + 4, "round", TEXT_PX, text_anchor="middle", fill=MUTED)
-    )
+    _round_axes(body, ticks, decimals, y_of, x_of, count, (x0, x1, axis_y), height - pad)
     if y_label:
         body.append(_text(pad, top - 14, _cut(y_label, SMALL_PX, x1 - pad), SMALL_PX, fill=MUTED))
     shown = [i for i, s in enumerate(series) if any(not math.isnan(x) for x in s)]
