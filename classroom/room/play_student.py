@@ -285,6 +285,14 @@ def PlayPerson(svc: RoomService, seat: Seat):
     YourPerson(view)
 
 
+def _table_head(caption: str, heads) -> None:
+    """A table's caption and its header row (each a column header, for screen readers)."""
+    rv.Html(tag="caption", children=[caption])
+    with rv.Html(tag="thead"), rv.Html(tag="tr"):
+        for head in heads:
+            rv.Html(tag="th", attributes={"scope": "col"}, children=[head])
+
+
 @solara.component
 def Countdown(play: PlayRoom, session, round_: int, student: int, chosen: bool):
     """The seconds left in the round and, once the student has chosen, how many others the
@@ -380,10 +388,7 @@ def ContactTable(view: PersonView, picked, set_picked):
         rv.Html(tag="div", class_="play-table-wrap"),
         rv.Html(tag="table", class_="play-contacts"),
     ):
-        rv.Html(tag="caption", children=["Talk with one contact: choose them here"])
-        with rv.Html(tag="thead"), rv.Html(tag="tr"):
-            for head in heads:
-                rv.Html(tag="th", attributes={"scope": "col"}, children=[head])
+        _table_head("Talk with one contact: choose them here", heads)
         with rv.Html(tag="tbody"):
             for c in shown:
                 chosen = c.person == picked
@@ -467,10 +472,7 @@ def Debrief(seen: Seen):
         rv.Html(tag="div", class_="play-table-wrap"),
         rv.Html(tag="table", class_="play-debrief"),
     ):
-        rv.Html(tag="caption", children=["How each group did (means per person)"])
-        with rv.Html(tag="thead"), rv.Html(tag="tr"):
-            for head in heads:
-                rv.Html(tag="th", attributes={"scope": "col"}, children=[head])
+        _table_head("How each group did (means per person)", heads)
         with rv.Html(tag="tbody"):
             if view is not None:
                 with rv.Html(tag="tr", class_="play-you-row"):

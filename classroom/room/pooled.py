@@ -478,6 +478,19 @@ def _spread(ys: list[float], gap: float, low: float, high: float) -> list[float]
     return out
 
 
+def _line_style(i: int, colours: Sequence) -> tuple[str, str]:
+    """Line ``i``'s colour (its own if a valid #RRGGBB was given, else the palette's) and
+    its dash attribute (never colour alone)."""
+    given = colours[i] if i < len(colours) else ""
+    colour = (
+        given
+        if isinstance(given, str) and _HEX.fullmatch(given)
+        else LINE_COLOURS[i % len(LINE_COLOURS)]
+    )
+    dash = DASHES[i % len(DASHES)]
+    return colour, (f' stroke-dasharray="{dash}"' if dash else "")
+
+
 def _round_axes(body, ticks, decimals, y_of, x_of, count, box, bottom) -> None:
     """The light grid with its values on the left, the axis, and the round numbers under
     it, of a chart over rounds; ``box`` is (left, right, axis) and ``bottom`` where the
@@ -574,14 +587,7 @@ def population_svg(
     ends = [y_of(rounds[-1][i]) for i in range(n)]
     placed = _spread(ends, TEXT_PX + 3, top, axis_y)
     for i, name in enumerate(labels):
-        given = colours[i] if i < len(colours) else ""
-        colour = (
-            given
-            if isinstance(given, str) and _HEX.fullmatch(given)
-            else LINE_COLOURS[i % len(LINE_COLOURS)]
-        )
-        dash = DASHES[i % len(DASHES)]
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        colour, dash_attr = _line_style(i, colours)
         pts = " ".join(f"{x_of(r):.1f},{y_of(rounds[r][i]):.1f}" for r in range(count))
         body.append(
             f'<g class="line"><polyline points="{pts}" fill="none" stroke="{esc(colour)}" '
@@ -692,14 +698,7 @@ def rounds_svg(
     )
     for i in shown:
         seq = series[i]
-        given = colours[i] if i < len(colours) else ""
-        colour = (
-            given
-            if isinstance(given, str) and _HEX.fullmatch(given)
-            else LINE_COLOURS[i % len(LINE_COLOURS)]
-        )
-        dash = DASHES[i % len(DASHES)]
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        colour, dash_attr = _line_style(i, colours)
         runs, run = [], []
         for r in range(count):  # a line per stretch of rounds with a value
             if math.isnan(seq[r]):
