@@ -11,7 +11,9 @@ writes a Markdown report beside it. What the report draws depends on ``[report] 
 - ``heatmap``: the mean outcome over two varied parameters (``x``, ``y``), cells annotated;
 - ``categories``: bars per value of a categorical parameter (a network, say), with CIs;
 - ``bass``: the mean ``converted_share`` step by step against the discrete Bass curve;
-- ``sobol``: first-order and total Sobol indices (``experiments.sensitivity``).
+- ``sobol``: first-order and total Sobol indices (``experiments.sensitivity``);
+- ``discovery``: scenario discovery, PRIM's boxes and a CART tree for the runs where the
+  conditions of ``[report.cases]`` hold (``experiments.discovery``).
 
 Every interval is the mean over replicates plus or minus 1.96 standard errors. Outcomes
 are the kept reporters (their value at the last step) and ``time_to_half_faded``. When
@@ -916,6 +918,12 @@ def kind_sobol(res: Results) -> Section:
     return section
 
 
+def kind_discovery(res: Results) -> Section:
+    from .discovery_report import kind_discovery as discovery
+
+    return discovery(res)
+
+
 KINDS = {
     "timeseries": kind_timeseries,
     "response": kind_response,
@@ -923,6 +931,7 @@ KINDS = {
     "categories": kind_categories,
     "bass": kind_bass,
     "sobol": kind_sobol,
+    "discovery": kind_discovery,
 }
 
 
@@ -938,6 +947,8 @@ PACKAGES = (
     "matplotlib",
     "SALib",
     "dask",
+    "ema_workbench",
+    "scikit-learn",
 )
 
 
@@ -1051,7 +1062,7 @@ def write_report(folder) -> Path:
     out += [f"- {note}" for note in section.notes]
     if section.notes:
         out.append("")
-    if kind != "sobol":
+    if kind not in ("sobol", "discovery"):
         out += [
             "Intervals are 95 % confidence intervals of the mean over replicates: the "
             "mean plus or minus 1.96 standard errors (the standard deviation over the "

@@ -23,7 +23,10 @@ How the points are laid out:
 
 In ``lhs`` and ``sobol`` a whole-number parameter is drawn from ``[from - 1/2, to + 1/2]``
 and rounded to the nearest whole number (kept within ``[from, to]``), so that every whole
-number in the range is equally likely.
+number in the range is equally likely. In ``lhs`` a list of values (a network kind, a
+switch ``[true, false]``) is a category: its column of the hypercube is cut into as many
+equal strata as values, so each value is taken by an equal share of the points (to within
+one). ``sobol`` takes numeric ranges only.
 """
 
 from __future__ import annotations
@@ -60,9 +63,11 @@ __all__ = [
 #: How the points of a sweep are chosen.
 METHODS = ("grid", "lhs", "sobol")
 #: Kinds of report figure (drawn by experiments.report).
-REPORT_KINDS = ("timeseries", "response", "heatmap", "categories", "bass", "sobol")
+REPORT_KINDS = ("timeseries", "response", "heatmap", "categories", "bass", "sobol", "discovery")
 #: Keys of the [report] table.
-REPORT_KEYS = ("kind", "x", "y", "outcomes")
+REPORT_KEYS = ("kind", "x", "y", "outcomes", "cases", "density")
+#: Keys only a discovery report takes (experiments.discovery).
+DISCOVERY_KEYS = ("cases", "density")
 #: Per-run outcomes that are not reporters (columns of runs.parquet).
 RUN_OUTCOMES = ("time_to_half_faded", "wall_s")
 
@@ -208,6 +213,8 @@ class Spec:
         (the ``{from, to}`` ranges as written)."""
         if self.method == "grid":
             raise ValueError("problem(): a grid sweep has no sampled ranges")
+        if any(isinstance(v, list) for v in self.vary.values()):
+            raise ValueError("problem(): this sample has categories, not only numeric ranges")
         return {
             "num_vars": len(self.varied),
             "names": list(self.varied),
@@ -521,26 +528,31 @@ def _tidy(x: float) -> float:
 
 
 def _vary_entry(pname: str, value: Any, field: str, method: str):
-    """A grid entry's list of values, or an lhs/sobol entry's (low, high)."""
+    """A list of values (a grid's, or an lhs category's), or an lhs/sobol entry's (low, high)."""
     param = PARAMETERS[pname]
     numeric = param.kind in ("int", "float")
-    if method != "grid":
-        if not isinstance(value, dict) or not numeric:
-            what = f"got {_show(value)}" if numeric else f"{pname} takes {param.describe_allowed()}"
-            raise SpecError(
-                field,
-                f"{method} samples numeric ranges: must be "
-                f"{{from = ..., to = ...}} of a numeric parameter ({what})",
-            )
-        _keys(value, ("from", "to"), field)
-        low, high = _range_ends(pname, value, field)
-        return (low, high)
-    if isinstance(value, list):
+    if isinstance(value, list) and method in ("grid", "lhs"):
         if not value:
             raise SpecError(field, "an empty list: give at least one value")
         values = [_value(pname, v, f"{field}[{i}]") for i, v in enumerate(value)]
         _no_repeats(values, field)
         return values
+    if method != "grid":
+        if not isinstance(value, dict) or not numeric:
+            what = f"got {_show(value)}" if numeric else f"{pname} takes {param.describe_allowed()}"
+            also = (
+                " or a list of values to draw from in equal shares"
+                if method == "lhs"
+                else "; a list of values is a category, which only lhs draws from"
+            )
+            raise SpecError(
+                field,
+                f"{method} samples numeric ranges: must be "
+                f"{{from = ..., to = ...}} of a numeric parameter{also} ({what})",
+            )
+        _keys(value, ("from", "to"), field)
+        low, high = _range_ends(pname, value, field)
+        return (low, high)
     if isinstance(value, dict):
         if not numeric:
             raise SpecError(
@@ -663,6 +675,12 @@ def _check_report(report: dict, varied: list[str], fixed: dict, reporters: list[
                     f"({', '.join(axes[1:])}) (got "
                     f"{_show(value)}){hint}",
                 )
+    if report["kind"] == "discovery":
+        _check_cases(report, reporters)
+    else:
+        for key in DISCOVERY_KEYS:
+            if key in report:
+                raise SpecError(f"report.{key}", 'only kind = "discovery" takes it')
     if "outcomes" in report:
         outcomes = report["outcomes"]
         kept = [*reporters, *RUN_OUTCOMES]
@@ -684,22 +702,77 @@ def _check_report(report: dict, varied: list[str], fixed: dict, reporters: list[
                 raise SpecError("report.outcomes", f"{name!r} {why}")
 
 
+def _check_cases(report: dict, reporters: list[str]) -> None:
+    """A discovery report's conditions, each read as the report will read it."""
+    from .discovery import MAX_CASES, ConditionError, parse_condition
+
+    cases = report.get("cases")
+    if cases is None:
+        raise SpecError(
+            "report.cases",
+            "missing; a discovery report needs at least one condition, such as "
+            "[report.cases] clients = 'conversions_broadcasters > conversions_interactors'",
+        )
+    if not isinstance(cases, dict) or not cases:
+        raise SpecError(
+            "report.cases",
+            f"must be a table of names and conditions, at least one (got {_show(cases)})",
+        )
+    if len(cases) > MAX_CASES:
+        raise SpecError("report.cases", f"{len(cases)} conditions; at most {MAX_CASES}")
+    kinds: dict[str, object] = {name: "number" for name in (*reporters, *RUN_OUTCOMES)}
+    for pname, param in PARAMETERS.items():
+        if param.sweepable:
+            kinds[pname] = (
+                "number"
+                if param.kind in ("int", "float")
+                else "bool"
+                if param.kind == "bool"
+                else tuple(param.choices)
+                if param.choices
+                else ()
+            )
+    for name, text in cases.items():
+        if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+            raise SpecError(f"report.cases.{name}", "a name is letters, digits and _ only")
+        try:
+            parse_condition(text, kinds)
+        except ConditionError as err:
+            raise SpecError(f"report.cases.{name}", str(err)) from None
+    if "density" in report:
+        value = report["density"]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+            raise SpecError(
+                "report.density",
+                "must be a number above 0 and at most 1, the least share of a chosen "
+                f"box's runs that are cases (got {_show(value)})",
+            )
+
+
 # -- the points -----------------------------------------------------------------------------
 def _points(method: str, vary: dict, n: int | None, seed: int) -> list[dict[str, Any]]:
     names = list(vary)
     if method == "grid":
         return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*vary.values())]
-    kinds = [PARAMETERS[name].kind for name in names]
-    # whole numbers: draw from [from - 1/2, to + 1/2] and round (equal chances)
+    kinds = [
+        "category" if isinstance(spread, list) else PARAMETERS[name].kind
+        for name, spread in vary.items()
+    ]
+    # whole numbers: draw from [from - 1/2, to + 1/2] and round (equal chances); a
+    # category: draw its index from [0, number of values)
     bounds = [
-        [lo - 0.5, hi + 0.5] if kind == "int" else [lo, hi]
-        for (lo, hi), kind in zip(vary.values(), kinds, strict=True)
+        [0, len(spread)]
+        if kind == "category"
+        else [spread[0] - 0.5, spread[1] + 0.5]
+        if kind == "int"
+        else list(spread)
+        for spread, kind in zip(vary.values(), kinds, strict=True)
     ]
     if method == "lhs":
         from scipy.stats import qmc
 
         unit = qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(seed)).random(n)
-        lows, highs = np.array(bounds).T
+        lows, highs = np.array(bounds, dtype=float).T
         sample = qmc.scale(unit, lows, highs)
     else:
         from SALib.sample import sobol
@@ -709,7 +782,11 @@ def _points(method: str, vary: dict, n: int | None, seed: int) -> list[dict[str,
     out = []
     for row in sample:
         point = {}
-        for name, kind, x, (lo, hi) in zip(names, kinds, row, vary.values(), strict=True):
+        for name, kind, x, spread in zip(names, kinds, row, vary.values(), strict=True):
+            if kind == "category":
+                point[name] = spread[min(int(x), len(spread) - 1)]
+                continue
+            lo, hi = spread
             point[name] = (
                 int(min(max(math.floor(x + 0.5), lo), hi))
                 if kind == "int"

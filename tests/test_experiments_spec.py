@@ -5,6 +5,7 @@ laid out as documented; --quick applies the [quick] table; every run has its own
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -324,8 +325,10 @@ def test_sobol_is_salibs_saltelli_design_in_its_row_order():
 
 def test_sampled_methods_need_numeric_ranges_and_n():
     text = SAMPLED.replace("METHOD", "lhs")
-    err = refused(text.replace("mean_degree = { from = 4, to = 12 }", "mean_degree = [4, 8]"))
+    sobol_text = SAMPLED.replace("METHOD", "sobol")
+    err = refused(sobol_text.replace("mean_degree = { from = 4, to = 12 }", "mean_degree = [4, 8]"))
     assert err.field == "vary.mean_degree" and "{from = ..., to = ...}" in str(err)
+    assert "only lhs draws from" in str(err)
     err = refused(
         text.replace("mean_degree = { from = 4, to = 12 }", "network = { from = 0, to = 1 }")
     )
@@ -347,6 +350,32 @@ def test_sampled_methods_need_numeric_ranges_and_n():
     assert err.field == "sample.n" and "only lhs and sobol" in str(err)
     err = refused(text.replace("to = 0.45", "to = 1.45"))
     assert err.field == "vary.habituation.to"
+
+
+def test_lhs_draws_a_list_as_a_category_in_equal_shares():
+    text = SAMPLED.replace("METHOD", "lhs").replace("n = 16", "n = 30")
+    text = text.replace(
+        "mean_degree = { from = 4, to = 12 }",
+        'mean_degree = { from = 4, to = 12 }\nnetwork = ["ring", "complete", "erdos_renyi"]\n'
+        "muting = [true, false]",
+    )
+    spec = parse_spec(text)
+    points = spec.points()
+    networks = Counter(p["network"] for p in points)
+    assert networks == {"ring": 10, "complete": 10, "erdos_renyi": 10}
+    assert Counter(p["muting"] for p in points) == {True: 15, False: 15}
+    assert all(isinstance(p["muting"], bool) for p in points)
+    # the numeric columns keep one point per stratum beside the categories
+    h = np.array([p["habituation"] for p in points])
+    assert sorted(np.floor((h - 0.05) / 0.4 * 30).astype(int)) == list(range(30))
+    assert parse_spec(text).points() == points
+    assert parse_spec(text.replace("seed = 11", "seed = 12")).points() != points
+    with pytest.raises(ValueError, match="categories"):
+        spec.problem()
+    err = refused(text.replace('"erdos_renyi"]', '"erdos_renyi", "moon"]'))
+    assert err.field == "vary.network[3]" and "'moon'" in str(err)
+    err = refused(text.replace('"erdos_renyi"]', '"erdos_renyi", "ring"]'))
+    assert err.field == "vary.network" and "twice" in str(err)
 
 
 def test_a_sampled_point_the_model_refuses_is_named():
@@ -423,7 +452,7 @@ def test_lists_of_any_kind_and_reporters_default_to_all():
         spec_text(
             {
                 "broadcaster_share = [0.1, 0.3, 0.5, 0.7]": (
-                    'network = ["ring", "karate"]\nhabituation_on = [true, false]'
+                    'network = ["ring", "erdos_renyi"]\nhabituation_on = [true, false]'
                 ),
                 'reporters = ["faded_broadcasters", "attention_to_broadcasters"]\n': "",
                 '"time_to_half_faded"]': '"trust_in_interactors"]',
@@ -431,7 +460,7 @@ def test_lists_of_any_kind_and_reporters_default_to_all():
             }
         )
     )
-    assert spec.vary["network"] == ["ring", "karate"]
+    assert spec.vary["network"] == ["ring", "erdos_renyi"]
     assert spec.vary["habituation_on"] == [True, False]
     assert spec.n_points == 6 * 2 * 2
     assert spec.reporters == reporter_names()
