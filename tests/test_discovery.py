@@ -324,3 +324,52 @@ def test_the_shipped_experiment_reports_coverage_and_density_at_its_quick_size(t
         if 0 < share < 100:  # a box to find: its coverage and density are percentages
             assert re.fullmatch(r"\d+ %", cells[4]) and re.fullmatch(r"\d+ %", cells[5])
     assert "How the boxes were found" in text
+
+
+# -- the committed report and what the About tab says of it ------------------------------------
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+KEPT = ROOT / "docs" / "results" / "where_interruption_wins" / "report.md"
+
+
+def test_the_kept_report_is_of_the_shipped_spec():
+    """The report in docs/results was made from the spec as shipped (its spec block is the
+    file, word for word), at full size, and its figures are there."""
+    report = KEPT.read_text()
+    spec = (ROOT / "experiments" / "where_interruption_wins.toml").read_text()
+    block = report.split("## The spec")[1].split("```toml\n")[1].split("```")[0]
+    assert block.strip() == spec.strip()
+    assert "--quick" not in report.split("## The spec")[1].split("```")[0]
+    for figure in re.findall(r"\]\((figures/[^)]+\.png)\)", report):
+        assert (KEPT.parent / figure).stat().st_size > 5_000, figure
+
+
+def test_the_about_tab_quotes_the_kept_report():
+    """Every number About gives for where interruption wins is the kept report's."""
+    report = KEPT.read_text()
+    about = (ROOT / "classroom" / "about.md").read_text()
+    said = " ".join(about.split("### Where interruption wins")[1].split("\n## ")[0].split())
+    clients = next(line for line in report.splitlines() if line.startswith("- **clients**"))
+    trust = next(line for line in report.splitlines() if line.startswith("- **trust**"))
+    runs = re.search(r"holds in [\d,]+ of ([\d,]+) runs", clients).group(1)
+    share = re.search(r"runs \((\d+) %\)", clients).group(1)
+    assert f"ran it {runs} times" in said and f"interactors in {share} % of those runs" in said
+    together = re.search(r"Together the boxes hold (\d+) %", clients).group(1)
+    assert f"hold {together} % of the runs where they won" in said
+    first, second = re.findall(r"(?:first box|Box 2)[^:]*: where ([^.]+(?:\.\d+[^.]*)*)\.", clients)
+    assert first == "habituation (tuning out) is off" and "won every single run" in said
+    assert re.search(r"holds 100 % of the runs in it|100 % of the runs in it hold it", clients)
+    for pattern, template in [
+        (r"contacts per person is at least (\d+)", "{} or more contacts"),
+        (r"habituation strength is below ([\d.]+)", "habituation strength below {}"),
+        (r"recovery at rest is above ([\d.]+)", "recovery above {}"),
+    ]:
+        assert template.format(re.search(pattern, second).group(1)) in said, pattern
+    density = re.search(
+        r"Box 2, among the runs left, holds \d+ % more of them at density (\d+) %", clients
+    )
+    assert f"broadcasters won {density.group(1)} %" in said
+    held, total, pct_trust = re.search(
+        r"holds in (\d+) of ([\d,]+) runs \((\d+) %\)", trust
+    ).groups()
+    assert f"in just {held} of the {total} runs ({pct_trust} %)" in said
+    assert "where network shape is complete and limited attention is on" in trust
