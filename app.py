@@ -28,6 +28,7 @@ from classroom.session import Session
 from classroom.share import Setup, from_query, to_query
 from classroom.sidebar import SLOW_START_SPEED, SLOW_START_STEPS, Settings
 from classroom.tour import Tour, link_tour
+from classroom.version import __version__
 
 __all__ = [
     "AppPage",
@@ -42,7 +43,7 @@ __all__ = [
 
 TITLE = "Interruption or interaction?"
 HERE = Path(__file__).parent / "classroom"
-ABOUT = (HERE / "about.md").read_text()
+ABOUT = (HERE / "about.md").read_text(encoding="utf-8")
 STYLE = HERE / "style.css"
 PROJECTOR_STYLE = HERE / "projector.css"
 #: Default play speed (steps a second), and the gentler one used when the learner's system
@@ -157,6 +158,7 @@ def AppPage(session: Session | None = None, on_session=None):
     shown = tabs[tab] if tab < len(tabs) else tabs[0]
     if shown == "About":
         solara.Markdown(ABOUT)
+        solara.Text(f"Version {__version__}", classes=["app-version"])
     elif shown == "Exercises":
         ExercisesTab(on_setup=open_link, in_room=bool(setup.room))
     elif shown == "Strategy":

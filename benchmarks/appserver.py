@@ -3,9 +3,9 @@
 One place for what the browser tests (``tests/browser/conftest.py``) and the browser
 benchmarks (:mod:`benchmarks.app_browser`, :mod:`benchmarks.classroom_load`) need:
 
-- :func:`serve` runs ``solara run app.py`` (production mode by default, as ``./dev app
-  --production`` and ``./dev classroom`` do) with the offline settings of
-  ``scripts/offline_env.sh`` (the one place they are written), on 127.0.0.1 and a free
+- :func:`serve` runs ``solara run app.py`` (production mode by default, as ``./dev
+  classroom`` does) with the offline settings of ``classroom/offline.env`` (the one place
+  they are written; ``scripts/offline_env.sh`` exports them), on 127.0.0.1 and a free
   port; it waits until the page answers, yields a :class:`Server` (its URL and process
   id) and stops the server's whole process group at the end.
 - :func:`chromium_executable` and :data:`CHROMIUM_ARGS`: Debian's Chromium (``chromium``

@@ -257,6 +257,9 @@ def start_worker_server() -> None:
     imports the model (about a second) while this process is importing it too, instead
     of after. The sweep finds it running (``experiments.execute``)."""
     import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return  # Windows: the workers start fresh (spawn) and import the model themselves
     from multiprocessing import forkserver
 
     from . import WORKER_PRELOAD

@@ -270,15 +270,24 @@ def _processes(batches: Batches, args, workers: int) -> Iterator[Part]:
     pool.shutdown(wait=True)
 
 
+def start_method() -> str:
+    """How local workers start: from a fork server that has the model imported where the
+    system has one (Linux, macOS), else as fresh processes (``spawn``: Windows). Never a
+    plain fork of the main process: numba and threads do not survive it well."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 def _pool(workers: int):
-    """A pool of local worker processes, started by a fork server that has the model
-    imported (fork from the main process is avoided: numba and threads do not survive it
-    well)."""
+    """A pool of local worker processes (:func:`start_method`)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(WORKER_PRELOAD)  # if not started yet (see __main__)
+    context = multiprocessing.get_context(start_method())
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(WORKER_PRELOAD)  # if not started yet (see __main__)
     return ProcessPoolExecutor(
         workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
     )
@@ -298,6 +307,10 @@ def _worker_start(parent: int) -> None:
     of the imports (see :func:`_freeze_imports`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _freeze_imports()
+    if os.name == "nt":
+        # os.kill(pid, 0) would end the parent there, not probe it; a spawned worker
+        # notices a lost parent through the pool's broken pipe instead
+        return
 
     def watch() -> None:
         while True:

@@ -141,11 +141,9 @@ class Store:
             raise
 
     def _take_lock(self) -> None:
-        import fcntl
-
         handle = open(self.folder / LOCK, "a")  # noqa: SIM115 - held until close()
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock_file(handle)
         except OSError:
             handle.close()
             raise ResultsError(
@@ -267,6 +265,20 @@ def _run_ids(path: Path) -> list[str]:
     import pyarrow.parquet as pq
 
     return pq.read_table(path, columns=["run_id"]).column(0).to_pylist()
+
+
+def _lock_file(handle) -> None:
+    """Take an exclusive lock on an open file without waiting; OSError if another process
+    holds it. The lock goes when the file is closed (or its process ends)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: lock the file's first byte
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        return
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def _parquet_bytes(table) -> bytes:

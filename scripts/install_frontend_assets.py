@@ -25,6 +25,7 @@ Exit status 0 when every package is in place, 1 with a message on stderr otherwi
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import shutil
@@ -88,6 +89,37 @@ ALIASES = {
 }
 
 MARKER = ".installed-from-npm"
+
+# What a built package (wheel, sdist) carries of each page package: `--bundle DIR` copies
+# these files (globs on the path inside the package) from the cache into DIR/cdn, for the
+# installed commands' production pages (classroom.launch). Left out: source maps, the
+# unminified scripts of development mode, the Vue 2 build (app7) and sources. Every
+# package's package.json, README and licence files always go along.
+BUNDLE = {
+    "@widgetti/solara-vuetify3-app@5.2.0": [
+        "dist/*.min.js",
+        "dist/main8.css",
+        "dist/fonts.css",
+        "dist/*.woff2",
+        "dist/*.woff",
+        "dist/*.ttf",
+        "dist/*.eot",
+        "dist/*.svg",
+    ],
+    "requirejs@2.3.6": ["require.js", "require.min.js"],
+    "font-awesome@4.5.0": ["css/*.css", "fonts/*"],
+    "katex@0.16.9": [
+        "dist/katex.min.js",
+        "dist/katex.min.css",
+        "dist/contrib/*.min.js",
+        "dist/fonts/*",
+    ],
+    "mermaid@10.8.0": ["dist/mermaid.min.js"],
+}
+ALWAYS = ("package.json", "README*", "LICENSE*", "LICENCE*", "license*")
+NEVER = ("*.map", "*app7*", "main7.css")
+#: Written last into DIR/cdn: names what was bundled (classroom.launch looks for it).
+BUNDLE_MARKER = "BUNDLED"
 
 
 def default_dest() -> Path:
@@ -207,6 +239,60 @@ def _install(final: Path, spec: str, tarball: Path, staging: Path) -> None:
     os.replace(tmp, final)
 
 
+def bundled(spec: str, relative: str) -> bool:
+    """Whether the file ``relative`` (a POSIX path inside the package) goes into a bundle."""
+    name = relative.rsplit("/", 1)[-1]
+    if any(fnmatch.fnmatch(name, p) for p in NEVER):
+        return False
+    if "/" not in relative and any(fnmatch.fnmatch(name, p) for p in ALWAYS):
+        return True
+    return any(fnmatch.fnmatch(relative, p) for p in BUNDLE[spec])
+
+
+def bundle(source: Path, dest: Path) -> int:
+    """Copy the page's files (:data:`BUNDLE`) from the cache ``source`` into ``dest/cdn``,
+    with a notice of each package's licence in ``dest/NOTICES.md``; return the bytes
+    copied. Replaces what ``dest/cdn`` held."""
+    missing = [spec for spec in PACKAGES if not is_installed(source / spec, spec)]
+    if missing:
+        fail(f"not in {source}: {', '.join(missing)}; run this script without --bundle first")
+    cdn = dest / "cdn"
+    if cdn.exists():
+        shutil.rmtree(cdn)
+    total, notices = 0, []
+    for spec in PACKAGES:
+        root = source / spec
+        files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != MARKER)
+        kept = [p for p in files if bundled(spec, p.relative_to(root).as_posix())]
+        for path in kept:
+            target = cdn / spec / path.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            total += path.stat().st_size
+        absent = [
+            f
+            for f in EXPECTED_FILES.get(spec, [])
+            if not (cdn / spec / f).is_file() and bundled(spec, f)
+        ]
+        if absent:
+            fail(f"the bundle of {spec} lacks {', '.join(absent)}")
+        info = json.loads((root / "package.json").read_text(encoding="utf-8"))
+        licence = info.get("license") or info.get("licenses") or "see its files"
+        home = info.get("homepage") or info.get("repository") or ""
+        if isinstance(home, dict):
+            home = home.get("url", "")
+        notices.append(f"- `{spec}`: licence {licence}; {home} ({len(kept)} of {len(files)} files)")
+    (dest / "NOTICES.md").write_text(
+        "# Front-end files bundled with this package\n\n"
+        "The app's page loads these npm packages; a built package carries the files the\n"
+        "page uses (scripts/install_frontend_assets.py --bundle), each folder with its own\n"
+        "package.json and licence files.\n\n" + "\n".join(notices) + "\n",
+        encoding="utf-8",
+    )
+    (cdn / BUNDLE_MARKER).write_text("\n".join(PACKAGES) + "\n", encoding="utf-8")
+    return total
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument(
@@ -223,7 +309,18 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="install nothing; exit 0 if every package is present, 3 if not (needs no npm)",
     )
+    parser.add_argument(
+        "--bundle",
+        type=Path,
+        metavar="DIR",
+        help="copy the page's files from the cache into DIR/cdn for a built package "
+        "(classroom/frontend), with their licences; needs them installed first",
+    )
     args = parser.parse_args(argv)
+    if args.bundle is not None:
+        size = bundle((args.dest or default_dest()).absolute(), args.bundle)
+        print(f"front-end assets: {size / 1e6:.1f} MB bundled into {args.bundle / 'cdn'}")
+        return 0
     if args.list:
         print("\n".join([*PACKAGES, *TOOLS]))
         return 0

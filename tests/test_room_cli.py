@@ -19,9 +19,9 @@ from classroom.room.store import DB_NAME, RoomStore
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args, data=None, env_data=None, cwd=ROOT):
+def run(*args, data=None, env_data=None, cwd=ROOT, **more_env):
     """Runs ``python -m classroom ...``; returns the completed process."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **more_env)
     env.pop("CLASSROOM_DATA", None)
     if env_data is not None:
         env["CLASSROOM_DATA"] = str(env_data)
@@ -89,10 +89,13 @@ def test_data_folder_from_the_environment(session, tmp_path):
     # --data wins over the environment
     proc = run("room", "list", data=tmp_path / "other", env_data=session.data)
     assert session.code not in proc.stdout
-    # neither: ./classroom-data in the working directory
-    proc = run("room", "new", cwd=tmp_path)
-    assert proc.returncode == 0
-    assert (tmp_path / "classroom-data" / DB_NAME).is_file()
+    # neither: the platform's folder for application data (on Linux $XDG_DATA_HOME), never
+    # the working directory
+    proc = run("room", "new", cwd=tmp_path, XDG_DATA_HOME=str(tmp_path / "xdg"))
+    assert proc.returncode == 0, proc.stderr
+    folder = tmp_path / "xdg" / "interruption-or-interaction" / "classroom"
+    assert (folder / DB_NAME).is_file()
+    assert not (tmp_path / "classroom-data").exists()
 
 
 def test_export_json(session, tmp_path):

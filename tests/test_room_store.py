@@ -346,7 +346,8 @@ def test_export_has_everything_but_secrets(store, room):
 # -- the data folder ------------------------------------------------------------------------
 def test_default_data_dir_and_open_store(tmp_path, monkeypatch):
     monkeypatch.delenv("CLASSROOM_DATA", raising=False)
-    assert default_data_dir() == Path("classroom-data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # platformdirs on Linux
+    assert default_data_dir() == tmp_path / "xdg" / "interruption-or-interaction" / "classroom"
     monkeypatch.setenv("CLASSROOM_DATA", str(tmp_path / "env"))
     assert default_data_dir() == tmp_path / "env"
     s = open_store()

@@ -7,8 +7,9 @@ python -m classroom room open   [--data DIR] [--port P] [--new]
 python -m classroom room export [--data DIR] [--room CODE] [--format csv|json] [--out FILE]
                                 everything of a room (default: the latest) to keep
 
-The data folder is ``--data``, else ``$CLASSROOM_DATA``, else ``./classroom-data``; the
-database is ``room.sqlite3`` inside it. Bad input gets a one-line error and exit status 2.
+The data folder is ``--data``, else ``$CLASSROOM_DATA``, else the ``classroom`` folder in
+this computer's folder for application data (:func:`~classroom.room.store.default_data_dir`);
+the database is ``room.sqlite3`` inside it. Bad input gets a one-line error and exit status 2.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ CSV_COLUMNS = (
     "observed",
     "value",
     "finished_at",
+    "version",
 )
 
 
@@ -76,8 +78,10 @@ def export_json(data: dict) -> str:
 def export_csv(room_export: dict) -> str:
     """Returns one room's export (``RoomStore.export(code)``) as CSV text: one row per student
     and exercise with a prediction or a result (a student with neither gets one row with an
-    empty exercise), in the columns :data:`CSV_COLUMNS`."""
+    empty exercise), in the columns :data:`CSV_COLUMNS` (the last, ``version``, is the
+    program's version that made the export)."""
     code = room_export["room"]["code"]
+    made_by = room_export.get("exported_with", {}).get("version", "")
     rows: dict[tuple[int, int], dict] = {}
     students = {s["id"]: s for s in room_export["students"]}
 
@@ -91,6 +95,7 @@ def export_csv(room_export: dict) -> str:
                 "name": s["name"],
                 "seed": s["seed"],
                 "exercise": exercise,
+                "version": made_by,
             }
         return rows[key]
 
@@ -117,6 +122,7 @@ def export_csv(room_export: dict) -> str:
                 "student": s["number"],
                 "name": s["name"],
                 "seed": s["seed"],
+                "version": made_by,
             }
     for key in sorted(rows, key=lambda k: (order[k[0]], k[1])):
         writer.writerow({k: _cell(v) for k, v in rows[key].items()})
@@ -124,7 +130,11 @@ def export_csv(room_export: dict) -> str:
 
 
 def _parser() -> _Parser:
-    parser = _Parser(prog="python -m classroom", description="The classroom's command line.")
+    parser = _Parser(
+        prog="python -m classroom",
+        description="The classroom's command line: 'serve' runs a class session, 'app' the "
+        "app for one learner (see their --help), 'room' the room's data.",
+    )
     top = parser.add_subparsers(dest="area", metavar="room", parser_class=_Parser)
     room = top.add_parser("room", help="class sessions: list, new, open, export")
     sub = room.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -133,7 +143,8 @@ def _parser() -> _Parser:
         p.add_argument(
             "--data",
             metavar="DIR",
-            help="the data folder (default: $CLASSROOM_DATA, else ./classroom-data)",
+            help="the data folder (default: $CLASSROOM_DATA, else this computer's folder "
+            "for application data)",
         )
 
     p = sub.add_parser("list", help="the rooms, newest first")

@@ -143,20 +143,32 @@ def _from_ioctl() -> list[tuple[str, str]]:
     return found
 
 
+def _from_hostname() -> list[tuple[str, str]]:
+    """(name, address) pairs of the addresses this computer's own name resolves to (Windows,
+    which has neither ``ip`` nor ``ifconfig``; the resolver answers from the machine)."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return []
+    return sorted({("host", info[4][0]) for info in infos})
+
+
 def network_interfaces() -> list[tuple[str, str]]:
     """This machine's reachable IPv4 addresses, as (interface name, address) pairs.
 
     Loopback, link-local (169.254.x.x) and other addresses no other machine could use are left
     out. Wired and Wi-Fi looking interfaces come first, clearly virtual ones (containers,
     virtual machines, tunnels) last. Nothing leaves the machine: the addresses come from
-    ``ip -o -4 addr show``, else the SIOCGIFADDR ioctl, else ``ifconfig``; an empty list when
-    none of them works.
+    ``ip -o -4 addr show``, else the SIOCGIFADDR ioctl, else ``ifconfig``, else the addresses
+    of this computer's own name; an empty list when none of them works.
     """
     found = _parse_ip_addr(_run(["ip", "-o", "-4", "addr", "show"]))
     if not found:
         found = _from_ioctl()
     if not found:
         found = _parse_ifconfig(_run(["ifconfig"]))
+    if not found:
+        found = _from_hostname()
     pairs = {(name, ip) for name, ip in found if _usable(ip)}
     return sorted(
         pairs,

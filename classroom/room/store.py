@@ -52,6 +52,7 @@ from pathlib import Path
 
 from agents.builder import Recipe, RecipeError
 from classroom.exercise_store import MAX_REASON, clean_reason
+from classroom.version import DISTRIBUTION, __version__
 from workshop.exercises import EXERCISES
 
 __all__ = [
@@ -236,10 +237,26 @@ class Result:
     finished: float
 
 
+#: What made an export: the program and its version (classroom.version).
+EXPORTED_WITH = {"program": DISTRIBUTION, "version": __version__}
+
+#: The folder name of the project's data in the platform's folder for application data.
+APP_DATA_NAME = "interruption-or-interaction"
+
+
 def default_data_dir() -> Path:
-    """Returns the data folder: ``$CLASSROOM_DATA`` if set, else ``./classroom-data``."""
+    """Returns the data folder: ``$CLASSROOM_DATA`` if set, else the ``classroom`` folder in
+    this computer's usual place for application data (``platformdirs.user_data_dir``:
+    ``~/.local/share/interruption-or-interaction`` on Linux, ``~/Library/Application
+    Support/interruption-or-interaction`` on macOS, ``%LOCALAPPDATA%\\interruption-or-
+    interaction`` on Windows). ``./dev classroom`` sets ``$CLASSROOM_DATA`` to
+    ``./classroom-data``."""
     env = os.environ.get("CLASSROOM_DATA", "").strip()
-    return Path(env) if env else Path("classroom-data")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_DATA_NAME, appauthor=False)) / "classroom"
 
 
 def open_store(data_dir: str | Path | None = None) -> RoomStore:
@@ -1107,6 +1124,7 @@ class RoomStore:
                 }
             )
         return {
+            "exported_with": EXPORTED_WITH,
             "room": asdict(room),
             "students": students,
             "predictions": predictions,
@@ -1120,13 +1138,17 @@ class RoomStore:
         """Returns everything of room ``code`` as plain data (``room``, ``students`` without
         their tokens, ``predictions``, ``results``, the ``strategies`` entered in its
         tournament and the ``tournaments`` played), or with ``code`` None, every room:
-        ``{"rooms": [...]}`` newest first. Never a token or a key."""
+        ``{"rooms": [...]}`` newest first; ``exported_with`` names the program and its
+        version. Never a token or a key."""
         db = self._db()
         db.execute("BEGIN")  # one consistent snapshot of the database
         try:
             if code is not None:
                 room = self._need_room(code)
                 return self._export_room(db, room)
-            return {"rooms": [self._export_room(db, room) for room in self.rooms()]}
+            return {
+                "exported_with": EXPORTED_WITH,
+                "rooms": [self._export_room(db, room) for room in self.rooms()],
+            }
         finally:
             db.execute("COMMIT")

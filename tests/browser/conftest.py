@@ -1,7 +1,7 @@
 """Fixtures for the browser tests: the real app server and Debian's Chromium via Playwright.
 
 - ``app_url`` (session): starts ``solara run app.py --production`` on 127.0.0.1 and a free
-  port, with the same offline settings as ``./dev app`` (``scripts/offline_env.sh``, the one
+  port, with the same offline settings as ``./dev app`` (``classroom/offline.env``, the one
   place they are written), waits until it answers and stops it at the end
   (``benchmarks.appserver.serve``, shared with the browser benchmarks). Under xdist
   (``./dev test`` runs ``pytest -n 2``) each worker that gets a browser test starts its own
