@@ -137,6 +137,15 @@ def _default_port() -> int:
     return _port(env) if env else DEFAULT_PORT
 
 
+def _server_options(parser: _Parser, host: str, host_help: str) -> None:
+    """The options both commands take: --port, --host and --version."""
+    parser.add_argument(
+        "--port", type=_port, default=None, help=f"the port (default: $PORT, else {DEFAULT_PORT})"
+    )
+    parser.add_argument("--host", default=host, help=f"the address to listen on ({host_help})")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+
+
 def _classroom_parser(prog: str) -> _Parser:
     parser = _Parser(
         prog=prog,
@@ -160,17 +169,13 @@ def _classroom_parser(prog: str) -> _Parser:
         help="the data folder (default: $CLASSROOM_DATA, else this computer's folder for "
         "application data)",
     )
-    parser.add_argument(
-        "--port", type=_port, default=None, help=f"the port (default: $PORT, else {DEFAULT_PORT})"
-    )
-    parser.add_argument(
-        "--host",
-        default="0.0.0.0",
-        help="the address to listen on (default 0.0.0.0: every network of this computer; "
-        "127.0.0.1 for this computer only)",
+    _server_options(
+        parser,
+        host="0.0.0.0",
+        host_help="default 0.0.0.0: every network of this computer; 127.0.0.1 for this "
+        "computer only",
     )
     parser.add_argument("--new", action="store_true", help="start a new room, not the latest")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
@@ -217,19 +222,13 @@ def _app_parser(prog: str) -> _Parser:
             "fetched from the internet. Press Ctrl+C to stop."
         ),
     )
-    parser.add_argument(
-        "--port", type=_port, default=None, help=f"the port (default: $PORT, else {DEFAULT_PORT})"
-    )
-    parser.add_argument(
-        "--host", default="127.0.0.1", help="the address to listen on (default: this computer only)"
-    )
+    _server_options(parser, host="127.0.0.1", host_help="default: this computer only")
     parser.add_argument("--no-open", action="store_true", help="do not open the browser")
     parser.add_argument(
         "--development",
         action="store_true",
         help="for contributors: restart when the code changes (needs a checkout's venv)",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
