@@ -727,7 +727,8 @@ def decide_compiled(
     :class:`agents.Interact` decide in Python, in one pass. PLAN_PITCH: every contact gets
     the person's pitch, one-way, and ``cold_reach`` strangers too (drawn with replacement,
     a few tries each; someone who knows almost everyone may place fewer). PLAN_TALK:
-    :func:`agents.interact.choose_partners`. With ``muting``, messages on muted ties are
+    :func:`agents.interact.choose_partners`. Any other plan (0: a broadcaster whose campaign
+    is over) sends nothing. With ``muting``, messages on muted ties are
     dropped. ``work``, ``ties`` and ``world`` are the groups of :func:`respond` (the
     workspace's per-tie scratch holds the contacts' trust, a per-person row the people
     sorted by strategy); ``state`` is the random state. Writes the messages into the
@@ -770,7 +771,7 @@ def decide_compiled(
                         topic[m], two_way[m] = pitch[p], False
                         m += 1
                         break
-        elif people.shape[0]:
+        elif plans[sid] == PLAN_TALK and people.shape[0]:  # any other plan: quiet
             draws = floats[ANSWER_TOPIC, : people.shape[0] * exchanges]  # free until replies
             fill_uniforms(state, draws)
             made = choose_partners(

@@ -705,6 +705,18 @@ PARAMETERS: dict[str, Param] = {
             live=True,
         ),
         _p(
+            "campaign_steps",
+            "int",
+            0,
+            "Broadcasters pitch only for this many steps, then go quiet (0: they never stop); "
+            "they still answer anyone who talks to them.",
+            "Mechanisms",
+            "Campaign length",
+            low=0,
+            high=100_000,
+            live=True,
+        ),
+        _p(
             "introductions",
             "bool",
             False,

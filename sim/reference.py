@@ -33,8 +33,8 @@ decide, deliver (answers included), look (limited attention), notice, value, tru
 learning, attention, memory, conversion, fade; then the data collector records.
 
 Supported: the built-in strategies ``interrupt`` and ``interact`` and every mechanism
-switch except ``introductions``; the ``bass`` conversion rule is not supported either
-(both raise :class:`NotImplementedError`).
+switch except ``introductions`` and a campaign's end (``campaign_steps``); the ``bass``
+conversion rule is not supported either (each raises :class:`NotImplementedError`).
 
 Randomness comes from the model's ``rng`` (Mesa's generator), so a seed fixes the run. The
 network is built by the same function with the same generator as the fast model, so the
@@ -726,6 +726,11 @@ def _uniforms(rng: np.random.Generator, block: int = 4096):
 
 
 def _refuse_unsupported(values: dict[str, Any]) -> None:
+    if values["campaign_steps"]:
+        raise NotImplementedError(
+            "ReferenceModel does not implement a campaign's end (campaign_steps > 0); "
+            "use sim.NetworkingModel"
+        )
     if values["introductions"]:
         raise NotImplementedError(
             "ReferenceModel does not implement introductions=True; use sim.NetworkingModel"

@@ -445,7 +445,10 @@ class World:
             self._bass_step()
             return
         plans = self._plans()
+        quiet = self._quiet_strategies()
         if plans is not None:
+            if quiet.any():  # the campaign is over: a quiet plan sends nothing, answers alike
+                plans = np.where(quiet, 0, plans)
             p = self.params
             exchanges, cold_reach = p["exchanges_per_step"], p["cold_reach"]
             most = planned_messages(plans, self.strategy_id, self.out_start, exchanges, cold_reach)
@@ -462,6 +465,8 @@ class World:
             self._responded(work, result)
             return
         msgs = self.decide()
+        if quiet.any() and len(msgs):  # the campaign is over: the broadcasters say nothing
+            msgs = msgs.select(~quiet[self.strategy_id[msgs.sender]])
         if self.params["muting"] and len(msgs):  # messages to people who muted the sender
             keep = msgs.tie < 0
             keep[~keep] = ~self.muted[msgs.tie[~keep]]
@@ -469,6 +474,16 @@ class World:
         opening = np.flatnonzero(msgs.two_way)  # checked: openings are on ties
         willing, answer_topic = self.replies(self.rev[msgs.tie[opening]])
         self.respond(msgs, willing, answer_topic)
+
+    def _quiet_strategies(self) -> np.ndarray:
+        """Per strategy id: whether it is silent this step, because it networks by
+        interruption (its group is the broadcasters') and the campaign (``campaign_steps``,
+        0 for none) is over. A quiet person still answers an opening as its strategy does."""
+        end = self.params["campaign_steps"]
+        over = end > 0 and self.t > end
+        return np.array(
+            [over and group_of(s) == "broadcasters" for s in self.strategies], dtype=bool
+        )
 
     def _plans(self) -> np.ndarray | None:
         """Per strategy id, its compiled twin (:attr:`agents.Strategy.plan`), or None when

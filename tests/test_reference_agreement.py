@@ -277,7 +277,9 @@ def test_reference_contract():
         assert person.conversions >= 0
 
 
-@pytest.mark.parametrize("params", [{"introductions": True}, {"conversion_rule": "bass"}])
+@pytest.mark.parametrize(
+    "params", [{"introductions": True}, {"conversion_rule": "bass"}, {"campaign_steps": 10}]
+)
 def test_reference_refuses_what_it_does_not_implement(params):
     with pytest.raises(NotImplementedError, match="ReferenceModel"):
         ReferenceModel(n_agents=30, rng=0, **params)
