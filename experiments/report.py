@@ -12,6 +12,7 @@ writes a Markdown report beside it. What the report draws depends on ``[report] 
 - ``categories``: bars per value of a categorical parameter (a network, say), with CIs;
 - ``bass``: the mean ``converted_share`` step by step against the discrete Bass curve;
 - ``sobol``: first-order and total Sobol indices (``experiments.sensitivity``);
+- ``calibration``: the varied rate against a study's target (``experiments.calibration``);
 - ``discovery``: scenario discovery, PRIM's boxes and a CART tree for the runs where the
   conditions of ``[report.cases]`` hold (``experiments.discovery``).
 
@@ -918,6 +919,94 @@ def kind_sobol(res: Results) -> Section:
     return section
 
 
+def kind_calibration(res: Results) -> Section:
+    """The varied rate against the study's target (:mod:`experiments.calibration`)."""
+    from .calibration import MEASURES, fitted_range, run_values
+
+    target = res.report["target"]
+    x = res.varied[0]
+    end = int(res.spec.get("fixed", {}).get("campaign_steps", 0))
+    values = run_values(res.runs, res.ts, target, end)
+    stats = res.points.join(summarize(values, res.runs["point"])).sort_values(x)
+    low, high = float(target["low"]), float(target["high"])
+    middle = fitted_range(stats[x], stats["mean"], low, high)
+    # every rate whose 95 % interval reaches into the band
+    reach = [middle] + [
+        fitted_range(stats[x], edge, low, high)
+        for edge in (stats["mean"] - stats["half"], stats["mean"] + stats["half"])
+    ]
+    touching = stats[
+        (stats["mean"] + stats["half"] >= low) & (stats["mean"] - stats["half"] <= high)
+    ]
+    ends = [v for r in reach if r is not None for v in r] + touching[x].tolist()
+    wide = (min(ends), max(ends)) if ends else None
+    default = PARAMETERS[x].default
+    fig = new_figure(6.4, 4.0)
+    ax = fig.subplots()
+    ax.axhspan(low, high, color="#009E73", alpha=0.18, label=f"the study: {low:g} to {high:g}")
+    if middle is not None:
+        ax.axvspan(*middle, color="#0072B2", alpha=0.12, label="fitted rates")
+    ax.errorbar(
+        stats[x], stats["mean"], yerr=stats["half"], color="#0072B2", marker="o",
+        markersize=4, capsize=3, linewidth=1.4, label="the model (mean, 95 % CI)",
+    )  # fmt: skip
+    ax.axvline(
+        default, color="#D55E00", linestyle="--", linewidth=1.2, label=f"default {default:g}"
+    )
+    ax.set_xlabel(param_label(x))
+    ax.set_ylabel(f"{target['measure'].replace('_', ' ')} (steps)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, frameon=False)
+    path = save(fig, res, "calibration.png")
+    section = Section()
+    section.figures.append(
+        (
+            path,
+            f"{MEASURES[target['measure']].capitalize()} ({target['series']}), against "
+            f"{x}: the model's mean over replicates with its 95 % interval, the study's "
+            "range shaded across, the rates that put the mean inside it shaded along, and "
+            "the default dashed.",
+        )
+    )
+    missing = int(values.isna().sum())
+    fitted = (
+        f"{x} from {middle[0]:.3g} to {middle[1]:.3g}" if middle is not None else "no rate tried"
+    )
+    if middle is not None and (middle[0] <= stats[x].min() or middle[1] >= stats[x].max()):
+        fitted += " (a range that reaches the edge of the values tried)"
+    section.notes.append(
+        f"Target for `{target['series']}`: {MEASURES[target['measure']]}, {low:g} to "
+        f"{high:g} ({target['source']}). Fitted: {fitted} puts the mean there"
+        + (
+            f"; counting the 95 % intervals, {wide[0]:.3g} to {wide[1]:.3g}."
+            if wide is not None
+            else "."
+        )
+        + f" The default, {default:g}, "
+        + (
+            "is inside the fitted range."
+            if middle is not None and middle[0] <= default <= middle[1]
+            else "is outside it."
+        )
+    )
+    if missing:
+        section.notes.append(
+            f"{missing} of {len(values)} runs never met the measure within their steps; "
+            "they are left out of the means."
+        )
+    rows = [
+        [value_text(row[x]), with_ci(row["mean"], row["half"]), str(int(row["n"]))]
+        for _, row in stats.iterrows()
+    ]
+    section.tables.append(
+        (
+            f"{target['measure'].replace('_', ' ')} (steps) at each value of {x}",
+            markdown_table([x, "mean ± 95 % CI", "runs that met it"], rows),
+        )
+    )
+    return section
+
+
 def kind_discovery(res: Results) -> Section:
     from .discovery_report import kind_discovery as discovery
 
@@ -932,6 +1021,7 @@ KINDS = {
     "bass": kind_bass,
     "sobol": kind_sobol,
     "discovery": kind_discovery,
+    "calibration": kind_calibration,
 }
 
 
@@ -1062,7 +1152,7 @@ def write_report(folder) -> Path:
     out += [f"- {note}" for note in section.notes]
     if section.notes:
         out.append("")
-    if kind not in ("sobol", "discovery"):
+    if kind not in ("sobol", "discovery", "calibration"):
         out += [
             "Intervals are 95 % confidence intervals of the mean over replicates: the "
             "mean plus or minus 1.96 standard errors (the standard deviation over the "

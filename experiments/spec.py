@@ -63,9 +63,13 @@ __all__ = [
 #: How the points of a sweep are chosen.
 METHODS = ("grid", "lhs", "sobol")
 #: Kinds of report figure (drawn by experiments.report).
-REPORT_KINDS = ("timeseries", "response", "heatmap", "categories", "bass", "sobol", "discovery")
+REPORT_KINDS = (
+    "timeseries", "response", "heatmap", "categories", "bass", "sobol", "discovery", "calibration",
+)  # fmt: skip
 #: Keys of the [report] table.
-REPORT_KEYS = ("kind", "x", "y", "outcomes", "cases", "density")
+REPORT_KEYS = ("kind", "x", "y", "outcomes", "cases", "density", "target")
+#: Keys of a calibration report's [report.target].
+TARGET_KEYS = ("measure", "series", "low", "high", "source")
 #: Keys only a discovery report takes (experiments.discovery).
 DISCOVERY_KEYS = ("cases", "density")
 #: Per-run outcomes that are not reporters (columns of runs.parquet).
@@ -681,6 +685,10 @@ def _check_report(report: dict, varied: list[str], fixed: dict, reporters: list[
         for key in DISCOVERY_KEYS:
             if key in report:
                 raise SpecError(f"report.{key}", 'only kind = "discovery" takes it')
+    if report["kind"] == "calibration":
+        _check_target(report, varied, fixed, reporters)
+    elif "target" in report:
+        raise SpecError("report.target", 'only kind = "calibration" takes it')
     if "outcomes" in report:
         outcomes = report["outcomes"]
         kept = [*reporters, *RUN_OUTCOMES]
@@ -747,6 +755,46 @@ def _check_cases(report: dict, reporters: list[str]) -> None:
                 "must be a number above 0 and at most 1, the least share of a chosen "
                 f"box's runs that are cases (got {_show(value)})",
             )
+
+
+def _check_target(report: dict, varied: list[str], fixed: dict, reporters: list[str]) -> None:
+    """A calibration report's target: what to measure, on which kept series, the study's
+    range and where it comes from; one varied rate to fit."""
+    from .calibration import AFTER_CAMPAIGN, MEASURES
+
+    if len(varied) != 1:
+        raise SpecError(
+            "vary", f"a calibration varies one rate, to fit it (got {', '.join(varied)})"
+        )
+    target = _table(report.get("target"), "report.target")
+    _keys(target, TARGET_KEYS, "report.target")
+    for key in TARGET_KEYS:
+        if key not in target:
+            raise SpecError(
+                f"report.target.{key}", f"missing; a target needs {', '.join(TARGET_KEYS)}"
+            )
+    if target["measure"] not in MEASURES:
+        raise SpecError("report.target.measure", _one_of(tuple(MEASURES), target["measure"]))
+    if target["series"] not in reporters:
+        raise SpecError(
+            "report.target.series",
+            f"{target['series']!r} is not a kept reporter; add it to output.reporters",
+        )
+    for key in ("low", "high"):
+        value = target[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise SpecError(
+                f"report.target.{key}", f"must be a number of steps (got {_show(value)})"
+            )
+    if not target["low"] < target["high"]:
+        raise SpecError("report.target.high", f"must be larger than low ({target['low']})")
+    _string(target["source"], "report.target.source")
+    if target["measure"] in AFTER_CAMPAIGN and not fixed.get("campaign_steps"):
+        raise SpecError(
+            "report.target.measure",
+            f"{target['measure']} is measured after a campaign's end: fix campaign_steps "
+            "above 0 in [fixed]",
+        )
 
 
 # -- the points -----------------------------------------------------------------------------
