@@ -39,7 +39,7 @@ import pandas as pd
 from sim.params import PARAMETERS
 
 from . import WORKER_PRELOAD
-from .spec import RunSpec, Spec
+from .spec import DERIVED_REPORTERS, RunSpec, Spec
 from .store import Part, Store, encode_part
 
 __all__ = ["BackendError", "RunSummary", "map_tasks", "run_batch", "run_one", "run_spec"]
@@ -105,7 +105,19 @@ def _run(
 
     start = time.perf_counter()
     model = NetworkingModel(rng=run.seed, **run.params)
-    model.run_for(steps)
+    step = np.arange(steps + 1)
+    keep = step[(step % every == 0) | (step == steps)]
+    derived = [name for name in reporters if name in DERIVED_REPORTERS]
+    measured = {name: np.full(steps + 1, math.nan) for name in derived}
+    if derived:  # read off the model at each kept step, between the steps
+        for at in keep:
+            if at > model.steps:
+                model.run_for(int(at) - model.steps)
+            choices = model.preferred(audience="interactors")
+            for name in derived:
+                measured[name][at] = choices.get(name.removeprefix("choice_of_"), math.nan)
+    else:
+        model.run_for(steps)
     wall = time.perf_counter() - start
     # the collector's own lists (a DataFrame of every reporter would cost more than the
     # rows we keep): one collection when the model is built (step 0) and one a step
@@ -113,8 +125,6 @@ def _run(
     faded = np.asarray(collected["faded_broadcasters"], dtype=float)
     assert len(faded) == steps + 1, steps
     half = np.flatnonzero(faded >= 0.5)
-    step = np.arange(steps + 1)
-    keep = step[(step % every == 0) | (step == steps)]
     kept = len(keep)
     series = {
         "run_id": np.full(kept, run.run_id),
@@ -134,7 +144,9 @@ def _run(
     row["strategy_mix"] = PARAMETERS["strategy_mix"].to_text(run.params.get("strategy_mix"))
     for name in reporters:
         # a group no one in this run belongs to (a strategy swept in and out): NaN
-        if name == "faded_broadcasters":
+        if name in measured:
+            values = measured[name]
+        elif name == "faded_broadcasters":
             values = faded
         elif name in collected:
             values = np.asarray(collected[name], dtype=float)

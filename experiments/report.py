@@ -30,6 +30,7 @@ import math
 import os
 import platform
 import sys
+import textwrap
 import tomllib
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -47,7 +48,7 @@ from sim.model import REPORTER_HELP, REPORTER_KEYS
 from sim.params import PARAMETERS
 
 from .sensitivity import RESAMPLES, infer_order, sobol_indices
-from .spec import QUICK_MARK
+from .spec import DERIVED_REPORTERS, QUICK_MARK
 
 __all__ = [
     "KINDS",
@@ -93,6 +94,7 @@ FAMILY_LABELS = {
     "noticed_share": "share of messages noticed",
     "conversions": "people won over",
     "faded": "share faded",
+    "choice_of": "interactors who would choose them",
 }
 #: Colour map of the heatmaps (cividis: readable with every kind of colour blindness).
 HEATMAP_CMAP = "cividis"
@@ -218,9 +220,13 @@ def read_results(folder) -> Results:
 # -- outcomes --------------------------------------------------------------------------------
 
 
+#: Families of series: the model's reporters, and the runner's own (``choice_of_{g}``).
+SERIES_PREFIXES = (*REPORTER_KEYS, "choice_of")
+
+
 def split_reporter(name: str) -> tuple[str, str]:
     """``trust_in_interactors`` -> (``trust_in``, ``interactors``); model-wide -> (name, all)."""
-    for prefix in sorted(REPORTER_KEYS, key=len, reverse=True):
+    for prefix in sorted(SERIES_PREFIXES, key=len, reverse=True):
         if name.startswith(prefix + "_"):
             return prefix, name[len(prefix) + 1 :]
     return name, "all"
@@ -248,6 +254,8 @@ def describe(name: str) -> str:
     help_text = REPORTER_HELP.get(prefix + "_{g}")
     if help_text is not None:
         return f"{group}: {help_text}"
+    if name in DERIVED_REPORTERS:
+        return DERIVED_REPORTERS[name]
     return {
         "converted_share": "share of people won over by at least one sender",
         "noticed_share_all": "share of all messages delivered that were noticed",
@@ -452,8 +460,8 @@ def kind_timeseries(res: Results) -> Section:
                     alpha=0.25,
                     linewidth=0,
                 )
-            if r == 0:
-                ax.set_title(point_label(res, point), fontsize=9)
+            if r == 0:  # long labels wrap, so that neighbouring titles never overlap
+                ax.set_title(textwrap.fill(point_label(res, point), 44), fontsize=9)
             if c == 0:
                 ax.set_ylabel(family_label(family))
             if r == len(families) - 1:

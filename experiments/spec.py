@@ -50,6 +50,7 @@ __all__ = [
     "REPORT_KEYS",
     "REPORT_KINDS",
     "RUN_OUTCOMES",
+    "DERIVED_REPORTERS",
     "QUICK_MARK",
     "RunSpec",
     "Spec",
@@ -74,6 +75,14 @@ TARGET_KEYS = ("measure", "series", "low", "high", "source")
 DISCOVERY_KEYS = ("cases", "density")
 #: Per-run outcomes that are not reporters (columns of runs.parquet).
 RUN_OUTCOMES = ("time_to_half_faded", "wall_s")
+#: Series the runner reads off the model itself at each kept step, when ``output.reporters``
+#: names them (the model's own reporters are recorded every step): the share of the
+#: interactors who would choose a contact of that family if they had to pick one now
+#: (``NetworkingModel.preferred(audience="interactors")``).
+DERIVED_REPORTERS = {
+    "choice_of_broadcasters": "share of the interactors who would choose a broadcaster now",
+    "choice_of_interactors": "share of the interactors who would choose an interactor now",
+}
 
 TOP_KEYS = (
     "name",
@@ -637,7 +646,7 @@ def _reporters(value: Any) -> list[str]:
     # the two families' reporters, and those of any registered strategy with a group of
     # its own (a participant's strategy is reported as `attention_to_<its group>` ...)
     groups = [group_of(get_strategy_class(name)) for name in available_strategies()]
-    known = reporter_names(list(dict.fromkeys([*FAMILIES, *groups])))
+    known = [*reporter_names(list(dict.fromkeys([*FAMILIES, *groups]))), *DERIVED_REPORTERS]
     if value is None:
         return reporter_names()
     if not isinstance(value, list) or not value:

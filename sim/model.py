@@ -288,6 +288,33 @@ class NetworkingModel(mesa.Model):
             self._means = None
         return self._stats
 
+    def preferred(self, audience: str | None = None) -> dict[str, float]:
+        """Whom people would choose now if each had to pick one contact: the contact they
+        regard most, regard being memory times attention (remembered, and not tuned out).
+        ``audience``: count only the people of that group (by their starting strategy);
+        None, everyone. Returns, per group, the share of the audience whose choice is in
+        it, and under ``"no one"`` the share who regard no contact at all (an empty
+        audience gives NaN). A reading of the moment; it changes nothing in the run."""
+        w = self.world
+        regard = np.asarray(w.memory, dtype=float) * np.asarray(w.attention, dtype=float)
+        codes = self._group_codes(initial=True)
+        picks = np.full(w.n, -1, dtype=np.int64)
+        if len(regard):
+            # per receiver, its ties by regard, highest first: the first of each is the pick
+            order = np.lexsort((-regard, w.dst))
+            first = order[np.r_[True, w.dst[order][1:] != w.dst[order][:-1]]]
+            first = first[regard[first] > 0]
+            picks[w.dst[first]] = codes[w.src[first]]
+        if audience is not None:
+            if audience not in self.groups:
+                raise ValueError(f"audience: one of {', '.join(self.groups)} (got {audience!r})")
+            picks = picks[codes == self.groups.index(audience)]
+        with np.errstate(invalid="ignore"):
+            out = {g: float(np.mean(picks == i)) if len(picks) else float("nan")
+                   for i, g in enumerate(self.groups)}  # fmt: skip
+            out["no one"] = float(np.mean(picks < 0)) if len(picks) else float("nan")
+        return out
+
     def _group_codes(self, initial: bool = False) -> np.ndarray:
         """Per person: index into ``self.groups`` of their (initial) strategy's group."""
         w = self.world

@@ -717,6 +717,17 @@ PARAMETERS: dict[str, Param] = {
             live=True,
         ),
         _p(
+            "campaign_quiet",
+            "choice",
+            "broadcasters",
+            "Who goes quiet when the campaign ends: the broadcasters only, or everyone (a season "
+            "that ends for all, as when a whole market stops advertising).",
+            "Mechanisms",
+            "Quiet after the campaign",
+            choices=("broadcasters", "everyone"),
+            live=True,
+        ),
+        _p(
             "introductions",
             "bool",
             False,

@@ -476,13 +476,16 @@ class World:
         self.respond(msgs, willing, answer_topic)
 
     def _quiet_strategies(self) -> np.ndarray:
-        """Per strategy id: whether it is silent this step, because it networks by
-        interruption (its group is the broadcasters') and the campaign (``campaign_steps``,
-        0 for none) is over. A quiet person still answers an opening as its strategy does."""
+        """Per strategy id: whether it is silent this step, because the campaign
+        (``campaign_steps``, 0 for none) is over and it networks by interruption (its group
+        is the broadcasters'), or ``campaign_quiet`` is ``"everyone"``. A quiet person still
+        answers an opening as its strategy does."""
         end = self.params["campaign_steps"]
         over = end > 0 and self.t > end
+        everyone = self.params["campaign_quiet"] == "everyone"
         return np.array(
-            [over and group_of(s) == "broadcasters" for s in self.strategies], dtype=bool
+            [over and (everyone or group_of(s) == "broadcasters") for s in self.strategies],
+            dtype=bool,
         )
 
     def _plans(self) -> np.ndarray | None:

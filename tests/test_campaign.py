@@ -3,6 +3,7 @@ first piece of the staged counter-claim (issue 17)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import agents
@@ -72,3 +73,70 @@ def test_the_campaign_ends_on_the_python_path_too():
     assert model.world._plans() is None  # the Python path
     sent = frame(model)["sent_broadcasters"]
     assert (sent.iloc[1:5] > 0).all() and (sent.iloc[5:] == 0).all()
+
+
+def test_when_the_campaign_ends_for_everyone_nobody_sends():
+    model = NetworkingModel(rng=4, n_agents=60, campaign_steps=6, campaign_quiet="everyone")
+    model.run_for(12)
+    df = frame(model)
+    for family in ("broadcasters", "interactors"):
+        sent = df[f"sent_{family}"]
+        assert (sent.iloc[1:7] > 0).all() and (sent.iloc[7:] == 0).all(), family
+
+
+def test_preferred_is_the_contact_with_most_memory_times_attention():
+    model = NetworkingModel(rng=2, n_agents=40)
+    assert model.preferred() == {"broadcasters": 0.0, "interactors": 0.0, "no one": 1.0}
+    model.run_for(12)
+    w = model.world
+    regard = w.memory * w.attention
+    family = w.group_of_people()
+    picks = []
+    for person in range(w.n):  # the slow way: each person's best contact
+        ties = np.flatnonzero(w.dst == person)
+        best = ties[np.argmax(regard[ties])] if len(ties) else None
+        picks.append(family[w.src[best]] if best is not None and regard[best] > 0 else "no one")
+    picks = np.array(picks)
+    for audience in (None, "interactors", "broadcasters"):
+        shares = model.preferred(audience)
+        who = picks if audience is None else picks[family == audience]
+        assert sum(shares.values()) == pytest.approx(1.0)
+        for name, share in shares.items():
+            assert share == pytest.approx(np.mean(who == name)), (audience, name)
+    with pytest.raises(ValueError, match="audience"):
+        model.preferred("listeners")
+
+
+def test_the_runner_reads_the_choices_off_each_kept_step(tmp_path):
+    from experiments import parse_spec
+    from experiments.execute import run_spec
+    from experiments.store import read_runs, read_timeseries
+
+    spec = parse_spec(
+        """
+name = "choices"
+seed = 5
+steps = 12
+replicates = 2
+[fixed]
+n_agents = 40
+campaign_steps = 6
+[vary]
+campaign_quiet = ["broadcasters", "everyone"]
+[output]
+every = 4
+reporters = ["choice_of_broadcasters", "choice_of_interactors", "sent_broadcasters"]
+"""
+    )
+    run_spec(spec, tmp_path / "c", serial=True)
+    ts = read_timeseries(tmp_path / "c")
+    assert sorted(ts["step"].unique()) == [0, 4, 8, 12]
+    for name in ("choice_of_broadcasters", "choice_of_interactors"):
+        assert ts[name].between(0, 1).all()
+    # the series is the model's own reading at that step: the same run, stepped here
+    last = read_runs(tmp_path / "c").iloc[-1]
+    model = NetworkingModel(rng=int(last["seed"]), **spec.points()[int(last["point"])])
+    model.run_for(12)
+    again = model.preferred("interactors")
+    assert last["choice_of_broadcasters"] == pytest.approx(again["broadcasters"])
+    assert last["choice_of_interactors"] == pytest.approx(again["interactors"])
