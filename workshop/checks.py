@@ -52,6 +52,8 @@ SEEDS = (0, 1, 2, 3, 4)
 STEPS = 200
 #: The first steps, over which early reach is summed.
 EARLY = 10
+#: Exercise 9 asks whom the interactors would choose this many steps after the campaign.
+AFTER_CAMPAIGN = 10
 
 
 class CheckError(ValueError):
@@ -211,6 +213,8 @@ VALUE_LABELS: dict[int, str] = {
     6: f"share of broadcasters faded at step {STEPS} in the karate club",
     8: f"attention paid at step {STEPS} to those who started as broadcasters, over "
     "attention paid to the others",
+    9: f"share of the interactors who would choose a broadcaster {AFTER_CAMPAIGN} steps "
+    "after the campaign (run A)",
 }
 
 
@@ -474,6 +478,54 @@ def check_second_chance(overrides, seeds=SEEDS) -> Outcome:
     return Outcome(ex, observed, facts, lines, ran, ratio, VALUE_LABELS[8])
 
 
+@lru_cache(maxsize=8)
+def _choices(key: tuple, seeds: tuple[int, ...]) -> dict[str, float]:
+    """Means over the runs: the share of the interactors who would choose a broadcaster at
+    the campaign's end and AFTER_CAMPAIGN steps later, and recall of each family then."""
+    sums: dict[str, list[float]] = {}
+    params = dict(key)
+    end_at = params["campaign_steps"]
+    for seed in seeds:
+        model = NetworkingModel(rng=seed, **params)
+        for name, at in (("end", end_at), ("after", end_at + AFTER_CAMPAIGN)):
+            model.run_for(at - model.steps)
+            sums.setdefault(f"choose_{name}", []).append(
+                model.preferred(audience="interactors")["broadcasters"]
+            )
+        df = model.datacollector.get_model_vars_dataframe()
+        for family in ("broadcasters", "interactors"):
+            sums.setdefault(f"recall_{family}", []).append(
+                float(df[f"recall_of_{family}"].iloc[-1])
+            )
+    return {k: float(np.mean(v)) for k, v in sums.items()}
+
+
+def check_after_campaign(overrides, seeds=SEEDS) -> Outcome:
+    ex = exercise(9)
+    a = _choices(_key(setup_params(ex.link, overrides, "A")), seed_tuple(seeds))
+    b = _choices(_key(setup_params(ex.link, overrides, "B")), seed_tuple(seeds))
+    share = a["choose_after"]
+    observed = "b" if share >= 0.6 else "a" if share <= 0.4 else "c"
+    facts = {
+        "choose_b_a": pct(share),
+        "choose_b_end": pct(a["choose_end"]),
+        "choose_b_b": pct(b["choose_after"]),
+        "recall_b_a": num(a["recall_broadcasters"]),
+        "recall_i_a": num(a["recall_interactors"]),
+    }
+    lines = [
+        f"run A, interactors who would choose a broadcaster: {facts['choose_b_end']} at the "
+        f"campaign's end, {facts['choose_b_a']} {AFTER_CAMPAIGN} steps later",
+        f"run A, recall of broadcasters {facts['recall_b_a']}, of interactors "
+        f"{facts['recall_i_a']}, {AFTER_CAMPAIGN} steps after the campaign",
+        f"run B (a pitch a sixth as memorable), interactors who would choose a broadcaster "
+        f"{AFTER_CAMPAIGN} steps later: {facts['choose_b_b']}",
+    ]
+    steps = dict(_key(setup_params(ex.link, overrides, "A")))["campaign_steps"] + AFTER_CAMPAIGN
+    ran = [described(ex.link, "runs A and B", overrides, steps=steps, seeds=seeds)]
+    return Outcome(ex, observed, facts, lines, ran, share, VALUE_LABELS[9])
+
+
 #: Exercise number -> its check.
 CHECKS: dict[int, Callable[..., Outcome]] = {
     1: check_reach,
@@ -483,6 +535,7 @@ CHECKS: dict[int, Callable[..., Outcome]] = {
     5: check_commons,
     6: check_structure,
     8: check_second_chance,
+    9: check_after_campaign,
 }
 
 

@@ -602,6 +602,69 @@ EXERCISES: tuple[Exercise, ...] = (
         check=True,
         optional=True,
     ),
+    Exercise(
+        number=9,
+        slug="after_the_campaign",
+        title="After the campaign",
+        claim="Annoyance fades faster than memory, so the brand that pitched hardest is the "
+        "one people prefer weeks later (the counter-claim, after Kronrod and Huber 2019).",
+        goal="Test the essay against its strongest counter-claim: whether the heavily "
+        "pitched are preferred after all once a campaign ends and the annoyance fades.",
+        minutes=10,
+        link="recovery=0.3&memory_boost_interruption=0.3&memory_decay=0.07&campaign_steps=20"
+        "&campaign_quiet=everyone&compare=1&b.memory_boost_interruption=0.05",
+        link_note="two runs side by side, at the rates fitted to the studies: everyone pitches "
+        "or talks for 20 steps, then everyone goes quiet; in run A a noticed pitch leaves as "
+        "much memory as a conversation, in run B a sixth of it (the default)",
+        predict=Predict(
+            "Ten steps after the campaign, whom would most interactors choose in run A, if "
+            "they had to pick one contact: the one they remember best and are not tired of?",
+            (
+                _O(
+                    "a",
+                    "The interactors they talked with: conversations leave the deeper mark.",
+                    "Here a pitch leaves as much memory as a conversation, and broadcasters "
+                    "sent many more of them; once the annoyance has faded, that memory decides.",
+                ),
+                _O("b", "The broadcasters who pitched them, now that the annoyance has faded."),
+                _O(
+                    "c",
+                    "About as many either way.",
+                    "The choice goes almost all one way: each person compares their contacts, "
+                    "and the one with the most memory and attention wins every time.",
+                ),
+            ),
+            answer="b",
+        ),
+        observe=(
+            "Open the link and press Play; let it run to step 40.",
+            "Watch 'Attention paid to them': the broadcasters' line drops during the "
+            "campaign and climbs back within a few steps after it.",
+            "Compare 'Remembered by their contacts' at step 30 in the two runs: whose line is "
+            "on top in run A, and in run B?",
+        ),
+        explain=(
+            "Why does the annoyance matter less ten steps after the campaign than during it?",
+            "What does run B, with the default memory of a pitch, say about the counter-claim?",
+            "The essay and the studies of word of mouth say a conversation leaves a deeper "
+            "mark than a pitch. If that is right, which run is the real world closer to?",
+        ),
+        if_surprised="If you expected the interactors to win in run A, compare the two "
+        "memory charts: the only difference between the runs is how much a pitch is "
+        "remembered.",
+        real_life="A campaign that annoys today can still pay off later, but only if people "
+        "remember the brand better than the people who took the time to talk with them.",
+        typical="Ten steps after the campaign, {{ex9.choose_b_a}} of the interactors would "
+        "choose a broadcaster in run A (at the campaign's end: {{ex9.choose_b_end}}), and "
+        "{{ex9.choose_b_b}} in run B; in run A broadcasters are remembered "
+        "{{ex9.recall_b_a}} against {{ex9.recall_i_a}} for interactors.",
+        discussion=(
+            "Is a pitch ever as memorable as a conversation? When?",
+            "What would you need to know about a real campaign to settle this?",
+        ),
+        check=True,
+        optional=True,
+    ),
 )
 
 
