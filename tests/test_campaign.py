@@ -140,3 +140,21 @@ reporters = ["choice_of_broadcasters", "choice_of_interactors", "sent_broadcaste
     again = model.preferred("interactors")
     assert last["choice_of_broadcasters"] == pytest.approx(again["broadcasters"])
     assert last["choice_of_interactors"] == pytest.approx(again["interactors"])
+
+
+def test_the_counter_claim_spec_is_valid_and_one_seed_gives_one_result(tmp_path):
+    from pathlib import Path
+
+    from experiments.execute import run_spec
+    from experiments.spec import load_spec
+    from experiments.store import read_timeseries
+
+    path = Path(__file__).resolve().parents[1] / "experiments" / "counter_claim.toml"
+    spec = load_spec(path, quick=True)
+    assert spec.fixed["campaign_steps"] > 0 and "campaign_quiet" in spec.varied
+    frames = []
+    for name in ("one", "two"):
+        run_spec(spec, tmp_path / name, serial=True)
+        frames.append(read_timeseries(tmp_path / name).drop(columns=["run_id"]))
+    assert frames[0].equals(frames[1])
+    assert frames[0]["choice_of_broadcasters"].notna().all()
