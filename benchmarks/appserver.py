@@ -31,6 +31,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from classroom.launch import ROOM_SETTINGS
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
 OFFLINE_ENV = ROOT / "scripts" / "offline_env.sh"
@@ -44,12 +46,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SERVER_START_TIMEOUT = 90.0  # s; starting takes ~3 s (imports), more on a cold, busy machine
-#: What ``./dev classroom`` sets on top of the offline settings (its defaults).
-CLASSROOM_ENV = {
-    "SOLARA_KERNEL_CULL_TIMEOUT": "20m",
-    "SOLARA_KERNEL_MAX_COUNT": "90",
-    "SOLARA_STATE_AUTO_REMOUNT": "True",
-}
+#: What the room's server sets on top of the offline settings (its defaults; one source,
+#: classroom.launch.ROOM_SETTINGS).
+CLASSROOM_ENV = dict(ROOM_SETTINGS)
 
 #: Straight to 127.0.0.1, whatever http_proxy says.
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))

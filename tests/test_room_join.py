@@ -85,7 +85,7 @@ def test_no_way_to_read_the_interfaces_gives_no_address_and_the_note(monkeypatch
     monkeypatch.setattr(join, "_from_ioctl", lambda: [])
     assert join.addresses(8765) == []
     assert join.address_note([]) == join.NO_ADDRESS_NOTE
-    assert "hotspot" in join.NO_ADDRESS_NOTE and "./dev classroom" in join.NO_ADDRESS_NOTE
+    assert "hotspot" in join.NO_ADDRESS_NOTE and "server again" in join.NO_ADDRESS_NOTE
     assert join.address_note(["http://10.0.0.5:8765/"]) == ""
 
 

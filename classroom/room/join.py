@@ -37,7 +37,7 @@ __all__ = [
 
 NO_ADDRESS_NOTE = (
     "This computer has no network address other than itself: connect it to the room's "
-    "Wi-Fi or start a hotspot, then run ./dev classroom again."
+    "Wi-Fi or start a hotspot, then start the room's server again."
 )
 
 # Interface names that usually carry the room's network (Ethernet, Wi-Fi) come first; names
