@@ -171,7 +171,10 @@ def ExerciseCard(ex: Exercise, on_setup: Callable[[str], None], room=None):
     # Every part keeps its place whether or not a prediction is made: a part that moved
     # would be built anew, and the radio button that has the keyboard's focus with it.
     with solara.Column(classes=["exercise-card"]):
-        solara.Markdown(f"### {label(ex)}" + (f": {ex.title}" if answer else ""))
+        solara.Markdown(f"### {label(ex)}: {ex.title if answer else ex.name}")
+        solara.Text(
+            f"Tests {ex.tests.label.lower()} ({ex.tests.cite}).", classes=["exercise-tests"]
+        )
         with solara.Column(gap="0px"):
             if answer:
                 solara.Text(f"Goal: {ex.goal}", classes=["exercise-goal"])

@@ -39,8 +39,8 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario(
             "captive",
             "The captive audience",
-            "Nobody can look away: habituation is off. Broadcasters keep their reach and "
-            "nobody fades. What does that say about why broadcasters fade elsewhere?",
+            "Nobody can look away: habituation is off. What happens to the broadcasters "
+            "here, and what does that say about why they fade elsewhere?",
             {"habituation_on": False},
         ),
         Scenario(

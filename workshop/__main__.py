@@ -4,7 +4,12 @@ python -m workshop list                         the exercises and their links
 python -m workshop check N [--answer X] [--set name=value ...]
                                                 run exercise N's check
 python -m workshop guide [--out FILE]           regenerate workshop/guide.md
-python -m workshop handout [--out FILE]         regenerate workshop/handout.html
+python -m workshop sheet [--out FILE]           regenerate workshop/sheet.html (students)
+python -m workshop key [--out FILE]             regenerate workshop/answer_key.md
+python -m workshop card [--out FILE]            regenerate workshop/room_card.html
+python -m workshop slides [--export FILE] [--room CODE] [--out DIR]
+                                                the debrief slides (expected numbers, or a
+                                                room's pooled results from its JSON export)
 python -m workshop strategy FILE [--quick]      check and run your own strategy
 python -m workshop tournament DIR [--replicates R] [--rounds K] [--json FILE]
                                                 every strategy file of DIR against the
@@ -26,7 +31,8 @@ HERE = Path(__file__).resolve().parent
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m workshop",
-        description="The workshop kit: exercises, checks, the guide and the handout.",
+        description="The workshop kit: exercises, checks, the guide, the student sheet, the "
+        "answer key, the room card and the debrief slides.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("list", help="list the exercises, their links and checks")
@@ -44,8 +50,23 @@ def _parser() -> argparse.ArgumentParser:
         "guide", help="run the checks and quick experiments and write the facilitator's guide"
     )
     guide.add_argument("--out", type=Path, default=HERE / "guide.md")
-    handout = sub.add_parser("handout", help="write the participants' handout (HTML)")
-    handout.add_argument("--out", type=Path, default=HERE / "handout.html")
+    for name, default, text in (
+        ("sheet", "sheet.html", "write the student sheet (HTML, two printed pages, no answers)"),
+        ("key", "answer_key.md", "run the checks and write the facilitator's answer key"),
+        ("card", "room_card.html", "write the room setup card (HTML, one printed page)"),
+    ):
+        one = sub.add_parser(name, help=text)
+        one.add_argument("--out", type=Path, default=HERE / default)
+    slides = sub.add_parser("slides", help="write the debrief slides, one HTML page per exercise")
+    slides.add_argument(
+        "--export",
+        type=Path,
+        metavar="FILE",
+        help="a room's JSON export (networking-classroom export --format json --out FILE): "
+        "show the class's pooled results instead of the expected numbers",
+    )
+    slides.add_argument("--room", metavar="CODE", help="which room of an export of several")
+    slides.add_argument("--out", type=Path, default=HERE / "slides", metavar="DIR")
     strategy = sub.add_parser(
         "strategy", help="check and run your own strategy file", add_help=False
     )
@@ -156,6 +177,22 @@ def cmd_tournament(args) -> int:
     return 0
 
 
+def cmd_slides(args) -> int:
+    from .slides import ExportError, read_export, write_slides
+
+    klass = None
+    if args.export is not None:
+        try:
+            klass = read_export(args.export, args.room)
+        except ExportError as err:
+            print(f"--export: {err}", file=sys.stderr)
+            return 2
+    written = write_slides(args.out, klass)
+    whose = f"room {klass.room}'s results" if klass else "the expected numbers"
+    print(f"wrote {len(written)} pages to {args.out} with {whose}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["strategy"]:  # everything after it is the checker's own
@@ -176,11 +213,16 @@ def main(argv: list[str] | None = None) -> int:
         path = write_guide(args.out)
         print(f"wrote {path} in {time.perf_counter() - start:.1f} s")
         return 0
-    if args.command == "handout":
-        from .handout import write_handout
+    if args.command in ("sheet", "key", "card"):
+        from .key import write_key
+        from .room_card import write_room_card
+        from .sheet import write_sheet
 
-        print(f"wrote {write_handout(args.out)}")
+        write = {"sheet": write_sheet, "key": write_key, "card": write_room_card}
+        print(f"wrote {write[args.command](args.out)}")
         return 0
+    if args.command == "slides":
+        return cmd_slides(args)
     raise AssertionError(args.command)
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "VALUE_LABELS",
     "Outcome",
     "CheckError",
+    "basis_words",
     "in_words",
     "no_check_words",
     "report",
@@ -341,7 +342,7 @@ def check_memory(overrides, seeds=SEEDS) -> Outcome:
         f"people won over, per person: broadcasters {facts['conv_b']}, interactors "
         f"{facts['conv_i']}",
     ]
-    ran = [described(ex.link, "the mixed room", overrides, seeds=seeds)]
+    ran = [described(ex.link, "the half-and-half room", overrides, seeds=seeds)]
     return Outcome(ex, observed, facts, lines, ran, recall_ratio, VALUE_LABELS[4])
 
 
@@ -557,46 +558,62 @@ def run_check(number: int, overrides: dict[str, str] | None = None, seeds=SEEDS)
     return CHECKS[number](overrides or {}, seed_tuple(seeds))
 
 
+def basis_words(outcome: Outcome) -> str:
+    """What the runs' result rests on, in words: a finding, a setting or a modelling choice
+    (never "the claim holds" for a result the model was built to give)."""
+    ex = outcome.exercise
+    pred = ex.predict
+    if not outcome.holds and pred.answer is not None:
+        return (
+            f"These runs differ from what the model usually shows, ({pred.answer}): the setup "
+            "was changed, and so was the result."
+        )
+    if ex.basis == "built_in":
+        return f"This result is built into the model, not found by it. {ex.basis_words}"
+    if ex.basis == "choice":
+        return f"This result follows from a modelling choice. {ex.basis_words}"
+    return f"These runs agree with the claim tested ({ex.tests.cite}). {ex.basis_words}"
+
+
 def report(outcome: Outcome, answer: str | None = None) -> tuple[str, bool]:
-    """The check's verdict in plain words, and whether it passed: the claim holds and the
-    answer (if given) is the option the runs support."""
+    """The check's result in plain words, and whether it agrees: the runs give the model's
+    usual answer and the participant's answer (if given) is the option they support. The
+    words never grade the learner: they say what the runs show and what it rests on."""
     ex = outcome.exercise
     pred = ex.predict
     if answer is not None:
         answer = answer.strip().lower()
         if answer not in pred.keys:
             raise CheckError(f"--answer must be one of {', '.join(pred.keys)} (got {answer!r})")
-    out = [f"Exercise {ex.number}: {ex.title}", f"Claim: {ex.claim}", "Ran:"]
+    out = [
+        f"Exercise {ex.number}: {ex.name}",
+        f"It tests {ex.tests.label.lower()} ({ex.tests.cite}): {ex.claim}",
+        "Ran:",
+    ]
     out += [f"  {r}" for r in outcome.ran]
     out += ["What the runs show:"] + [f"  - {line}" for line in outcome.lines]
     seen = pred.option(outcome.observed)
     out.append(f'So the answer to "{pred.question}" is ({seen.key}): {seen.text}')
-    if outcome.holds:
-        out.append("The claim holds in these runs.")
-    else:
-        out.append(
-            f"The claim does NOT hold in these runs: the model's usual answer is ({pred.answer})."
-        )
-    passed = outcome.holds
+    out.append(basis_words(outcome))
+    agrees = outcome.holds
     if answer is not None:
         if answer == outcome.observed:
             out.append(f"Your prediction ({answer}) matches what the runs show.")
         else:
-            passed = False
-            out.append(f"Your prediction ({answer}) is not what the runs show.")
-            why = pred.option(answer).why_not
-            if why and outcome.holds:
-                out.append(f"Why the model disagrees: {why}")
+            agrees = False
+            out.append(f"Your prediction ({answer}) differs from what the runs show.")
+            mine = pred.option(answer)
+            if mine.why_not and outcome.holds:
+                lead = "Where the model differs" if mine.choice else "Why the model disagrees"
+                out.append(f"{lead}: {mine.why_not}")
             out.append(f"Next: {ex.if_surprised}")
-    out.append("PASS" if passed else "FAIL")
-    return "\n".join(out), passed
+    return "\n".join(out), agrees
 
 
 def in_words(outcome: Outcome, answer: str | None = None) -> list[str]:
     """The check's result for the app, in plain words, one paragraph per item: what was run,
-    what the model did, which option that supports and how it compares with ``answer`` (the
-    learner's option key, or None). Unlike :func:`report` it gives no verdict word: where
-    the prediction differs, it says why the model disagrees and what to try next."""
+    what the model did, which option that supports, what that rests on and how it compares
+    with ``answer`` (the learner's option key, or None)."""
     ex = outcome.exercise
     pred = ex.predict
     if answer is not None:
@@ -613,13 +630,16 @@ def in_words(outcome: Outcome, answer: str | None = None) -> list[str]:
         mine = pred.option(answer)
         out.append(f"You predicted ({answer}): {mine.text} The runs point elsewhere.")
         if mine.why_not and outcome.holds:
-            out.append(f"Why the model disagrees: {mine.why_not}")
+            lead = "Where the model differs" if mine.choice else "Why the model disagrees"
+            out.append(f"{lead}: {mine.why_not}")
         out.append(f"If this surprised you: {ex.if_surprised}")
     if not outcome.holds and pred.answer is not None:
         out.append(
             f"These runs differ from what the model usually shows, ({pred.answer}): "
             "ask your facilitator how the setup was changed."
         )
+    else:
+        out.append(basis_words(outcome))
     return out
 
 
@@ -628,9 +648,9 @@ def no_check_words(ex: Exercise) -> str:
     if ex.command:
         return (
             "The model cannot check this prediction for you: the answer depends on the "
-            "strategy you write. Copy one of the examples in workshop/strategies/ to a file "
-            f"of your own, then run it in a terminal with: {ex.command} (it prints how its "
-            "people did). Set up this run to compare with the usual two families."
+            "strategy you compose. Open the Strategy tab, compose it and press Try it: the "
+            "result says how its people did and when they faded, if they did. Prefer code? "
+            f"Copy one of the examples in workshop/strategies/ and run: {ex.command}"
         )
     return (
         "This exercise has no check: there is nothing to get wrong. Set up the run, watch "

@@ -21,19 +21,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .checks import CHECKS, EARLY, SEEDS, STEPS, num, pct, run_check, seeds_text
-from .exercises import EXERCISES, Exercise
+from classroom.launch import DEFAULT_PORT
+
+from .checks import EARLY, SEEDS, STEPS, num, pct, seeds_text
+from .exercises import BASES, EXERCISES, Exercise
+from .key import outcomes
+from .plans import PLANS, Plan
 
 __all__ = ["PLACEHOLDER", "TEMPLATE", "context", "render", "write_guide"]
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "guide_template.md"
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
-#: The parts of the session that are not exercises: (title, minutes).
-FRAME = {
-    "welcome": ("Welcome: the essay's argument in a few sentences", 5),
-    "wrap_up": ("Wrap-up: back to real life", 5),
-}
 #: The shipped experiments the guide runs at their quick size, and what it tabulates.
 EXPERIMENTS = ("reach_trust", "fade_map", "attention_commons", "structure")
 
@@ -184,38 +183,23 @@ TABLES = {
 }
 
 
-# -- the plan and the exercises --------------------------------------------------------------
-def plan() -> tuple[str, dict[str, str]]:
-    """The timetable (a Markdown table) and its totals as placeholders."""
-    rows, clock, core = [], 0, 0
-
-    def add(what: str, minutes: int, note: str = "") -> None:
-        nonlocal clock
-        rows.append([f"{clock}-{clock + minutes}", what, f"{minutes} min", note])
-        clock += minutes
-
-    add(FRAME["welcome"][0], FRAME["welcome"][1])
-    optional = [ex for ex in EXERCISES if ex.optional]
-    for ex in EXERCISES:
-        if not ex.optional:
-            add(f"{ex.number}. {ex.title}", ex.minutes, "check" if ex.check else "")
-    add(FRAME["wrap_up"][0], FRAME["wrap_up"][1])
-    core = clock
-    for ex in optional:
-        add(f"{ex.number}. {ex.title} (optional)", ex.minutes, "check" if ex.check else "")
-    skippable = [ex for ex in EXERCISES if ex.number in SKIP_WHEN_SHORT]
-    short = core - sum(ex.minutes for ex in skippable)
-    table = _table(["minutes", "part", "length", ""], rows)
-    return table, {
-        "total_minutes": str(core),
-        "with_optional": str(clock),
-        "short_minutes": str(short),
-        "skip_when_short": " and ".join(str(ex.number) for ex in skippable),
-    }
+# -- the plans and the exercises -------------------------------------------------------------
+def plan_table(p: Plan) -> str:
+    """One plan as a Markdown timetable, with what it drops."""
+    rows = []
+    for start, end, part in p.timetable():
+        check = "check" if part.exercise is not None and part.exercise.check else ""
+        rows.append([f"{start}-{end}", part.title, f"{part.minutes} min", part.note, check])
+    table = _table(["minutes", "part", "length", "what happens", ""], rows)
+    dropped = ", ".join(f"{ex.number} ({ex.title})" for ex in p.dropped)
+    return (
+        f"### {p.minutes} minutes: {p.audience}\n\n{table}\n\n"
+        f"Uses exercises {', '.join(str(ex.number) for ex in p.exercises)}; drops {dropped}."
+    )
 
 
-#: Exercises to leave out when the session has to be short.
-SKIP_WHEN_SHORT = (6, 7)
+def plans() -> str:
+    return "\n\n".join(plan_table(p) for p in PLANS.values())
 
 
 def fill(text: str, values: dict[str, str]) -> str:
@@ -232,46 +216,37 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 def exercise_section(ex: Exercise, values: dict[str, str]) -> str:
     pred = ex.predict
+    tests = ex.tests
     out = [
         f"### {ex.number}. {ex.title} ({ex.minutes} min{', optional' if ex.optional else ''})",
         "",
-        f"**Goal.** {ex.goal}",
+        f'*On the student sheet:* "{ex.name}". **Tests** {tests.label.lower()} '
+        f"({tests.cite}): {tests.words}",
         "",
-        f"**The essay's claim.** {ex.claim}",
+        f"**Open.** `{ex.path}` ({ex.link_note}); on the server: "
+        f"`http://ADDRESS:{values['port']}{ex.path}`.",
         "",
-        f"**Open.** `{ex.path}` ({ex.link_note}); on the server: `http://ADDRESS:8765{ex.path}`.",
+        f"**Predict.** {pred.question} The options are on the sheet; the answer and why each "
+        "other option differs are in the answer key. Take the show of hands before anyone "
+        "presses Play.",
         "",
-        f"**Predict.** {pred.question}",
+        "**Observe.**",
         "",
     ]
-    for o in pred.options:
-        mark = " **(the model's answer)**" if o.key == pred.answer else ""
-        out.append(f"- ({o.key}) {o.text}{mark}")
-        if o.why_not:
-            out.append(f"  - The misconception behind it: {o.why_not}")
-    if pred.answer is None:
-        out.append("- No single right answer: the participant's run decides.")
-    out += ["", "**Observe.**", ""] + [f"- {step}" for step in ex.observe]
+    out += [f"- {step}" for step in ex.observe]
     out += ["", "**What participants typically see.** " + fill(ex.typical, values)]
+    out += ["", f"**Built in or found.** {BASES[ex.basis][:1].upper()}{BASES[ex.basis][1:]}."]
     if ex.check:
-        n = ex.number
         out += [
             "",
-            f"**Check.** `python -m workshop check {n} --answer LETTER`: the runs "
-            f"show ({values[f'ex{n}.observed']}); the claim "
-            f"{values[f'ex{n}.holds']}.",
+            f"**Check.** `python -m workshop check {ex.number} --answer LETTER` (or Check in "
+            f"the app's Exercises tab): the runs give ({values[f'ex{ex.number}.observed']}).",
         ]
     if ex.command:
-        out += ["", f"**Run.** `{ex.command}`"]
-    out += ["", "**Explain (the questions on the handout).**", ""]
+        out += ["", f"**Or in a terminal.** `{ex.command}`"]
+    out += ["", "**Explain (the questions the app shows after the prediction).**", ""]
     out += [f"- {q}" for q in ex.explain]
-    out += [
-        "",
-        f"**When the run contradicts the prediction.** {ex.if_surprised}",
-        "",
-        "**Discussion prompts.**",
-        "",
-    ] + [f"- {q}" for q in ex.discussion]
+    out += ["", "**Discussion prompts.**", ""] + [f"- {q}" for q in ex.discussion]
     out += ["", f"**Back to real life.** {ex.real_life}", ""]
     return "\n".join(out)
 
@@ -284,14 +259,13 @@ def context() -> dict[str, str]:
         "check.count": str(len(SEEDS)),
         "early": str(EARLY),
     }
-    for n in CHECKS:
-        outcome = run_check(n)
+    for n, outcome in outcomes().items():
         values.update({f"ex{n}.{k}": v for k, v in outcome.facts.items()})
         values[f"ex{n}.observed"] = outcome.observed
-        values[f"ex{n}.holds"] = "holds" if outcome.holds else "does NOT hold"
-    table, totals = plan()
-    values["plan"] = table
-    values.update(totals)
+    values["plans"] = plans()
+    lengths = [str(m) for m in PLANS]
+    values["plan_lengths"] = ", ".join(lengths[:-1]) + f" or {lengths[-1]}"
+    values["port"] = str(DEFAULT_PORT)
     values.update(experiment_tables())
     values["exercises"] = "\n".join(exercise_section(ex, values) for ex in EXERCISES)
     return values

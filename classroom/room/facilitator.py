@@ -168,7 +168,8 @@ def Students(svc: RoomService, info: RoomInfo, projector: bool, clock: int):
 def SessionControls(svc: RoomService, info: RoomInfo):
     """Move everyone to an exercise; open, close and reveal its predictions."""
     problem, set_problem = solara.use_state("")
-    titles = {f"Exercise {e.number}: {e.title}": e.number for e in EXERCISES}
+    # the sheet's neutral names: this page may be on the projector
+    titles = {f"Exercise {e.number}: {e.name}": e.number for e in EXERCISES}
     current = next((t for t, n in titles.items() if n == info.exercise), None)
     chosen, set_chosen = solara.use_state(current)
 
@@ -198,7 +199,7 @@ def SessionControls(svc: RoomService, info: RoomInfo):
                 )
         if info.exercise is not None:
             solara.Text(
-                f"The room is on exercise {info.exercise}: {exercise(info.exercise).title}.",
+                f"The room is on exercise {info.exercise}: {exercise(info.exercise).name}.",
                 classes=["fac-on"],
             )
         if problem:
