@@ -1,6 +1,6 @@
 """The Exercises tab: the workshop's exercises inside the app.
 
-The exercises come from :mod:`workshop.exercises` (the one source of the handout and the
+The exercises come from :mod:`workshop.exercises` (the one source of the student sheet and the
 guide too). Each one is laid out as predict, observe, explain:
 
 - the question and its options (a radio group), and a box for the learner's reason;

@@ -103,6 +103,8 @@ def test_every_command_on_the_card_exists(snippets):
             assert argv and argv[0] in dev, f"./dev has no command {argv[:1]} (it has {dev})"
         elif words[:3] == ["python", "-m", "workshop"]:
             _parses(workshop_parser(), words[3:])
+        elif head == "networking-workshop":  # the same command, installed
+            _parses(workshop_parser(), argv)
         elif head in ("pipx", "pip"):
             assert argv and argv[0] == "install", snippet
             if head == "pipx":

@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m workshop",
+        prog="python -m workshop",  # also the command networking-workshop
         description="The workshop kit: exercises, checks, the guide, the student sheet, the "
         "answer key, the room card and the debrief slides.",
     )
@@ -95,8 +95,9 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_list() -> int:
     for ex in EXERCISES:
         extra = " (optional)" if ex.optional else ""
-        print(f"{ex.number}. {ex.title}{extra}, {ex.minutes} min")
-        print(f"   goal:  {ex.goal}")
+        # the neutral name only: this list may be on the projector before the predictions
+        print(f"{ex.number}. {ex.name}{extra}, {ex.minutes} min")
+        print(f"   tests: {ex.tests.label.lower()} ({ex.tests.cite})")
         print(f"   open:  {ex.path}  ({ex.link_note})")
         if ex.check:
             print(f"   check: python -m workshop check {ex.number} --answer YOUR_LETTER")

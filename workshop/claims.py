@@ -32,6 +32,7 @@ __all__ = [
     "ESSAY_HEADING",
     "ESSAY_PARAGRAPHS",
     "ESSAY_SHINGLES",
+    "ESSAY_TITLE",
     "KINDS",
     "Claim",
     "claim",

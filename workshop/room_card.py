@@ -36,37 +36,7 @@ SHEET = "workshop/sheet.html"
 #: What a phone's hotspot usually takes at once (a range: it depends on the phone).
 HOTSPOT_DEVICES = "5 to 15"
 
-CSS = """
-:root { --ink: #1a1a1a; --soft: #555; --accent: #0072B2; --warm: #D55E00; }
-* { box-sizing: border-box; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-       sans-serif; color: var(--ink); line-height: 1.25; max-width: 48rem; margin: 2rem auto;
-       padding: 0 1rem; font-size: 10pt; }
-h1 { font-size: 1.35rem; margin: 0 0 .1rem; }
-h2 { font-size: 1rem; margin: .55rem 0 .15rem; padding-bottom: .05rem;
-     border-bottom: 1.5px solid var(--accent); }
-h2 .when { font-weight: normal; color: var(--soft); font-size: .9rem; }
-p { margin: .15rem 0; }
-.sub { color: var(--soft); margin: 0 0 .2rem; }
-code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
-       background: #f2f2f2; padding: 0 .2rem; border-radius: 3px; font-size: .92em;
-       overflow-wrap: anywhere; }
-ul.check { list-style: none; padding-left: 0; margin: .1rem 0; }
-ul.check li { margin: .12rem 0; padding-left: 1.45rem; text-indent: -1.45rem; }
-.tick { display: inline-block; width: .85rem; height: .85rem; border: 1.5px solid var(--ink);
-        border-radius: 2px; margin-right: .55rem; vertical-align: -0.1rem; text-indent: 0; }
-.note { color: var(--soft); }
-.warn { color: var(--warm); }
-.bring { columns: 2; column-gap: 1.5rem; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 9pt; }
-  code { background: none; padding: 0; }
-  a { color: inherit; text-decoration: none; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  li { break-inside: avoid; page-break-inside: avoid; }
-}
-@page { size: A4; margin: 11mm 13mm; }
-"""
+CSS = (HERE / "styles" / "room_card.css").read_text(encoding="utf-8")
 
 
 def _code(text: str) -> str:
@@ -181,8 +151,10 @@ def render_room_card() -> str:
         )
         + "\n</ul>\n"
         + '<p class="note">After class: '
-        + c("networking-classroom export --out class.csv")
-        + " saves what the room did.</p>"
+        + c("networking-classroom export --format json --out class.json")
+        + " saves what the room did; "
+        + c("networking-workshop slides --export class.json")
+        + " makes the debrief slides with the class's results.</p>"
     )
 
     sections = "\n".join(

@@ -26,42 +26,7 @@ HERE = Path(__file__).resolve().parent
 GLOSSARY_TERMS = ("Step", "Attention", "Trust", "Recall", "Faded", "Won over")
 ABOUT = Path(classroom.__file__).resolve().parent / "about.md"
 
-CSS = """
-:root { --ink: #1a1a1a; --soft: #555; --line: #999; --accent: #0072B2; }
-* { box-sizing: border-box; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-       sans-serif; color: var(--ink); line-height: 1.3; max-width: 60rem; margin: 1.5rem auto;
-       padding: 0 1rem; font-size: 10.5pt; }
-h1 { font-size: 1.35rem; margin: 0 0 .2rem; }
-h2 { font-size: 1rem; margin: .5rem 0 .2rem; color: var(--accent); }
-p { margin: .25rem 0; }
-.top { display: flex; gap: 1rem; align-items: stretch; }
-.top > * { flex: 1; }
-.box { border: 1.5px solid var(--ink); border-radius: 5px; padding: .35rem .6rem; }
-.blank { display: inline-block; min-width: 10rem; border-bottom: 1px solid var(--ink); }
-dl.glossary { margin: .2rem 0; columns: 2; column-gap: 1.2rem; }
-dl.glossary div { break-inside: avoid; margin-bottom: .15rem; }
-dl.glossary dt { display: inline; font-weight: 700; }
-dl.glossary dd { display: inline; margin: 0; }
-.exercises { columns: 2; column-gap: 1.2rem; }
-.exercise { break-inside: avoid; border-top: 1.5px solid var(--accent); padding-top: .2rem;
-            margin-bottom: .45rem; }
-.exercise h3 { font-size: .98rem; margin: 0; }
-.meta { color: var(--soft); font-size: .86rem; }
-code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
-       font-size: .86rem; overflow-wrap: anywhere; }
-ul.options { list-style: none; padding-left: 0; margin: .15rem 0; }
-ul.options li { margin: .1rem 0; padding-left: 1.4rem; text-indent: -1.4rem; }
-.tick { display: inline-block; width: .8rem; height: .8rem; border: 1.3px solid var(--ink);
-        border-radius: 2px; margin-right: .4rem; vertical-align: -0.1rem; text-indent: 0; }
-.why { border-bottom: 1px solid var(--line); height: 1.35rem; }
-.why span { color: var(--soft); font-size: .86rem; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 9.5pt; }
-  code { background: none; }
-}
-@page { size: A4; margin: 11mm 12mm; }
-"""
+CSS = (HERE / "styles" / "sheet.css").read_text(encoding="utf-8")
 
 
 def glossary() -> dict[str, str]:

@@ -235,7 +235,7 @@ def read_export(path: Path, code: str | None = None) -> ClassResults:
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ExportError(
             f"{path}: not JSON ({err}); export the room with networking-classroom export "
-            "--out FILE.json"
+            "--format json --out FILE.json"
         ) from None
     return from_export(data, code)
 

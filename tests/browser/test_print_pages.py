@@ -3,7 +3,8 @@
 Chromium (the ``browser`` fixture of ``conftest.py``: Debian's Chromium through Playwright,
 no app server needed) loads the HTML file from disk, prints it to PDF on A4 as a browser's
 Print would (the print stylesheet and its ``@page`` margins apply), and the PDF's pages are
-counted. :data:`PAGE_LIMITS` holds each file and the most pages it may print on; add a
+counted (a page's own ``@page`` size, such as the slides' landscape A4, is kept).
+:data:`PAGE_LIMITS` holds each file and the most pages it may print on; add a
 printable page there.
 """
 
@@ -20,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Each printable page (relative to the repository's root) and the most A4 sheets it may take.
 PAGE_LIMITS = {
     "workshop/room_card.html": 1,
+    "workshop/sheet.html": 2,
+    **{f"workshop/slides/{p.name}": 1 for p in (ROOT / "workshop" / "slides").glob("*.html")},
 }
 
 # A page object of a PDF's page tree ("/Type /Pages" is the tree's node, not a page).
@@ -30,7 +33,8 @@ def printed_pages(page: Page, path: str | Path) -> int:
     """How many A4 pages the HTML file at ``path`` prints on in ``page``'s browser."""
     page.goto(Path(path).resolve().as_uri())
     page.wait_for_load_state("load")
-    pdf = page.pdf(format="A4")
+    # A4 unless the page's own @page rule says otherwise (the slides print landscape)
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
     assert pdf.startswith(b"%PDF"), "Chromium did not return a PDF"
     return len(_PAGE_OBJECT.findall(pdf))
 
@@ -65,3 +69,21 @@ def test_printable_page_fits_its_sheets(page, name, limit):
     pages = printed_pages(page, path)
     assert pages >= 1, f"{name} printed no page at all"
     assert pages <= limit, f"{name} prints on {pages} A4 pages; it must fit on {limit}"
+
+
+def test_slides_with_a_class_results_still_print_on_one_page(page, tmp_path):
+    """The debrief slides filled with a class of 40 (a tally and a dot plot on every slide
+    that has a check) print on one landscape page each, like the shipped ones."""
+    from workshop.exercises import EXERCISES
+    from workshop.slides import from_export, write_slides
+
+    predictions, results = [], []
+    for ex in EXERCISES:
+        keys = ex.predict.keys
+        predictions += [{"exercise": ex.number, "answer": keys[i % len(keys)]} for i in range(40)]
+        if ex.check:
+            results += [{"exercise": ex.number, "value": 0.5 + i / 100} for i in range(40)]
+    klass = from_export({"room": {"code": "ROOM1"}, "predictions": predictions, "results": results})
+    for path in write_slides(tmp_path, klass):
+        pages = printed_pages(page, path)
+        assert pages == 1, f"{path.name} with a class's results prints on {pages} pages"
