@@ -586,7 +586,7 @@ class Facilitator:
         """Opens the exercise list and picks exercise ``number``."""
         from workshop.exercises import exercise
 
-        title = f"Exercise {number}: {exercise(number).title}"
+        title = f"Exercise {number}: {exercise(number).name}"
         await self.page.locator(".v-select").first.click(timeout=timeout * 1000)
         await self.page.get_by_role("option", name=title).click(timeout=timeout * 1000)
         await self.page.wait_for_function(
@@ -771,7 +771,7 @@ async def measure(args: argparse.Namespace, server: Server, room: dict) -> dict:
             )
         await push(
             MOVE,
-            f"The room is on exercise {args.exercise}: {ex.title}.",
+            f"The room is on exercise {args.exercise}: {ex.name}.",
             "moved",
             lambda p: NOT_OPEN in p.text(),
         )

@@ -769,7 +769,8 @@ EXERCISES: tuple[Exercise, ...] = (
             "Watch 'Attention paid to them': how does the broadcasters' line move during the "
             "campaign and after it?",
             "Compare 'Remembered by their contacts' at step 30 in the two runs: whose line is "
-            "on top in run A, and in run B?",
+            "on top in run A, and in run B? (No chart shows the choice itself: the check "
+            "reads it off the model.)",
         ),
         explain=(
             "Why does the annoyance matter less ten steps after the campaign than during it?",

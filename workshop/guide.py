@@ -226,9 +226,13 @@ def exercise_section(ex: Exercise, values: dict[str, str]) -> str:
         f"**Open.** `{ex.path}` ({ex.link_note}); on the server: "
         f"`http://ADDRESS:{values['port']}{ex.path}`.",
         "",
-        f"**Predict.** {pred.question} The options are on the sheet; the answer and why each "
-        "other option differs are in the answer key. Take the show of hands before anyone "
-        "presses Play.",
+        f"**Predict.** {pred.question} The options are on the sheet; "
+        + (
+            "the answer and why each other option differs are in the answer key. "
+            if pred.answer
+            else "there is no right answer in advance: each participant's run decides. "
+        )
+        + "Take the show of hands before anyone presses Play.",
         "",
         "**Observe.**",
         "",
