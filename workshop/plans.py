@@ -31,7 +31,8 @@ FRAME = {
     "buffer": (
         "Fallback time",
         "Spent only if something fails: a device that cannot connect joins a neighbour; if "
-        "the room cannot connect at all, switch to projector-only (the room card's last section but one).",
+        "the room cannot connect at all, switch to projector-only (its section on the room "
+        "card).",
     ),
     "wrap_up": (
         "Wrap-up",
