@@ -22,6 +22,8 @@ from classroom.launch import DEFAULT_PORT
 from classroom.room.join import facilitator_url, student_url
 from classroom.version import __version__
 
+from .page import html_page, write_page
+
 __all__ = ["render_room_card", "write_room_card"]
 
 HERE = Path(__file__).resolve().parent
@@ -35,8 +37,6 @@ WHEEL = "interruption_or_interaction-{}-py3-none-any.whl".format(
 SHEET = "workshop/sheet.html"
 #: What a phone's hotspot usually takes at once (a range: it depends on the phone).
 HOTSPOT_DEVICES = "5 to 15"
-
-CSS = (HERE / "styles" / "room_card.css").read_text(encoding="utf-8")
 
 
 def _code(text: str) -> str:
@@ -171,27 +171,14 @@ def render_room_card() -> str:
             _section("6. Bring", "", bring),
         ]
     )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Interruption or interaction? Room setup card</title>
-<style>{CSS}</style>
-</head>
-<body>
-<header>
+    body = f"""<header>
 <h1>Room setup card</h1>
 <p class="sub">Interruption or interaction? For the facilitator: tick each step as you go.</p>
 </header>
-{sections}
-</body>
-</html>
-"""
+{sections}"""
+    return html_page("Interruption or interaction? Room setup card", "room_card", body)
 
 
 def write_room_card(path: str | Path = HERE / "room_card.html") -> Path:
     """Writes the card to ``path`` (default: workshop/room_card.html) and returns it."""
-    path = Path(path)
-    path.write_text(render_room_card(), encoding="utf-8")
-    return path
+    return write_page(path, render_room_card())

@@ -18,6 +18,7 @@ from pathlib import Path
 import classroom
 
 from .exercises import EXERCISES, Exercise
+from .page import html_page, write_page
 
 __all__ = ["GLOSSARY_TERMS", "glossary", "render_sheet", "write_sheet"]
 
@@ -25,8 +26,6 @@ HERE = Path(__file__).resolve().parent
 #: The words the sheet defines, in this order, as the About tab's glossary names them.
 GLOSSARY_TERMS = ("Step", "Attention", "Trust", "Recall", "Faded", "Won over")
 ABOUT = Path(classroom.__file__).resolve().parent / "about.md"
-
-CSS = (HERE / "styles" / "sheet.css").read_text(encoding="utf-8")
 
 
 def glossary() -> dict[str, str]:
@@ -71,16 +70,7 @@ def render_sheet() -> str:
         f"<div><dt>{escape(t)}:</dt> <dd>{escape(words[t])}</dd></div>" for t in GLOSSARY_TERMS
     )
     body = "\n".join(_exercise(ex) for ex in EXERCISES)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Interruption or interaction? Student sheet</title>
-<style>{CSS}</style>
-</head>
-<body>
-<header class="top">
+    body = f"""<header class="top">
 <div>
 <h1>Interruption or interaction?</h1>
 <p>Two ways to network, in a simulation you run. <strong>Broadcasters</strong> (orange
@@ -104,13 +94,9 @@ fine: it teaches the most.</p>
 <h2>The exercises</h2>
 <div class="exercises">
 {body}
-</div>
-</body>
-</html>
-"""
+</div>"""
+    return html_page("Interruption or interaction? Student sheet", "sheet", body)
 
 
 def write_sheet(path: str | Path = HERE / "sheet.html") -> Path:
-    path = Path(path)
-    path.write_text(render_sheet(), encoding="utf-8")
-    return path
+    return write_page(path, render_sheet())

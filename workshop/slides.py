@@ -31,12 +31,12 @@ from classroom.room.pooled import dot_plot_svg, summarize, tally_svg
 from .checks import SEEDS, STEPS, VALUE_LABELS, Outcome, seeds_text
 from .exercises import BASES, EXERCISES, Exercise
 from .key import outcomes
+from .page import html_page, write_page
 
 __all__ = ["ClassResults", "from_export", "render_slide", "write_slides"]
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "slides"
-CSS = HERE / "styles" / "slides.css"
 
 
 @dataclass
@@ -180,22 +180,7 @@ def slide_name(ex: Exercise) -> str:
 
 
 def _page(title: str, body: str) -> str:
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}</title>
-<style>
-{CSS.read_text(encoding="utf-8")}</style>
-</head>
-<body>
-<main>
-{body}
-</main>
-</body>
-</html>
-"""
+    return html_page(title, "slides", f"<main>\n{body}\n</main>")
 
 
 def render_index(klass: ClassResults | None = None) -> str:
@@ -245,7 +230,5 @@ def write_slides(out: str | Path = OUT, klass: ClassResults | None = None) -> li
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, html in render_all(klass).items():
-        path = out / name
-        path.write_text(html, encoding="utf-8")
-        written.append(path)
+        written.append(write_page(out / name, html))
     return written
