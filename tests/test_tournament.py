@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from agents import registry
@@ -161,6 +162,38 @@ def test_the_preview_verdict_agrees_with_the_full_run(name, clean_registry):
     assert quick.result.settings.n_agents == t.Settings().n_agents  # full size
     assert quick.result.settings.steps == t.Settings().steps
     assert entry.label in quick.words and "people each" in quick.words
+
+
+def test_the_preview_says_when_half_of_a_pitching_strategys_people_faded(clean_registry):
+    """Try it reports when the strategy's people faded (the step by which half had, per run,
+    read off the run itself); a strategy that keeps its audience gets no such step."""
+    from sim import NetworkingModel
+
+    pitcher = t.entry_from_recipe(Recipe(name="Pitcher", how="pitch", whom="everyone"), "pitcher")
+    small = t.Settings(replicates=2, seed=3, **SMALL)
+    result = t.play([pitcher, *t.builtin_entries()], small, serial=True)
+    steps = result.rounds[0]["measures"]["half_faded_at"]
+    assert len(steps[0]) == 2 and all(0 < s <= small.steps for s in steps[0])
+    assert all(math.isnan(s) for s in steps[2])  # the interactors never fade
+    # a replicate's step for the built-in broadcaster, checked against the model run step
+    # by step on its own
+    entries = (pitcher, *t.builtin_entries())
+    seed = np.random.SeedSequence(5)
+    task = t.Task(entries, (50, 50, 50), {"n_agents": 150}, 120, seed, (0, 0))
+    mine = t.run_task(task)["half_faded_at"]
+    mix = tuple((e.key, 50.0) for e in entries)
+    model = NetworkingModel(rng=seed, strategy_mix=mix, n_agents=150)
+    seat = model.world.initial_strategy_id
+    first = math.nan
+    for _ in range(120):
+        model.step()
+        if math.isnan(first) and model.world.faded[seat == 1].mean() >= 0.5:
+            first = model.steps
+    assert first > 0 and mine[1] == first and math.isnan(mine[2])
+    words = t.preview(pitcher, seed=0).words
+    assert "half of them had faded, by step" in words
+    kept = t.preview(t.entry_from_recipe(Recipe(name="Talker"), "talker"), seed=0).words
+    assert "kept their audience" in kept and "half of them had faded" not in kept
 
 
 def test_bad_settings_are_refused_naming_the_field():

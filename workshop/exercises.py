@@ -629,8 +629,8 @@ EXERCISES: tuple[Exercise, ...] = (
             "how, about what and when. Read the sentence under the choices: is that what "
             "you meant?",
             "Press Try it: your strategy plays against broadcasters and interactors, a third "
-            "of the people each. Read the result; then press Watch it in the simulation and "
-            "look at 'Share faded': when, if ever, do its people fade? Change one choice at a "
+            "of the people each. Read the result: did its people fade, and by which step? "
+            "Press Watch it in the simulation to see it play, and change one choice at a "
             "time.",
             "In a room, press Submit: the facilitator plays every strategy of the room in "
             "one tournament. Prefer code? Export your strategy as a file, or copy one of "

@@ -61,6 +61,9 @@ MEASURES = (
     ("recall", "recall earned"),
     ("faded", "share faded"),
 )
+#: Kept beside the measures, per replicate, but not ranked: the first step at which half of
+#: the entry's people had faded out (NaN: they never did within the run).
+TIMINGS = (("half_faded_at", "step by which half had faded"),)
 
 
 @dataclass(frozen=True)
@@ -254,15 +257,21 @@ def run_task(task: Task) -> dict[str, list[float]]:
     for sid, strategy in enumerate(model.world.strategies):
         if keys[sid] in files:  # a file's strategy: blame it, with its line, if it raises
             _guard(strategy, keys[sid], files[keys[sid]])
+    seat = model.world.initial_strategy_id
+    seats = np.bincount(seat, minlength=len(keys))
+    half_at = np.full(len(keys), np.nan)
     try:
-        model.run_for(task.steps)
+        for _ in range(task.steps):
+            model.step()
+            # one count a step: the first step at which half of each seat had faded
+            faded = np.bincount(seat[model.world.faded], minlength=len(keys))
+            half_at[np.isnan(half_at) & (seats > 0) & (2 * faded >= seats)] = model.steps
     except EntryFailed:
         raise
     except StrategyError as err:
         raise EntryFailed(err.strategy, str(err)) from None
     stats = model.person_stats()
-    seat = model.world.initial_strategy_id
-    out = {key: [] for key, _ in MEASURES}
+    out = {key: [] for key, _ in MEASURES + TIMINGS}
     names = {"won": "conversions", "trust": "trust_earned", "recall": "recall", "faded": "faded"}
     for entry, count in zip(task.entries, task.counts, strict=True):
         slot = keys.index(entry.key) if count > 0 else -1
@@ -271,6 +280,7 @@ def run_task(task: Task) -> dict[str, list[float]]:
             values = stats[names[key]][mine]
             values = values[~np.isnan(values)]
             out[key].append(float(values.mean()) if len(values) else math.nan)
+        out["half_faded_at"].append(float(half_at[slot]) if slot >= 0 else math.nan)
     return out
 
 
@@ -473,11 +483,11 @@ def _evolve(counts: list[int], score: list[float], switch: float) -> list[int]:
 def _round_record(entries, alive, counts, measures) -> dict:
     """Per entry of the tournament (those left out: 0 people and no numbers)."""
     where = {e.key: i for i, e in enumerate(alive)}
-    people, per = [], {key: [] for key, _ in MEASURES}
+    people, per = [], {key: [] for key, _ in MEASURES + TIMINGS}
     for entry in entries:
         i = where.get(entry.key)
         people.append(int(counts[i]) if i is not None else 0)
-        for key, _ in MEASURES:
+        for key, _ in MEASURES + TIMINGS:
             per[key].append(
                 [m[key][i] for m in measures] if i is not None and counts[i] > 0 else []
             )
@@ -616,13 +626,30 @@ def preview(
     if mine is None:
         why = result.failures[0].reason if result.failures else "it could not play"
         raise ValueError(f"{entry.label}: {why}")
-    won = result.rounds[0]["measures"]["won"]  # in entry order: mine, broadcaster, interactor
-    return Preview(*_verdict(mine, rows["interrupt"], rows["interact"], won), result)
+    measures = result.rounds[0]["measures"]  # in entry order: mine, broadcaster, interactor
+    half_at = measures["half_faded_at"][0]
+    return Preview(
+        *_verdict(mine, rows["interrupt"], rows["interact"], measures["won"], half_at), result
+    )
 
 
-def _verdict(mine: dict, broadcasters: dict, interactors: dict, won) -> tuple[tuple, str]:
+def _when_half(half_at) -> str:
+    """When half of the strategy's people had faded, over the runs in which they did."""
+    steps = np.asarray([np.nan if v is None else v for v in half_at], dtype=float)
+    reached = steps[~np.isnan(steps)]
+    if not len(reached):
+        return ""
+    runs = len(steps)
+    where = "in every run" if len(reached) == runs else f"in {len(reached)} of the {runs} runs"
+    return f"; {where} half of them had faded, by step {reached.mean():.0f} on average"
+
+
+def _verdict(
+    mine: dict, broadcasters: dict, interactors: dict, won, half_at=()
+) -> tuple[tuple, str]:
     """``won``: people won over per person, per replicate, of mine, the broadcasters and
-    the interactors (they share each replicate's network, so differences are paired)."""
+    the interactors (they share each replicate's network, so differences are paired);
+    ``half_at``: per replicate, the step by which half of mine had faded (NaN: never)."""
 
     def against(other: int) -> str:
         diff = np.asarray(won[0], dtype=float) - np.asarray(won[other], dtype=float)
@@ -643,7 +670,7 @@ def _verdict(mine: dict, broadcasters: dict, interactors: dict, won) -> tuple[tu
         "none": "Its people kept their audience",
         "some": f"{faded:.0%} of its people faded: their contacts stopped paying attention",
         "most": f"{faded:.0%} of its people faded: their contacts learned to ignore them",
-    }[fading]
+    }[fading] + _when_half(half_at)
     words = (
         f"{mine['label']} won over {mine['won']:.2f} people each: "
         f"{said(1, broadcasters, 'broadcasters')}, and {said(2, interactors, 'interactors')}. "
