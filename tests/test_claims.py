@@ -109,3 +109,10 @@ def test_the_stored_hashes_and_paragraphs_match_the_essay_where_it_is_at_hand():
         "write_essay_shingles as w; w(PATH_TO_ESSAY)'"
     )
     assert len(essay_paragraphs(text)) == ESSAY_PARAGRAPHS
+
+
+def test_the_answer_key_has_a_heading_for_every_kind_of_claim():
+    from workshop.claims import KINDS
+    from workshop.key import HEADINGS
+
+    assert set(HEADINGS) == set(KINDS)

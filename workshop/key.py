@@ -21,6 +21,13 @@ from .exercises import BASES, EXERCISES, Exercise
 __all__ = ["outcomes", "render_key", "write_key"]
 
 HERE = Path(__file__).resolve().parent
+#: The key's headings for the kinds of claim (workshop.claims.KINDS).
+HEADINGS = {
+    "essay": "The essay's claims",
+    "counter": "A counter-claim the essay grants in part",
+    "assumption": "The model's assumptions",
+    "extension": "Extensions the model adds",
+}
 
 
 @lru_cache(maxsize=1)
@@ -77,10 +84,10 @@ def render_key(found: dict[int, Outcome] | None = None) -> str:
     found = outcomes() if found is None else found
     kinds = {}
     for c in CLAIMS.values():
-        kinds.setdefault(c.label, []).append(c)
+        kinds.setdefault(c.kind, []).append(c)
     claims = []
-    for label, items in kinds.items():
-        claims.append(f"**{label}**")
+    for kind, items in kinds.items():
+        claims.append(f"**{HEADINGS[kind]}** ({len(items)})")
         claims.append("")
         claims += [f"- {c.words} ({c.cite})" for c in items]
         claims.append("")
